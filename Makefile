@@ -1,0 +1,69 @@
+# Shokuba — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-dev check lint typecheck bench lock messages clean-db
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+## make run: environment, locked dependencies, SQLite database with reference and demo data, server.
+run: setup
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference
+	$(MANAGE) seed_demo
+	@echo "Shokuba: http://127.0.0.1:$(PORT)/"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make test: test tools, the browser (Debian's chromium) when missing, then every test.
+test: setup-dev
+	bash scripts/install_browser.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup-dev
+	$(BIN)/mypy shokuba
+
+check: lint typecheck
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=shokuba.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+## make bench [ONLY=name]: figures with ratios to a reference (see bench/).
+bench: setup-dev
+	$(BIN)/python -m bench $(if $(ONLY),--only $(ONLY),)
+
+## make lock: re-resolve the pinned dependency files after editing requirements*.in.
+lock: setup-dev
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url -o requirements-dev.txt requirements-dev.in
+
+## make messages: refresh and compile the translation catalogues.
+messages: setup
+	$(MANAGE) makemessages -l en --no-obsolete
+	$(MANAGE) compilemessages
+
+clean-db:
+	rm -f var/shokuba.sqlite3

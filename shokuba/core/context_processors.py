@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shokuba.core.permissions import has_perm
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu for the logged-in user's role: only places the user may open."""
+    user: Any = request.user
+    if not getattr(user, "is_authenticated", False):
+        return {"nav_items": []}
+    items: list[tuple[str, str]] = [(reverse("home"), _("ホーム"))]
+    if has_perm(user, "network.view_board"):
+        items.append((reverse("guidebook:board"), _("進捗一覧")))
+        items.append((reverse("network:member_list"), _("参加自治体")))
+    if getattr(user, "member_id", None):
+        items.append((reverse("network:member_home", args=[user.member_id]), _("自治体のページ")))
+    if getattr(user, "organisation_id", None):
+        items.append((reverse("network:organisation_detail", args=[user.organisation_id]), _("自社・団体のページ")))
+    items.append((reverse("network:local_government_search"), _("団体コード検索")))
+    if has_perm(user, "network.view_audit"):
+        items.append((reverse("core:audit_list"), _("操作記録")))
+    path = request.path
+    return {"nav_items": [{"url": url, "label": label, "current": url == path} for url, label in items]}

@@ -1,0 +1,57 @@
+"""The audit log: one append-only row for every create, update and delete made by staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("作成")
+    UPDATE = "update", _("更新")
+    DELETE = "delete", _("削除")
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, with the values before and after.
+
+    Append-only: the model refuses updates and deletes, and a database trigger (migration 0002) refuses them
+    too, so that not even a raw query can rewrite history.
+    """
+
+    at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    actor_username = models.CharField(_("操作者のユーザー名"), max_length=150)
+    action = models.CharField(_("操作"), max_length=8, choices=AuditAction.choices)
+    target_type = models.CharField(_("対象の種類"), max_length=64, db_index=True)
+    target_id = models.CharField(_("対象ID"), max_length=64)
+    target_label = models.CharField(_("対象"), max_length=255)
+    member_code = models.CharField(_("参加自治体コード"), max_length=6, blank=True, db_index=True)
+    before = models.JSONField(_("変更前"), null=True, blank=True)
+    after = models.JSONField(_("変更後"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("操作記録")
+        verbose_name_plural = _("操作記録")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit entries are append-only")

@@ -1,0 +1,129 @@
+"""The one place that decides who may see and change what.
+
+Pages, the API and exports all ask this module: `visible_*` narrows a query to the rows a user may see at all
+(anything else is answered 404, so other tenants' ids reveal nothing), and `has_perm` / `require` decide an
+action on one object (refused with 403).
+
+Roles:
+- secretariat: everything, read and write.
+- support team: reads everything, changes nothing.
+- coordinator: their own member's programme, read and write. A prefecture's coordinator also reads the
+  progress (an aggregate per member) of the network's municipalities inside the prefecture, but not their
+  organisations, contacts or evidence files.
+- organisation admin: their own organisation, read and edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from shokuba.network.models import Member, MemberKind, Organisation, Role, User
+
+
+def _is(user: Any, *roles: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "is_active", False) and user.role in roles
+
+
+def is_secretariat(user: Any) -> bool:
+    return _is(user, Role.SECRETARIAT)
+
+
+def reads_everything(user: Any) -> bool:
+    return _is(user, Role.SECRETARIAT, Role.SUPPORT)
+
+
+def _coordinates(user: Any, member: Member) -> bool:
+    return _is(user, Role.COORDINATOR) and user.member_id == member.pk
+
+
+def _prefecture_oversees(user: Any, member: Member) -> bool:
+    """A prefecture member's coordinator overseeing a network municipality inside the prefecture."""
+    if not _is(user, Role.COORDINATOR) or user.member is None or user.member.kind != MemberKind.PREFECTURE:
+        return False
+    return member.kind == MemberKind.MUNICIPALITY and member.pk[:2] == user.member_id[:2]
+
+
+# --- queries: which rows exist for this user ---------------------------------------------------------------
+
+
+def visible_members(user: Any) -> QuerySet[Member]:
+    """Members whose page (progress at a glance) the user may open."""
+    members = Member.objects.select_related("local_government")
+    if reads_everything(user):
+        return members
+    if _is(user, Role.COORDINATOR) and user.member is not None:
+        own = Q(pk=user.member_id)
+        if user.member.kind == MemberKind.PREFECTURE:
+            own |= Q(kind=MemberKind.MUNICIPALITY, local_government__prefecture_code=user.member_id[:2])
+        return members.filter(own)
+    return members.none()
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("member__local_government", "location")
+    if reads_everything(user):
+        return organisations
+    if _is(user, Role.COORDINATOR):
+        return organisations.filter(member_id=user.member_id)
+    if _is(user, Role.ORGANISATION_ADMIN):
+        return organisations.filter(pk=user.organisation_id)
+    return organisations.none()
+
+
+def visible_users(user: Any) -> QuerySet[User]:
+    if reads_everything(user):
+        return User.objects.all()
+    if getattr(user, "is_authenticated", False):
+        return User.objects.filter(pk=user.pk)
+    return User.objects.none()
+
+
+# --- decisions on one object --------------------------------------------------------------------------------
+
+Rule = Callable[[Any, Any], bool]
+
+RULES: dict[str, Rule] = {
+    # The network as a whole
+    "network.view_board": lambda user, _obj: reads_everything(user),
+    "network.view_audit": lambda user, _obj: is_secretariat(user),
+    "network.change_member": lambda user, _obj: is_secretariat(user),
+    # A member and its programme
+    "member.view": lambda user, member: (
+        reads_everything(user) or _coordinates(user, member) or _prefecture_oversees(user, member)
+    ),
+    "member.view_details": lambda user, member: reads_everything(user) or _coordinates(user, member),
+    "member.change_progress": lambda user, member: is_secretariat(user) or _coordinates(user, member),
+    "member.add_organisation": lambda user, member: is_secretariat(user) or _coordinates(user, member),
+    "member.view_evidence": lambda user, member: reads_everything(user) or _coordinates(user, member),
+    # An organisation
+    "organisation.view": lambda user, org: (
+        reads_everything(user)
+        or _coordinates(user, org.member)
+        or (_is(user, Role.ORGANISATION_ADMIN) and user.organisation_id == org.pk)
+    ),
+    "organisation.change": lambda user, org: (
+        is_secretariat(user)
+        or _coordinates(user, org.member)
+        or (_is(user, Role.ORGANISATION_ADMIN) and user.organisation_id == org.pk)
+    ),
+    # Moving an organisation between programmes or deleting it is the programme's decision, not the company's.
+    "organisation.change_programme_fields": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
+    "organisation.delete": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
+}
+
+
+def has_perm(user: Any, perm: str, obj: Any = None) -> bool:
+    try:
+        rule = RULES[perm]
+    except KeyError as exc:  # a typo must never silently allow or deny
+        raise KeyError(f"unknown permission {perm!r}") from exc
+    return bool(rule(user, obj))
+
+
+def require(user: Any, perm: str, obj: Any = None) -> None:
+    if not has_perm(user, perm, obj):
+        raise PermissionDenied(perm)

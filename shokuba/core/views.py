@@ -1,0 +1,54 @@
+"""Log-in, the role-dependent home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shokuba.core.permissions import has_perm
+from shokuba.core.throttle import login_failure_record, login_failures_clear, login_is_locked
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with a lock after repeated failures (HTTP 429)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        address = client_address(request)
+        if login_is_locked(username=username, address=address):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "ログインの失敗が続いたため、しばらくの間ログインできません。15分ほど待ってからもう一度お試しください。"
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_failures_clear(username=username)
+        else:
+            login_failure_record(username=username, address=address)
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if has_perm(user, "network.view_board"):
+        return redirect("guidebook:board")
+    if user.member_id:
+        return redirect("network:member_home", user.member_id)
+    if user.organisation_id:
+        return redirect("network:organisation_detail", user.organisation_id)
+    return render(request, "core/no_role.html", status=403)

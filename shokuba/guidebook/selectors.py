@@ -1,0 +1,104 @@
+"""Reads of guidebook progress: one member's steps, and the network-wide board."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shokuba.core.permissions import visible_members
+from shokuba.guidebook.models import Chapter, ProgressStatus, Step, StepProgress
+from shokuba.network.models import Member
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: Step
+    progress: StepProgress | None
+
+    @property
+    def status(self) -> str:
+        return self.progress.status if self.progress else ProgressStatus.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return str(ProgressStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class ChapterRows:
+    chapter: Chapter
+    steps: list[StepRow]
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    counts: dict[str, int]
+    total: int
+    applicable: int = field(init=False)
+    done: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "applicable", self.total - self.counts.get(ProgressStatus.NOT_APPLICABLE, 0))
+        object.__setattr__(self, "done", self.counts.get(ProgressStatus.DONE, 0))
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.applicable) if self.applicable else 0
+
+    def labelled(self) -> list[tuple[str, str, int]]:
+        return [(s.value, str(s.label), self.counts.get(s.value, 0)) for s in ProgressStatus]
+
+
+def steps_in_order() -> QuerySet[Step]:
+    return Step.objects.select_related("chapter").order_by("chapter__position", "position")
+
+
+def member_progress(member: Member) -> list[ChapterRows]:
+    progress = {p.step_id: p for p in StepProgress.objects.filter(member=member).prefetch_related("evidence")}
+    chapters: dict[int, ChapterRows] = {}
+    for step in steps_in_order():
+        rows = chapters.setdefault(step.chapter_id, ChapterRows(chapter=step.chapter, steps=[]))
+        rows.steps.append(StepRow(step=step, progress=progress.get(step.pk)))
+    return list(chapters.values())
+
+
+def progress_summary(member: Member) -> ProgressSummary:
+    total = Step.objects.count()
+    counts = Counter(StepProgress.objects.filter(member=member).values_list("status", flat=True))
+    counts[ProgressStatus.NOT_STARTED] += total - sum(counts.values())
+    return ProgressSummary(counts=dict(counts), total=total)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    member: Member
+    statuses: list[str]  # one per step, in step order
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.statuses if s == ProgressStatus.DONE)
+
+
+def progress_board(*, user: Any, region_block: str = "", kind: str = "") -> tuple[list[Step], list[BoardRow]]:
+    """Every visible member × every step, as status codes; two queries whatever the size."""
+    steps = list(steps_in_order())
+    members = visible_members(user)
+    if region_block:
+        members = members.filter(region_block=region_block)
+    if kind:
+        members = members.filter(kind=kind)
+    member_list = list(members.order_by("local_government_id"))
+    status_of: dict[tuple[str, int], str] = {
+        (m, s): status
+        for m, s, status in StepProgress.objects.filter(member__in=[m.pk for m in member_list]).values_list(
+            "member_id", "step_id", "status"
+        )
+    }
+    rows = [
+        BoardRow(member=m, statuses=[status_of.get((m.pk, s.pk), ProgressStatus.NOT_STARTED) for s in steps])
+        for m in member_list
+    ]
+    return steps, rows

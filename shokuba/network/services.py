@@ -1,0 +1,202 @@
+"""Every change to organisations and their contacts. Each service checks permission, validates, writes,
+and records the change in the audit log inside one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from shokuba.core.audit import audit_record, snapshot
+from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
+from shokuba.core.models import AuditAction
+from shokuba.core.permissions import has_perm, require
+from shokuba.network.models import Contact, LocalGovernment, Member, Organisation
+
+# Fields an organisation admin may change on their own organisation. Programme fields (which programme,
+# joining date, notes by the programme) stay with the coordinators.
+ORGANISATION_SELF_FIELDS = ("name", "corporate_number", "industry", "size_band", "location")
+ORGANISATION_FIELDS = (*ORGANISATION_SELF_FIELDS, "joined_on", "notes")
+
+
+def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
+    """Normalise codes and check uniqueness within the programme; field errors are collected, not raised one by one."""
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(data)
+    if "name" in cleaned:
+        cleaned["name"] = str(cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            errors.setdefault("name", []).append(_("名称を入力してください。"))
+    if "corporate_number" in cleaned:
+        raw = cleaned["corporate_number"]
+        if raw in (None, ""):
+            cleaned["corporate_number"] = None
+        else:
+            try:
+                cleaned["corporate_number"] = normalise_corporate_number(str(raw))
+            except CodeError as exc:
+                errors.setdefault("corporate_number", []).append(str(exc))
+    if "location" in cleaned and not isinstance(cleaned["location"], LocalGovernment):
+        try:
+            code = normalise_local_government_code(str(cleaned["location"] or ""))
+            cleaned["location"] = LocalGovernment.objects.get(pk=code)
+        except CodeError as exc:
+            errors.setdefault("location", []).append(str(exc))
+        except LocalGovernment.DoesNotExist:
+            errors.setdefault("location", []).append(
+                _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": cleaned["location"]}
+            )
+    others = Organisation.objects.filter(member=member)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if cleaned.get("name") and others.filter(name=cleaned["name"]).exists():
+        errors.setdefault("name", []).append(
+            _("「%(name)s」はこの取組にすでに登録されています。") % {"name": cleaned["name"]}
+        )
+    if cleaned.get("corporate_number") and others.filter(corporate_number=cleaned["corporate_number"]).exists():
+        errors.setdefault("corporate_number", []).append(
+            _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
+            % {"number": cleaned["corporate_number"]}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _save(instance: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+            instance.save()
+    except IntegrityError as exc:  # a concurrent insert of the same name or number
+        raise ValidationError({"name": [_("同じ名称または法人番号の企業・団体がすでに登録されています。")]}) from exc
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Any,
+    member: Member,
+    name: str,
+    industry: str,
+    size_band: str,
+    location: LocalGovernment | str,
+    joined_on: dt.date,
+    corporate_number: str | None = None,
+    notes: str = "",
+) -> Organisation:
+    require(actor, "member.add_organisation", member)
+    cleaned = _clean_organisation(
+        member,
+        {"name": name, "corporate_number": corporate_number, "location": location},
+    )
+    organisation = Organisation(
+        member=member,
+        name=cleaned["name"],
+        corporate_number=cleaned["corporate_number"],
+        industry=industry,
+        size_band=size_band,
+        location=cleaned["location"],
+        joined_on=joined_on,
+        notes=notes,
+    )
+    _save(organisation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=organisation,
+        before=None,
+        after=snapshot(organisation),
+        member_code=member.pk,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
+    require(actor, "organisation.change", organisation)
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("この項目は変更できません。")] for field in sorted(unknown)})
+    if not has_perm(actor, "organisation.change_programme_fields", organisation):
+        forbidden = set(changes) - set(ORGANISATION_SELF_FIELDS)
+        if forbidden:
+            raise ValidationError(
+                {field: [_("この項目は自治体の担当者だけが変更できます。")] for field in sorted(forbidden)}
+            )
+    before = snapshot(organisation)
+    cleaned = _clean_organisation(organisation.member, changes, exclude_pk=organisation.pk)
+    for field, value in cleaned.items():
+        setattr(organisation, field, value)
+    _save(organisation)
+    after = snapshot(organisation)
+    if after != before:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=organisation,
+            before=before,
+            after=after,
+            member_code=organisation.member_id,
+        )
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
+    require(actor, "organisation.delete", organisation)
+    if organisation.admins.exists():
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("この企業・団体には管理者アカウントがあるため削除できません。先にアカウントを停止してください。")
+                ]
+            }
+        )
+    before = snapshot(organisation)
+    member_code = organisation.member_id
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=organisation,
+        before=before,
+        after=None,
+        member_code=member_code,
+    )
+    organisation.delete()
+
+
+@transaction.atomic
+def contact_create(
+    *, actor: Any, organisation: Organisation, name: str, department: str = "", email: str = "", phone: str = ""
+) -> Contact:
+    require(actor, "organisation.change", organisation)
+    contact = Contact(organisation=organisation, name=name.strip(), department=department, email=email, phone=phone)
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=contact,
+        before=None,
+        after=snapshot(contact),
+        member_code=organisation.member_id,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor: Any, contact: Contact) -> None:
+    require(actor, "organisation.change", contact.organisation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=contact,
+        before=snapshot(contact),
+        after=None,
+        member_code=contact.organisation.member_id,
+    )
+    contact.delete()

@@ -1,0 +1,180 @@
+"""Pages for members, organisations and local government codes. Thin: parse, check, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shokuba.core.permissions import has_perm, require, visible_members, visible_organisations
+from shokuba.guidebook.selectors import member_progress, progress_summary
+from shokuba.network import selectors, services
+from shokuba.network.forms import ContactForm, LocalGovernmentSearchForm, MemberFilterForm, OrganisationForm
+from shokuba.network.models import Contact
+
+
+def apply_validation_error(form: Any, exc: ValidationError) -> None:
+    """Show a service's field errors next to the form's fields."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "network.view_board")
+    blocks = selectors.region_blocks()
+    form = MemberFilterForm(request.GET or None, blocks=blocks)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = selectors.member_list(user=request.user, **{k: v for k, v in filters.items() if v})
+    return render(request, "network/member_list.html", {"members": members, "form": form})
+
+
+@login_required
+def member_home(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_object_or_404(visible_members(request.user), pk=code)
+    require(request.user, "member.view", member)
+    details = has_perm(request.user, "member.view_details", member)
+    context = {
+        "member": member,
+        "chapters": member_progress(member),
+        "summary": progress_summary(member),
+        "show_details": details,
+        "can_edit": has_perm(request.user, "member.change_progress", member),
+        "can_add_organisation": has_perm(request.user, "member.add_organisation", member),
+        "organisations": selectors.organisation_list(user=request.user, member=member) if details else [],
+        "overseen": (
+            selectors.member_list(user=request.user).exclude(pk=member.pk)
+            if getattr(request.user, "member_id", None) == member.pk
+            else []
+        ),
+    }
+    return render(request, "network/member_home.html", context)
+
+
+@login_required
+def organisation_create(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_object_or_404(visible_members(request.user), pk=code)
+    require(request.user, "member.add_organisation", member)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("「%(name)s」を登録しました。") % {"name": organisation.name})
+            return redirect("network:organisation_detail", organisation.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "network/organisation_form.html", {"form": form, "member": member}, status=status)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
+    require(request.user, "organisation.view", organisation)
+    return render(
+        request,
+        "network/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": organisation.contacts.all(),
+            "can_edit": has_perm(request.user, "organisation.change", organisation),
+            "can_delete": has_perm(request.user, "organisation.delete", organisation),
+            "contact_form": ContactForm(),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
+    require(request.user, "organisation.change", organisation)
+    self_service = not has_perm(request.user, "organisation.change_programme_fields", organisation)
+    initial = {
+        "name": organisation.name,
+        "corporate_number": organisation.corporate_number or "",
+        "industry": organisation.industry,
+        "size_band": organisation.size_band,
+        "location": organisation.location_id,
+        "joined_on": organisation.joined_on,
+        "notes": organisation.notes,
+    }
+    form = OrganisationForm(request.POST or None, initial=initial, self_service=self_service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("変更を保存しました。"))
+            return redirect("network:organisation_detail", organisation.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "network/organisation_form.html",
+        {"form": form, "member": organisation.member, "organisation": organisation},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
+    require(request.user, "organisation.delete", organisation)
+    member_code = organisation.member_id
+    try:
+        services.organisation_delete(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("network:organisation_detail", pk)
+    messages.success(request, _("「%(name)s」を削除しました。") % {"name": organisation.name})
+    return redirect("network:member_home", member_code)
+
+
+@login_required
+@require_POST
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
+    require(request.user, "organisation.change", organisation)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        services.contact_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("連絡先を追加しました。"))
+        return redirect("network:organisation_detail", pk)
+    return render(
+        request,
+        "network/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": organisation.contacts.all(),
+            "can_edit": True,
+            "can_delete": has_perm(request.user, "organisation.delete", organisation),
+            "contact_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, organisation=organisation)
+    services.contact_delete(actor=request.user, contact=contact)
+    messages.success(request, _("連絡先を削除しました。"))
+    return redirect("network:organisation_detail", pk)
+
+
+@login_required
+def local_government_search(request: HttpRequest) -> HttpResponse:
+    form = LocalGovernmentSearchForm(request.GET or None)
+    results = selectors.local_government_search(form.cleaned_data["q"]) if form.is_valid() else []
+    return render(request, "network/local_government_search.html", {"form": form, "results": results})

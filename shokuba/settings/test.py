@@ -1,0 +1,10 @@
+"""Test settings: fast hashing, in-memory cache, private files in a temporary folder."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PRIVATE_FILES_DIR = Path(tempfile.mkdtemp(prefix="shokuba-private-"))

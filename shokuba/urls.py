@@ -1,0 +1,17 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from shokuba.api.api import api
+from shokuba.core import views as core_views
+from shokuba.core.views import LoginView
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shokuba.core.urls")),
+    path("", include("shokuba.network.urls")),
+    path("guidebook/", include("shokuba.guidebook.urls")),
+    path("api/v1/", api.urls),
+]
