@@ -87,6 +87,8 @@ def table_response(
         raise ExportFormatError(fmt)
     response = HttpResponse(body, content_type=content_type)
     full_name = f"{filename}.{fmt}"
-    ascii_name = full_name.encode("ascii", "ignore").decode() or f"export.{fmt}"
+    # Old clients read only filename=; keep what is ASCII of the name, or a neutral one.
+    ascii_stem = filename.encode("ascii", "ignore").decode().strip(" _-.")
+    ascii_name = f"{ascii_stem or 'export'}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full_name)}"
     return response

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
+from shokuba.core.models import AuditAction
 
 
 class AccessibleFormMixin:
@@ -14,7 +16,17 @@ class AccessibleFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        self._describe_fields()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Errors a service reports after validation (a duplicate name, an unknown code) need the same wiring.
+        super().add_error(field, error)  # type: ignore[misc]
+        self._describe_fields()
+
+    def _describe_fields(self) -> None:
         form: Any = self
+        if form._errors is None:
+            return
         for name, field in form.fields.items():
             bound = form[name]
             described = []
@@ -49,3 +61,30 @@ class CorporateNumberField(forms.CharField):
             return normalise_corporate_number(text)
         except CodeError as exc:
             raise forms.ValidationError(str(exc), code="invalid_corporate_number") from exc
+
+
+class AuditFilterForm(AccessibleFormMixin, forms.Form):
+    """The audit log's filters (GET). Empty fields do not narrow."""
+
+    actor = forms.CharField(label=_("操作者"), required=False, max_length=150, help_text=_("ユーザー名の一部"))
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    target_type = forms.ChoiceField(label=_("対象の種類"), required=False)
+    member_code = LocalGovernmentCodeField(
+        label=_("参加自治体コード"), required=False, max_length=8, help_text=_("5桁または6桁")
+    )
+    date_from = forms.DateField(label=_("期間（から）"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("期間（まで）"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action_field: Any = self.fields["action"]
+        action_field.choices = [("", _("すべて")), *AuditAction.choices]
+        type_field: Any = self.fields["target_type"]
+        type_field.choices = [("", _("すべて")), *target_types]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("終了日は開始日と同じか、それより後の日付にしてください。"))
+        return cleaned

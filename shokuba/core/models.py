@@ -18,14 +18,16 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after.
 
-    Append-only: the model refuses updates and deletes, and a database trigger (migration 0002) refuses them
+    Append-only: the model refuses updates and deletes, and a database trigger (migration 0003) refuses them
     too, so that not even a raw query can rewrite history.
     """
 
     at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+    # PROTECT: an account that has changed anything is deactivated, never deleted, so the log keeps its link
+    # (the append-only trigger would refuse the UPDATE that SET_NULL needs anyway).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

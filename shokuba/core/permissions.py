@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from shokuba.network.models import Member, MemberKind, Organisation, Role, User
+from shokuba.surveys.models import Questionnaire, Wave, WaveLink
 
 
 def _is(user: Any, *roles: Role) -> bool:
@@ -82,6 +83,47 @@ def visible_users(user: Any) -> QuerySet[User]:
     return User.objects.none()
 
 
+def visible_questionnaires(user: Any) -> QuerySet[Questionnaire]:
+    questionnaires = Questionnaire.objects.select_related("member__local_government")
+    if reads_everything(user):
+        return questionnaires
+    if _is(user, Role.COORDINATOR):
+        return questionnaires.filter(member_id=user.member_id)
+    return questionnaires.none()
+
+
+def visible_waves(user: Any) -> QuerySet[Wave]:
+    """Survey waves: the programme's own; for an organisation admin, the waves their organisation takes part in."""
+    waves = Wave.objects.select_related("member__local_government", "version__questionnaire")
+    if reads_everything(user):
+        return waves
+    if _is(user, Role.COORDINATOR):
+        return waves.filter(member_id=user.member_id)
+    if _is(user, Role.ORGANISATION_ADMIN):
+        return waves.filter(links__organisation_id=user.organisation_id).distinct()
+    return waves.none()
+
+
+def visible_wave_links(user: Any) -> QuerySet[WaveLink]:
+    """Answering links (with their QR codes and flyers). An organisation admin sees only their organisation's."""
+    links = WaveLink.objects.select_related("wave__member__local_government", "organisation")
+    if reads_everything(user):
+        return links
+    if _is(user, Role.COORDINATOR):
+        return links.filter(wave__member_id=user.member_id)
+    if _is(user, Role.ORGANISATION_ADMIN):
+        return links.filter(organisation_id=user.organisation_id)
+    return links.none()
+
+
+def _own_link(user: Any, link: WaveLink) -> bool:
+    return (
+        _is(user, Role.ORGANISATION_ADMIN)
+        and link.organisation_id is not None
+        and link.organisation_id == user.organisation_id
+    )
+
+
 # --- decisions on one object --------------------------------------------------------------------------------
 
 Rule = Callable[[Any, Any], bool]
@@ -113,6 +155,26 @@ RULES: dict[str, Rule] = {
     # Moving an organisation between programmes or deleting it is the programme's decision, not the company's.
     "organisation.change_programme_fields": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
     "organisation.delete": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
+    # Surveys. Raw responses (and exports of them) go only to the programme's coordinator and the secretariat;
+    # the support team reads set-up and response counts; an organisation admin sees their own link and counts.
+    "member.view_surveys": lambda user, member: reads_everything(user) or _coordinates(user, member),
+    "member.manage_surveys": lambda user, member: is_secretariat(user) or _coordinates(user, member),
+    "questionnaire.view": lambda user, q: reads_everything(user) or _coordinates(user, q.member),
+    "questionnaire.change": lambda user, q: is_secretariat(user) or _coordinates(user, q.member),
+    "wave.view": lambda user, wave: (
+        reads_everything(user)
+        or _coordinates(user, wave.member)
+        or (_is(user, Role.ORGANISATION_ADMIN) and wave.links.filter(organisation_id=user.organisation_id).exists())
+    ),
+    "wave.view_all_links": lambda user, wave: reads_everything(user) or _coordinates(user, wave.member),
+    "wave.change": lambda user, wave: is_secretariat(user) or _coordinates(user, wave.member),
+    "wave.view_responses": lambda user, wave: is_secretariat(user) or _coordinates(user, wave.member),
+    "wave_link.view": lambda user, link: (
+        reads_everything(user) or _coordinates(user, link.wave.member) or _own_link(user, link)
+    ),
+    "wave_link.change_headcount": lambda user, link: (
+        is_secretariat(user) or _coordinates(user, link.wave.member) or _own_link(user, link)
+    ),
 }
 
 

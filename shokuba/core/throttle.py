@@ -1,4 +1,5 @@
-"""Login rate limiting: failures are counted per user name and per client address in the cache."""
+"""Rate limiting in the cache: login failures (per user name and per client address) and survey submissions
+(per answering link)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,22 @@ def login_failure_record(*, username: str, address: str) -> None:
 
 def login_failures_clear(*, username: str) -> None:
     cache.delete(_keys(username, "")[0])
+
+
+def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one hit against `key` in a fixed window; True when this hit goes over `limit`.
+
+    Used for the anonymous survey links (per link, never per address: respondents' addresses are not kept,
+    not even in the cache).
+    """
+    if limit <= 0:
+        return False
+    bucket = f"rate:{key}"
+    if cache.add(bucket, 1, timeout=window_seconds):
+        return False
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=window_seconds)
+        return False
+    return int(count) > limit

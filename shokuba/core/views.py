@@ -25,15 +25,13 @@ class LoginView(auth_views.LoginView):
         username = request.POST.get("username", "")
         address = client_address(request)
         if login_is_locked(username=username, address=address):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _(
-                    "ログインの失敗が続いたため、しばらくの間ログインできません。15分ほど待ってからもう一度お試しください。"
-                ),
+            # An unbound form: binding it would run authenticate() and spend a password hash for nothing.
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form)
+            context["locked_message"] = _(
+                "ログインの失敗が続いたため、しばらくの間ログインできません。15分ほど待ってからもう一度お試しください。"
             )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            return self.render_to_response(context, status=429)
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
             login_failures_clear(username=username)

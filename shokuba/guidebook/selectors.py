@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.permissions import visible_members
 from shokuba.guidebook.models import Chapter, ProgressStatus, Step, StepProgress
@@ -72,6 +73,28 @@ def progress_summary(member: Member) -> ProgressSummary:
     return ProgressSummary(counts=dict(counts), total=total)
 
 
+# Short marks for the board's cells: a character as well as a colour, so status never rests on colour alone.
+STATUS_MARKS: dict[str, Any] = {
+    ProgressStatus.NOT_STARTED: _("未"),
+    ProgressStatus.IN_PROGRESS: _("中"),
+    ProgressStatus.DONE: _("済"),
+    ProgressStatus.NOT_APPLICABLE: _("－"),
+}
+
+
+@dataclass(frozen=True)
+class BoardCell:
+    status: str
+
+    @property
+    def mark(self) -> str:
+        return str(STATUS_MARKS[self.status])
+
+    @property
+    def label(self) -> str:
+        return str(ProgressStatus(self.status).label)
+
+
 @dataclass(frozen=True)
 class BoardRow:
     member: Member
@@ -80,6 +103,19 @@ class BoardRow:
     @property
     def done(self) -> int:
         return sum(1 for s in self.statuses if s == ProgressStatus.DONE)
+
+    @property
+    def applicable(self) -> int:
+        return sum(1 for s in self.statuses if s != ProgressStatus.NOT_APPLICABLE)
+
+    @property
+    def cells(self) -> list[BoardCell]:
+        return [BoardCell(s) for s in self.statuses]
+
+
+def status_legend() -> list[tuple[str, str, str]]:
+    """(status, mark, label) for every status, in the order the guidebook uses them."""
+    return [(s.value, str(STATUS_MARKS[s.value]), str(s.label)) for s in ProgressStatus]
 
 
 def progress_board(*, user: Any, region_block: str = "", kind: str = "") -> tuple[list[Step], list[BoardRow]]:
@@ -102,3 +138,44 @@ def progress_board(*, user: Any, region_block: str = "", kind: str = "") -> tupl
         for m in member_list
     ]
     return steps, rows
+
+
+def board_chapters(steps: list[Step]) -> list[tuple[Chapter, int]]:
+    """The board header's first row: each chapter with the number of step columns it spans."""
+    spans: list[tuple[Chapter, int]] = []
+    for step in steps:
+        if spans and spans[-1][0].pk == step.chapter_id:
+            spans[-1] = (spans[-1][0], spans[-1][1] + 1)
+        else:
+            spans.append((step.chapter, 1))
+    return spans
+
+
+def board_done_per_step(steps: list[Step], rows: list[BoardRow]) -> list[int]:
+    """How many of the rows' members have finished each step."""
+    return [sum(1 for row in rows if row.statuses[i] == ProgressStatus.DONE) for i in range(len(steps))]
+
+
+def board_table(steps: list[Step], rows: list[BoardRow]) -> tuple[list[str], list[list[Any]]]:
+    """The board as a table for core.exports: one row per member, one column per step (Japanese labels)."""
+    header = [
+        str(_("団体コード")),
+        str(_("団体名")),
+        str(_("種別")),
+        str(_("ブロック")),
+        *[f"{s.code} {s.title}" for s in steps],
+        str(_("完了数")),
+    ]
+    labels = {s.value: str(s.label) for s in ProgressStatus}
+    table = [
+        [
+            row.member.pk,
+            str(row.member),
+            row.member.get_kind_display(),
+            row.member.region_block,
+            *[labels[status] for status in row.statuses],
+            row.done,
+        ]
+        for row in rows
+    ]
+    return header, table

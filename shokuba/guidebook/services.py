@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
-from shokuba.core.uploads import UploadError, check_upload
+from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
 from shokuba.network.models import Member
+
+RESPONSIBLE_MAX_LENGTH = StepProgress._meta.get_field("responsible").max_length or 100
+# A staged file older than this belongs to a transaction that rolled back after staging it.
+STAGED_FILE_MAX_AGE_SECONDS = 60 * 60
 
 
 def evidence_dir() -> Path:
@@ -27,40 +33,60 @@ def evidence_dir() -> Path:
     return path
 
 
+def _incoming_dir() -> Path:
+    path = evidence_dir() / ".incoming"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def evidence_path(evidence: EvidenceFile) -> Path:
-    return evidence_dir() / evidence.stored_name
+    path = evidence_dir() / evidence.stored_name
+    # stored_name is generated here, but a row edited by hand must still never point outside the folder.
+    if path.resolve().parent != evidence_dir().resolve():
+        raise ValueError(f"evidence {evidence.pk} points outside the evidence folder")
+    return path
 
 
-def _validate_progress(status: str, started_on: dt.date | None, completed_on: dt.date | None) -> dict[str, list[str]]:
+def _validate_progress(
+    status: str, started_on: dt.date | None, completed_on: dt.date | None, responsible: str
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
     if status not in ProgressStatus.values:
         errors["status"] = [_("状況「%(value)s」は選べません。") % {"value": status}]
+    if started_on and started_on > today:
+        errors["started_on"] = [_("開始日に未来の日付は入力できません。")]
     if started_on and completed_on and completed_on < started_on:
-        errors["completed_on"] = [_("完了日は開始日より後の日付にしてください。")]
-    if status == ProgressStatus.DONE and not completed_on:
+        errors["completed_on"] = [_("完了日は開始日と同じ日か、それより後の日付にしてください。")]
+    elif completed_on and completed_on > today:
+        errors["completed_on"] = [_("完了日に未来の日付は入力できません。")]
+    elif status == ProgressStatus.DONE and not completed_on:
         errors["completed_on"] = [_("状況を「完了」にするときは完了日を入力してください。")]
-    if status != ProgressStatus.DONE and completed_on:
+    elif status != ProgressStatus.DONE and completed_on:
         errors["completed_on"] = [_("完了日は状況が「完了」のときだけ入力できます。")]
+    if len(responsible.strip()) > RESPONSIBLE_MAX_LENGTH:
+        errors["responsible"] = [_("担当者は%(limit)d文字以内で入力してください。") % {"limit": RESPONSIBLE_MAX_LENGTH}]
     return errors
 
 
-@transaction.atomic
-def step_progress_update(
+def _check_evidence(stream: IO[bytes], name: str, size: int) -> CheckedUpload:
+    try:
+        return check_upload(stream, name=name, size=size, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    except UploadError as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+
+
+def _write_progress(
     *,
     actor: Any,
     member: Member,
     step: Step,
     status: str,
-    started_on: dt.date | None = None,
-    completed_on: dt.date | None = None,
-    responsible: str = "",
-    notes: str = "",
+    started_on: dt.date | None,
+    completed_on: dt.date | None,
+    responsible: str,
+    notes: str,
 ) -> StepProgress:
-    """Set where a member stands on a step. Creates the row on first use."""
-    require(actor, "member.change_progress", member)
-    errors = _validate_progress(status, started_on, completed_on)
-    if errors:
-        raise ValidationError(errors)
     progress = StepProgress.objects.select_for_update().filter(member=member, step=step).first()
     before = snapshot(progress) if progress else None
     if progress is None:
@@ -88,14 +114,20 @@ def step_progress_update(
     return progress
 
 
-@transaction.atomic
-def evidence_add(*, actor: Any, member: Member, step: Step, stream: IO[bytes], name: str, size: int) -> EvidenceFile:
-    """Check and store an evidence file for a member's step (the step's progress row is created if needed)."""
-    require(actor, "member.change_progress", member)
-    try:
-        checked = check_upload(stream, name=name, size=size, max_bytes=settings.EVIDENCE_MAX_BYTES)
-    except UploadError as exc:
-        raise ValidationError({"file": [str(exc)]}) from exc
+def _sweep_stale_staged_files(incoming: Path) -> None:
+    """Remove files staged by transactions that rolled back (Django has no on-rollback hook)."""
+    limit = time.time() - STAGED_FILE_MAX_AGE_SECONDS
+    for staged in incoming.iterdir():
+        try:
+            if staged.is_file() and staged.stat().st_mtime < limit:
+                staged.unlink(missing_ok=True)
+        except OSError:  # another process removed or moved it meanwhile
+            continue
+
+
+def _store_evidence(
+    *, actor: Any, member: Member, step: Step, stream: IO[bytes], checked: CheckedUpload
+) -> EvidenceFile:
     progress, created = StepProgress.objects.get_or_create(
         member=member, step=step, defaults={"status": ProgressStatus.IN_PROGRESS, "updated_by": actor}
     )
@@ -111,13 +143,18 @@ def evidence_add(*, actor: Any, member: Member, step: Step, stream: IO[bytes], n
     stored_name = f"{secrets.token_hex(16)}{checked.extension}"
     # The file is written under .incoming/ and moved into place only when the transaction commits, so a
     # rollback leaves no file that a row points to (and no row pointing to a missing file).
-    incoming = evidence_dir() / ".incoming"
-    incoming.mkdir(exist_ok=True)
+    incoming = _incoming_dir()
+    _sweep_stale_staged_files(incoming)
     staged = incoming / stored_name
-    with staged.open("xb") as out:
-        stream.seek(0)
-        shutil.copyfileobj(stream, out)
     try:
+        with staged.open("xb") as out:
+            stream.seek(0)
+            shutil.copyfileobj(stream, out)
+        # The size the caller reported was checked; the bytes actually written are what count.
+        written = staged.stat().st_size
+        if written != checked.size or written > settings.EVIDENCE_MAX_BYTES:
+            message = _("ファイル「%(name)s」を正しく受け取れませんでした。もう一度登録してください。")
+            raise ValidationError({"file": [message % {"name": checked.name}]})
         evidence = EvidenceFile.objects.create(
             progress=progress,
             original_name=checked.name,
@@ -135,11 +172,93 @@ def evidence_add(*, actor: Any, member: Member, step: Step, stream: IO[bytes], n
             after=snapshot(evidence),
             member_code=member.pk,
         )
-    except Exception:
+    except BaseException:
         staged.unlink(missing_ok=True)
         raise
     transaction.on_commit(lambda: staged.replace(evidence_dir() / stored_name))
     return evidence
+
+
+@transaction.atomic
+def step_progress_update(
+    *,
+    actor: Any,
+    member: Member,
+    step: Step,
+    status: str,
+    started_on: dt.date | None = None,
+    completed_on: dt.date | None = None,
+    responsible: str = "",
+    notes: str = "",
+) -> StepProgress:
+    """Set where a member stands on a step. Creates the row on first use."""
+    require(actor, "member.change_progress", member)
+    errors = _validate_progress(status, started_on, completed_on, responsible)
+    if errors:
+        raise ValidationError(errors)
+    return _write_progress(
+        actor=actor,
+        member=member,
+        step=step,
+        status=status,
+        started_on=started_on,
+        completed_on=completed_on,
+        responsible=responsible,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, member: Member, step: Step, stream: IO[bytes], name: str, size: int) -> EvidenceFile:
+    """Check and store an evidence file for a member's step (the step's progress row is created if needed)."""
+    require(actor, "member.change_progress", member)
+    checked = _check_evidence(stream, name, size)
+    return _store_evidence(actor=actor, member=member, step=step, stream=stream, checked=checked)
+
+
+@transaction.atomic
+def step_progress_submit(
+    *,
+    actor: Any,
+    member: Member,
+    step: Step,
+    status: str,
+    started_on: dt.date | None = None,
+    completed_on: dt.date | None = None,
+    responsible: str = "",
+    notes: str = "",
+    stream: IO[bytes] | None = None,
+    name: str = "",
+    size: int = 0,
+) -> tuple[StepProgress, EvidenceFile | None]:
+    """The step page's one form: progress and, optionally, an evidence file, saved together or not at all.
+
+    Every problem (progress fields and file alike) is reported at once, before anything is written.
+    """
+    require(actor, "member.change_progress", member)
+    errors = _validate_progress(status, started_on, completed_on, responsible)
+    checked: CheckedUpload | None = None
+    if stream is not None:
+        try:
+            checked = _check_evidence(stream, name, size)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    progress = _write_progress(
+        actor=actor,
+        member=member,
+        step=step,
+        status=status,
+        started_on=started_on,
+        completed_on=completed_on,
+        responsible=responsible,
+        notes=notes,
+    )
+    evidence = None
+    if stream is not None and checked is not None:
+        evidence = _store_evidence(actor=actor, member=member, step=step, stream=stream, checked=checked)
+    return progress, evidence
 
 
 @transaction.atomic

@@ -12,8 +12,13 @@ from shokuba.core.permissions import visible_members, visible_organisations
 from shokuba.network.models import LocalGovernment, Member, Organisation
 
 
+def _katakana(text: str) -> str:
+    """ひらがな → カタカナ: the reference kana is katakana, but an IME types hiragana by default."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
 def local_government_search(query: str, *, limit: int = 50) -> QuerySet[LocalGovernment]:
-    """By code (5 or 6 digits, full-width allowed) or by a part of the name or kana."""
+    """By code (5 or 6 digits, full-width allowed) or by a part of the name or kana (katakana or hiragana)."""
     text = unicodedata.normalize("NFKC", query).strip()
     governments = LocalGovernment.objects.all()
     if not text:
@@ -25,11 +30,12 @@ def local_government_search(query: str, *, limit: int = 50) -> QuerySet[LocalGov
             except CodeError:
                 return governments.none()
         return governments.filter(pk__startswith=text)[:limit]
+    kana = _katakana(text)
     return governments.filter(
         Q(city_name__contains=text)
         | Q(prefecture_name__contains=text)
-        | Q(city_kana__contains=text)
-        | Q(prefecture_kana__contains=text)
+        | Q(city_kana__contains=kana)
+        | Q(prefecture_kana__contains=kana)
     )[:limit]
 
 

@@ -131,17 +131,19 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     cleaned = _clean_organisation(organisation.member, changes, exclude_pk=organisation.pk)
     for field, value in cleaned.items():
         setattr(organisation, field, value)
+    # Compare before saving: the save itself bumps updated_at, which would make every no-op form submit look
+    # like a change and fill the audit log with empty entries.
+    if snapshot(organisation) == before:
+        return organisation
     _save(organisation)
-    after = snapshot(organisation)
-    if after != before:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=organisation,
-            before=before,
-            after=after,
-            member_code=organisation.member_id,
-        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=organisation,
+        before=before,
+        after=snapshot(organisation),
+        member_code=organisation.member_id,
+    )
     return organisation
 
 
@@ -156,13 +158,22 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
                 ]
             }
         )
-    before = snapshot(organisation)
     member_code = organisation.member_id
+    # Contacts go with the organisation (CASCADE); each is recorded, so no personal data leaves unlogged.
+    for contact in organisation.contacts.all():
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=contact,
+            before=snapshot(contact),
+            after=None,
+            member_code=member_code,
+        )
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
         instance=organisation,
-        before=before,
+        before=snapshot(organisation),
         after=None,
         member_code=member_code,
     )

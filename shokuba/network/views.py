@@ -16,7 +16,7 @@ from shokuba.core.permissions import has_perm, require, visible_members, visible
 from shokuba.guidebook.selectors import member_progress, progress_summary
 from shokuba.network import selectors, services
 from shokuba.network.forms import ContactForm, LocalGovernmentSearchForm, MemberFilterForm, OrganisationForm
-from shokuba.network.models import Contact
+from shokuba.network.models import Contact, Member
 
 
 def apply_validation_error(form: Any, exc: ValidationError) -> None:
@@ -30,7 +30,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "network.view_board")
     blocks = selectors.region_blocks()
     form = MemberFilterForm(request.GET or None, blocks=blocks)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # A hand-edited or stale link: say which filter is wrong rather than silently listing everyone.
+        context = {"members": Member.objects.none(), "form": form}
+        return render(request, "network/member_list.html", context, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
     members = selectors.member_list(user=request.user, **{k: v for k, v in filters.items() if v})
     return render(request, "network/member_list.html", {"members": members, "form": form})
 

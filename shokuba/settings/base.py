@@ -24,8 +24,12 @@ INSTALLED_APPS = [
     "shokuba.core",
     "shokuba.network",
     "shokuba.guidebook",
+    "shokuba.surveys",
     "shokuba.api",
     "shokuba.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "shokuba.regional",
 ]
 
 MIDDLEWARE = [
@@ -123,3 +127,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (django-tasks): the database backend needs `manage.py db_worker` running beside the server.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# e-Stat API v3 (regional statistics import): the application ID from https://www.e-stat.go.jp/api/ .
+ESTAT_APP_ID = os.environ.get("ESTAT_APP_ID", "")
+ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData")
+REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))

@@ -1,0 +1,214 @@
+"""One error shape for every refusal, in Japanese first.
+
+Every 4xx answer is ``{"message": <summary>, "detail": [{"loc": [...], "msg": <message>, "type": <code>}, ...]}``:
+``message`` is a sentence a person can read; ``detail`` names the field (``loc``: where it was — ``body``,
+``query``, ``path``, ``header`` — then the field name) so that a client can put each message next to its input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+Loc = Sequence[str | int]
+
+# Every handler names its JSON body parameter `payload`; it is an implementation detail, so it leaves the loc.
+BODY_PARAMETER = "payload"
+
+
+def field_label(name: str) -> str:
+    """The Japanese name of a field the API accepts, as the pages call it."""
+    labels = {
+        "name": _("名称"),
+        "corporate_number": _("法人番号"),
+        "industry": _("業種"),
+        "size_band": _("従業員規模"),
+        "location": _("所在地の団体コード"),
+        "joined_on": _("参加日"),
+        "notes": _("備考・メモ"),
+        "member": _("参加自治体コード"),
+        "code": _("団体コード"),
+        "step_code": _("手順"),
+        "status": _("状況"),
+        "started_on": _("開始日"),
+        "completed_on": _("完了日"),
+        "responsible": _("担当者"),
+        "q": _("検索語"),
+        "prefecture": _("都道府県"),
+        "kind": _("種別"),
+        "region_block": _("ブロック"),
+        "page": _("ページ"),
+        "page_size": _("1ページの件数"),
+        "id": _("ID"),
+    }
+    return labels.get(name, name)
+
+
+class ApiError(Exception):
+    """A refusal with its status and a message (already in the user's language) about one place in the request."""
+
+    def __init__(self, status: int, message: str, *, loc: Loc = (), type: str = "invalid") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.loc = list(loc)
+        self.type = type
+
+
+def not_found(message: str, *, loc: Loc = ()) -> ApiError:
+    return ApiError(404, message, loc=loc, type="not_found")
+
+
+def error_body(message: str, detail: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"message": message, "detail": detail}
+
+
+def _summary(detail: list[dict[str, Any]]) -> str:
+    if len(detail) == 1:
+        return str(detail[0]["msg"])
+    return _("入力内容に%(n)d件の誤りがあります。") % {"n": len(detail)}
+
+
+def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] == "body" and parts[1] == BODY_PARAMETER:
+        del parts[1]
+    return parts
+
+
+def _choices(expected: str) -> str:
+    # pydantic lists choices as "'A', 'B' or 'C'"; a Japanese reader gets 「A」「B」「C」.
+    items = [item.strip().strip("'") for item in expected.replace(" or ", ", ").split(",")]
+    return "".join(f"「{item}」" for item in items if item)
+
+
+def pydantic_message(error: dict[str, Any], loc: list[str | int]) -> str:
+    """A Japanese message for one pydantic error, naming the field."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    names = [part for part in loc[1:] if isinstance(part, str)]
+    field = names[-1] if names else ""
+    label = field_label(field) if field else ""
+    where = {"label": label, "field": field}
+    if kind == "missing":
+        if loc == ["body"]:
+            return _("リクエスト本文（JSON）がありません。")
+        return _("「%(label)s」（%(field)s）を指定してください。") % where
+    if kind == "extra_forbidden":
+        return _("「%(field)s」という項目はありません。項目名を確認してください。") % where
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        if not field:
+            return _("リクエスト本文はJSONのオブジェクト（{ … }）にしてください。")
+        return _("「%(label)s」（%(field)s）はオブジェクトで指定してください。") % where
+    if kind == "value_error":
+        reason = str(ctx.get("error", "")) or _("値が正しくありません。")
+        return _("「%(label)s」（%(field)s）：%(reason)s") % {**where, "reason": reason} if field else reason
+    if kind in {"string_type", "string_unicode"}:
+        return _("「%(label)s」（%(field)s）は文字列で指定してください。") % where
+    if kind == "string_too_long":
+        return _("「%(label)s」は%(max)s文字以内で入力してください。") % {**where, "max": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("「%(label)s」を入力してください。") % where
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _("「%(label)s」（%(field)s）は整数で指定してください。") % where
+    if kind == "greater_than_equal":
+        return _("「%(label)s」は%(limit)s以上にしてください。") % {**where, "limit": ctx.get("ge")}
+    if kind == "less_than_equal":
+        return _("「%(label)s」は%(limit)s以下にしてください。") % {**where, "limit": ctx.get("le")}
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("「%(label)s」（%(field)s）は日付で指定してください（例：2026-04-01）。") % where
+    if kind in {"enum", "literal_error"}:
+        return _("「%(label)s」（%(field)s）は次のいずれかにしてください：%(choices)s") % {
+            **where,
+            "choices": _choices(str(ctx.get("expected", ""))),
+        }
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("「%(label)s」（%(field)s）は true か false で指定してください。") % where
+    if kind in {"list_type"}:
+        return _("「%(label)s」（%(field)s）は配列で指定してください。") % where
+    return _("「%(label)s」（%(field)s）の値が正しくありません。") % where
+
+
+def _respond(
+    api: NinjaAPI, request: HttpRequest, status: int, message: str, detail: list[dict[str, Any]]
+) -> HttpResponse:
+    return api.create_response(request, error_body(message, detail), status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Register the handlers that turn every expected failure into the one error shape."""
+
+    def on_api_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return _respond(api, request, exc.status, exc.message, [{"loc": exc.loc, "msg": exc.message, "type": exc.type}])
+
+    def on_request_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail = []
+        for error in exc.errors:
+            loc = _clean_loc(error.get("loc", ()))
+            detail.append({"loc": loc, "msg": pydantic_message(error, loc), "type": error.get("type", "invalid")})
+        return _respond(api, request, 422, _summary(detail), detail)
+
+    def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail: list[dict[str, Any]] = []
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                loc: list[str | int] = [] if field == "__all__" else ["body", field]
+                for error in errors:
+                    for message in error.messages:
+                        detail.append({"loc": loc, "msg": message, "type": error.code or "invalid"})
+        else:
+            detail = [{"loc": [], "msg": message, "type": "invalid"} for message in exc.messages]
+        return _respond(api, request, 422, _summary(detail), detail)
+
+    def on_permission_denied(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = _("この操作を行う権限がありません。")
+        return _respond(api, request, 403, message, [{"loc": [], "msg": message, "type": "permission_denied"}])
+
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = _("お探しのデータは見つかりません。")
+        return _respond(api, request, 404, message, [{"loc": [], "msg": message, "type": "not_found"}])
+
+    def on_authentication(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = exc.message if exc.message != "Unauthorized" else str(not_authenticated_message())
+        item = {"loc": ["header", "Authorization"], "msg": message, "type": "not_authenticated"}
+        response = _respond(api, request, 401, message, [item])
+        response["WWW-Authenticate"] = 'Bearer realm="shokuba"'
+        return response
+
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        cause = exc.__cause__
+        if exc.status_code == 400 and cause is not None:  # ninja could not parse the body
+            if isinstance(cause, json.JSONDecodeError):
+                message = _(
+                    "リクエスト本文をJSONとして読み取れません（%(line)d行%(column)d文字目付近）。JSONの書き方を確認してください。"
+                ) % {"line": cause.lineno, "column": cause.colno}
+            else:
+                message = _("リクエスト本文をJSONとして読み取れません。UTF-8のJSONで送ってください。")
+            return _respond(api, request, 400, message, [{"loc": ["body"], "msg": message, "type": "json_invalid"}])
+        message = str(exc.message)
+        return _respond(api, request, exc.status_code, message, [{"loc": [], "msg": message, "type": "error"}])
+
+    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(NinjaValidationError, on_request_validation)
+    api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(ObjectDoesNotExist, on_not_found)
+    api.add_exception_handler(AuthenticationError, on_authentication)
+    api.add_exception_handler(HttpError, on_http_error)
+
+
+def not_authenticated_message() -> str:
+    return _(
+        "認証が必要です。ログインするか、Authorization ヘッダーで APIトークンを送ってください"
+        "（Authorization: Bearer <トークン>）。"
+    )

@@ -1,0 +1,69 @@
+"""Guidebook progress of one member: read it (member.view), set one step (member.change_progress)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from shokuba.api.lookups import caller, step_by_code, visible_member
+from shokuba.api.routers.network import ERRORS, progress_summary_out
+from shokuba.api.schemas import MemberProgressOut, StepProgressIn, StepProgressOut
+from shokuba.core.permissions import has_perm, require
+from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
+from shokuba.guidebook.selectors import member_progress
+from shokuba.guidebook.services import step_progress_update
+
+router = Router(tags=["guidebook"])
+
+
+def step_out(step: Step, progress: StepProgress | None, *, details: bool) -> dict[str, Any]:
+    status = progress.status if progress else ProgressStatus.NOT_STARTED
+    return {
+        "code": step.code,
+        "title": step.title,
+        "status": status,
+        "status_label": str(ProgressStatus(status).label),
+        "started_on": progress.started_on if progress else None,
+        "completed_on": progress.completed_on if progress else None,
+        "responsible": progress.responsible if progress else "",
+        # Notes and evidence are the programme's working detail, as on the pages (member.view_details).
+        "notes": (progress.notes if progress else "") if details else None,
+        "evidence_count": (len(progress.evidence.all()) if progress else 0) if details else None,
+        "updated_at": progress.updated_at if progress else None,
+    }
+
+
+@router.get("/members/{code}/progress", response={200: MemberProgressOut, **ERRORS}, summary="ガイドブックの進捗")
+def progress_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    """章ごとの手順と、それぞれの状況・開始日・完了日・担当者。"""
+    user = caller(request)
+    member = visible_member(user, code, loc=["path", "code"])
+    require(user, "member.view", member)
+    details = has_perm(user, "member.view_details", member)
+    return {
+        "member": member.code,
+        "member_name": str(member),
+        "summary": progress_summary_out(member),
+        "chapters": [
+            {
+                "code": rows.chapter.code,
+                "title": rows.chapter.title,
+                "steps": [step_out(row.step, row.progress, details=details) for row in rows.steps],
+            }
+            for rows in member_progress(member)
+        ],
+    }
+
+
+@router.put(
+    "/members/{code}/progress/{step_code}", response={200: StepProgressOut, **ERRORS}, summary="手順の進捗の更新"
+)
+def progress_update(request: HttpRequest, code: str, step_code: str, payload: StepProgressIn) -> dict[str, Any]:
+    """1つの手順の状況をまるごと置き換えます（送らなかった日付・担当者・メモは空になります）。"""
+    user = caller(request)
+    member = visible_member(user, code, loc=["path", "code"])
+    step = step_by_code(step_code)
+    progress = step_progress_update(actor=user, member=member, step=step, **payload.model_dump())
+    return step_out(step, progress, details=has_perm(user, "member.view_details", member))

@@ -1,0 +1,222 @@
+"""Local governments, members and organisations. Thin: parse, look up among visible rows, call the service."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from shokuba.api.errors import ApiError, not_found
+from shokuba.api.lookups import caller, government_code, visible_member, visible_organisation
+from shokuba.api.pagination import PageParams, paginate
+from shokuba.api.schemas import (
+    ErrorOut,
+    LocalGovernmentOut,
+    LocalGovernmentPage,
+    MemberDetailOut,
+    MemberPage,
+    OrganisationCreateIn,
+    OrganisationOut,
+    OrganisationPage,
+    OrganisationUpdateIn,
+)
+from shokuba.core.permissions import has_perm, require
+from shokuba.guidebook.selectors import progress_summary
+from shokuba.network import selectors, services
+from shokuba.network.models import LocalGovernment, Member, MemberKind, Organisation
+
+router = Router(tags=["network"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# --- local governments -------------------------------------------------------------------------------------
+
+
+def local_government_out(government: LocalGovernment) -> dict[str, Any]:
+    return {
+        "code": government.code,
+        "code5": government.code5,
+        "kind": government.kind,
+        "prefecture_code": government.prefecture_code,
+        "prefecture_name": government.prefecture_name,
+        "city_name": government.city_name,
+        "name": government.name,
+        "full_name": government.full_name,
+        "prefecture_kana": government.prefecture_kana,
+        "city_kana": government.city_kana,
+    }
+
+
+def _prefecture_code(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text.isdigit() and 1 <= int(text) <= 47:
+        return f"{int(text):02d}"
+    code = LocalGovernment.objects.filter(prefecture_name=text).values_list("prefecture_code", flat=True).first()
+    if code is None:
+        raise ApiError(
+            422,
+            _("都道府県「%(value)s」はありません。都道府県コード（01〜47）か都道府県名で指定してください。")
+            % {"value": raw},
+            loc=["query", "prefecture"],
+        )
+    return code
+
+
+@router.get("/local-governments", response={200: LocalGovernmentPage, **ERRORS}, summary="地方公共団体の検索")
+def local_government_list(
+    request: HttpRequest, pages: Query[PageParams], q: str = "", prefecture: str = ""
+) -> dict[str, Any]:
+    """団体コード（5桁・6桁）または名称・カナの一部で検索します。
+
+    `prefecture` は都道府県コード（01〜47）か都道府県名。"""
+    governments = LocalGovernment.objects.order_by("code")
+    if prefecture.strip():
+        governments = governments.filter(prefecture_code=_prefecture_code(prefecture))
+    if q.strip():
+        # The page's search caps its results for a picker; the API pages through all of them (1,788 at most).
+        matches = selectors.local_government_search(q, limit=2000)
+        governments = governments.filter(pk__in=list(matches.values_list("pk", flat=True)))
+    return paginate(governments, pages, local_government_out)
+
+
+@router.get("/local-governments/{code}", response={200: LocalGovernmentOut, **ERRORS}, summary="地方公共団体")
+def local_government_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    """5桁（検査数字なし）または6桁の団体コードで1件を返します。"""
+    normalised = government_code(code, loc=["path", "code"])
+    government = LocalGovernment.objects.filter(pk=normalised).first()
+    if government is None:
+        raise not_found(
+            _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": normalised}, loc=["path", "code"]
+        )
+    return local_government_out(government)
+
+
+# --- members -----------------------------------------------------------------------------------------------
+
+
+def member_out(user: Any, member: Member, organisation_count: int | None = None) -> dict[str, Any]:
+    details = has_perm(user, "member.view_details", member)
+    if details and organisation_count is None:
+        organisation_count = getattr(member, "organisation_count", None)
+        if organisation_count is None:
+            organisation_count = member.organisations.count()
+    return {
+        "code": member.code,
+        "name": member.name,
+        "full_name": member.local_government.full_name,
+        "kind": member.kind,
+        "region_block": member.region_block,
+        "leading_example": member.leading_example,
+        "joined_on": member.joined_on,
+        "programme_name": member.programme_name,
+        "organisation_count": organisation_count if details else None,
+    }
+
+
+def progress_summary_out(member: Member) -> dict[str, Any]:
+    summary = progress_summary(member)
+    return {
+        "total": summary.total,
+        "applicable": summary.applicable,
+        "done": summary.done,
+        "percent_done": summary.percent_done,
+        "counts": {status: count for status, _label, count in summary.labelled()},
+    }
+
+
+@router.get("/members", response={200: MemberPage, **ERRORS}, summary="参加自治体の一覧")
+def member_list(
+    request: HttpRequest, pages: Query[PageParams], region_block: str = "", kind: MemberKind | None = None
+) -> dict[str, Any]:
+    """見られる参加自治体だけを返します（事務局・支援チームはすべて、自治体担当者は自団体と、県の担当者は県内の市町村）。"""
+    user = caller(request)
+    members = selectors.member_list(user=user, region_block=region_block.strip(), kind=kind or "")
+    return paginate(members.order_by("local_government_id"), pages, lambda member: member_out(user, member))
+
+
+@router.get("/members/{code}", response={200: MemberDetailOut, **ERRORS}, summary="参加自治体")
+def member_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    user = caller(request)
+    member = visible_member(user, code, loc=["path", "code"])
+    require(user, "member.view", member)
+    return {**member_out(user, member), "progress": progress_summary_out(member)}
+
+
+# --- organisations -----------------------------------------------------------------------------------------
+
+
+def organisation_out(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.pk,
+        "member": organisation.member_id,
+        "member_name": str(organisation.member),
+        "name": organisation.name,
+        "corporate_number": organisation.corporate_number,
+        "industry": organisation.industry,
+        "industry_label": organisation.get_industry_display(),
+        "size_band": organisation.size_band,
+        "size_band_label": organisation.get_size_band_display(),
+        "location": organisation.location_id,
+        "location_name": organisation.location.full_name,
+        "joined_on": organisation.joined_on,
+        "notes": organisation.notes,
+        "created_at": organisation.created_at,
+        "updated_at": organisation.updated_at,
+    }
+
+
+@router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="参加企業・団体の一覧")
+def organisation_list(request: HttpRequest, pages: Query[PageParams], member: str = "") -> dict[str, Any]:
+    """見られる企業・団体だけを返します。`member` で参加自治体を絞り込めます。"""
+    user = caller(request)
+    member_obj = None
+    if member.strip():
+        member_obj = visible_member(user, member, loc=["query", "member"])
+        # A prefecture's coordinator sees a municipality's progress, not the companies taking part in it.
+        require(user, "member.view_details", member_obj)
+    organisations = selectors.organisation_list(user=user, member=member_obj).order_by("member_id", "name", "pk")
+    return paginate(organisations, pages, organisation_out)
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS}, summary="参加企業・団体の登録")
+def organisation_create(request: HttpRequest, payload: OrganisationCreateIn) -> Status[dict[str, Any]]:
+    user = caller(request)
+    data = payload.model_dump()
+    member = visible_member(user, data.pop("member"), loc=["body", "member"])
+    organisation = services.organisation_create(actor=user, member=member, **data)
+    return Status(201, organisation_out(organisation))
+
+
+@router.get("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, summary="参加企業・団体")
+def organisation_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    user = caller(request)
+    organisation = visible_organisation(user, id)
+    require(user, "organisation.view", organisation)
+    return organisation_out(organisation)
+
+
+@router.patch("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, summary="参加企業・団体の変更")
+def organisation_update(request: HttpRequest, id: int, payload: OrganisationUpdateIn) -> dict[str, Any]:
+    """送った項目だけを変更します。企業・団体の管理者が変更できるのは name, corporate_number, industry, size_band,
+    location だけです。"""
+    user = caller(request)
+    organisation = visible_organisation(user, id)
+    changes = payload.changes()
+    if not changes:
+        # Nothing to change: no write and no audit entry, but the caller must still be allowed to change it.
+        require(user, "organisation.change", organisation)
+        return organisation_out(organisation)
+    organisation = services.organisation_update(actor=user, organisation=organisation, **changes)
+    return organisation_out(organisation)
+
+
+@router.delete("/organisations/{id}", response={204: None, **ERRORS}, summary="参加企業・団体の削除")
+def organisation_delete(request: HttpRequest, id: int) -> Status[None]:
+    user = caller(request)
+    organisation = visible_organisation(user, id)
+    services.organisation_delete(actor=user, organisation=organisation)
+    return Status(204, None)

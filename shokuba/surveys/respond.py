@@ -1,0 +1,211 @@
+"""The respondent's pages: the answering form behind an unguessable link, and the confirmation.
+
+No login, no session, no cookie of any kind: the pages use their own base template (no language switcher, no
+CSRF token), never touch request.session or request.user, and send nothing that would let two responses be
+linked. Server-side validation is the authority; the small script (static/surveys/answer.js) only keeps
+answers in the browser while answering, shows conditional questions and the progress.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from shokuba.core.dates import wareki
+from shokuba.core.throttle import rate_limit_hit
+from shokuba.surveys import selectors, services
+from shokuba.surveys.answers import raw_from_form
+from shokuba.surveys.instrument import Definition
+from shokuba.surveys.messages import answer_label, answer_message
+from shokuba.surveys.models import QuestionnaireVersion, WaveLink
+from shokuba.surveys.rendering import attribute_views, question_views
+
+# A whole questionnaire with every free-text field full is well under this; anything bigger is refused before
+# Django parses the body (a 10 MB paste gets a clear page, not a parser error).
+MAX_POST_BYTES = int(getattr(settings, "SURVEY_MAX_POST_BYTES", os.environ.get("SURVEY_MAX_POST_BYTES", 1_000_000)))
+# Submissions per link per window: far above a workplace's real pace, low enough to stop a script flooding a link.
+SUBMISSIONS_PER_WINDOW = int(
+    getattr(settings, "SURVEY_SUBMISSIONS_PER_WINDOW", os.environ.get("SURVEY_SUBMISSIONS_PER_WINDOW", 600))
+)
+WINDOW_SECONDS = int(getattr(settings, "SURVEY_RATE_WINDOW_SECONDS", os.environ.get("SURVEY_RATE_WINDOW_SECONDS", 60)))
+
+
+def _storage_key(link: WaveLink, version: QuestionnaireVersion) -> str:
+    return f"shokuba-survey:{link.token}:{version.pk}"
+
+
+def estimated_minutes(definition: Definition) -> int:
+    items = sum(len(q.item_codes()) for q in definition.questions) + len(definition.attributes)
+    return max(3, round(items * 0.25 + sum(1 for q in definition.questions if q.type.startswith("text")) * 1.5))
+
+
+def form_context(
+    *,
+    definition: Definition,
+    link: WaveLink | None,
+    version: QuestionnaireVersion,
+    raw_answers: dict[str, Any] | None = None,
+    raw_attributes: dict[str, str] | None = None,
+    problems: list[Any] | None = None,
+    submission_id: uuid.UUID | None = None,
+    preview: bool = False,
+) -> dict[str, Any]:
+    problems = problems or []
+    wave = link.wave if link else None
+    return {
+        "definition": definition,
+        "link": link,
+        "wave": wave,
+        "version": version,
+        "member": (wave.member if wave else version.questionnaire.member),
+        "questions": question_views(definition, raw_answers or {}, problems),
+        "attributes": attribute_views(definition, raw_attributes or {}, problems),
+        "problems": [{"label": answer_label(p), "message": answer_message(p)} for p in problems],
+        "submission_id": submission_id or uuid.uuid4(),
+        "storage_key": _storage_key(link, version) if link else "",
+        "fresh": raw_answers is None,
+        "preview": preview,
+        "minutes": estimated_minutes(definition),
+        "closes_on": wareki(wave.closes_on) if wave else "",
+        "required_count": sum(1 for q in definition.questions if q.required),
+    }
+
+
+def _refusal(request: HttpRequest, *, status: int, title: str, message: str, link: WaveLink | None = None) -> HttpResponse:
+    return render(
+        request, "surveys/respond/refused.html", {"title": title, "message": message, "link": link}, status=status
+    )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return _refusal(
+        request,
+        status=404,
+        title=_("このリンクは使えません"),
+        message=_(
+            "アンケートのリンクが正しくないか、削除されています。お手元のチラシの QR コードを読み取り直すか、"
+            "配布した担当者にお問い合わせください。"
+        ),
+    )
+
+
+def _not_accepting(request: HttpRequest, link: WaveLink, state: str) -> HttpResponse:
+    wave = link.wave
+    if state == "closed":
+        return _refusal(
+            request,
+            status=410,
+            title=_("このアンケートの受付は終了しました"),
+            message=_("「%(name)s」の回答の受付は終了しました。ご協力ありがとうございました。") % {"name": wave.name},
+            link=link,
+        )
+    return _refusal(
+        request,
+        status=403,
+        title=_("このアンケートはまだ始まっていません"),
+        message=_("「%(name)s」は %(date)s から回答できます。") % {"name": wave.name, "date": wareki(wave.opens_on)},
+        link=link,
+    )
+
+
+# The answering form is posted by anonymous respondents without any cookie, so Django's CSRF check (which
+# needs a CSRF cookie) cannot apply. A forged cross-site post gains nothing: it must carry a valid, unguessable
+# link token (in the URL) and creates at most one anonymous response per submission id, exactly like a
+# respondent using the link; the rate limit per link bounds any flood.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    link = selectors.link_by_token(token)
+    if link is None:
+        return _not_found(request)
+    state = services.wave_state(link.wave)
+    if state != "open":
+        return _not_accepting(request, link, state)
+    version = link.wave.version
+    definition = services.definition_of(version)
+    if request.method != "POST":
+        return render(
+            request, "surveys/respond/answer.html", form_context(definition=definition, link=link, version=version)
+        )
+
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_POST_BYTES:
+        return _refusal(
+            request,
+            status=400,
+            title=_("送信された内容が大きすぎます"),
+            message=_(
+                "自由記述は1問につき4,000字までです。長すぎる回答を短くしてから、もう一度送信してください。"
+                "入力した内容は、このブラウザーに残っています（戻るボタンで戻れます）。"
+            ),
+            link=link,
+        )
+    if rate_limit_hit(key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS):
+        return _refusal(
+            request,
+            status=429,
+            title=_("ただいま混み合っています"),
+            message=_(
+                "このアンケートへの送信が集中しています。1分ほど待ってから、もう一度送信してください。"
+                "入力した内容は、このブラウザーに残っています。"
+            ),
+            link=link,
+        )
+    raw_answers, raw_attributes = raw_from_form(definition, request.POST)
+    try:
+        submission_id = uuid.UUID(str(request.POST.get("submission_id", "")))
+    except ValueError:
+        submission_id = None
+    if submission_id is None:
+        context = form_context(
+            definition=definition,
+            link=link,
+            version=version,
+            raw_answers=raw_answers,
+            raw_attributes=raw_attributes,
+        )
+        context["form_error"] = _("送信の識別番号が読み取れませんでした。もう一度「回答を送信する」を押してください。")
+        return render(request, "surveys/respond/answer.html", context, status=400)
+    try:
+        services.response_submit(
+            link=link, submission_id=submission_id, answers=raw_answers, attributes=raw_attributes
+        )
+    except services.WaveNotAccepting as exc:
+        return _not_accepting(request, link, exc.state)
+    except services.AnswersInvalid as exc:
+        context = form_context(
+            definition=definition,
+            link=link,
+            version=version,
+            raw_answers=raw_answers,
+            raw_attributes=raw_attributes,
+            problems=exc.validated.problems,
+            submission_id=submission_id,
+        )
+        return render(request, "surveys/respond/answer.html", context, status=400)
+    # 303: the browser fetches the confirmation with GET, so reloading it never posts the answers again.
+    response = redirect("surveys:answer_thanks", token=link.token)
+    response.status_code = 303
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def answer_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    link = selectors.link_by_token(token)
+    if link is None:
+        return _not_found(request)
+    return render(
+        request,
+        "surveys/respond/thanks.html",
+        {"link": link, "wave": link.wave, "storage_key": _storage_key(link, link.wave.version)},
+    )

@@ -1,0 +1,506 @@
+"""Every change to questionnaires, waves, links and responses.
+
+Staff actions are permission-checked (core.permissions.require), atomic and recorded in the audit log.
+Respondents' answers are never audited: `response_submit` stores an anonymous response and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shokuba.core.audit import audit_record, snapshot
+from shokuba.core.models import AuditAction
+from shokuba.core.permissions import require
+from shokuba.network.models import Member, Organisation
+from shokuba.surveys import authoring
+from shokuba.surveys.answers import Validated, answer_rows, validate_submission
+from shokuba.surveys.instrument import Definition, DefinitionError, parse_definition
+from shokuba.surveys.library import library_template
+from shokuba.surveys.messages import definition_messages
+from shokuba.surveys.models import (
+    Channel,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseAnswer,
+    VersionStatus,
+    Wave,
+    WaveLink,
+    WaveStatus,
+    attribute_columns,
+)
+
+# --- definitions ---------------------------------------------------------------------------------------------
+
+_published_definitions: dict[int, Definition] = {}
+
+
+def definition_of(version: QuestionnaireVersion) -> Definition:
+    """The parsed definition of a version. Published versions never change, so they are parsed once per process."""
+    if version.status == VersionStatus.PUBLISHED and version.pk in _published_definitions:
+        return _published_definitions[version.pk]
+    definition = parse_definition(version.definition)
+    if version.status == VersionStatus.PUBLISHED:
+        _published_definitions[version.pk] = definition
+    return definition
+
+
+def _checked(definition: Mapping[str, Any]) -> Definition:
+    try:
+        return parse_definition(definition)
+    except DefinitionError as exc:
+        raise ValidationError({"definition": definition_messages(exc.problems)}) from exc
+
+
+def _member_code(version: QuestionnaireVersion) -> str:
+    return version.questionnaire.member_id
+
+
+def taken_codes(questionnaire: Questionnaire) -> set[str]:
+    """Every item code any version of the questionnaire has used: new items never reuse one."""
+    codes: set[str] = set()
+    for definition in questionnaire.versions.values_list("definition", flat=True):
+        codes |= authoring.codes_in(definition)
+    return codes
+
+
+# --- authoring -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def questionnaire_create_from_template(
+    *, actor: Any, member: Member, template_code: str, title: str = ""
+) -> Questionnaire:
+    """Copy a library template into the programme as a new questionnaire with a first draft version."""
+    require(actor, "member.manage_surveys", member)
+    template = library_template(template_code)
+    if template is None:
+        raise ValidationError({"template_code": [_("ひな型「%(code)s」はありません。") % {"code": template_code}]})
+    data = template.copy_data()
+    if title.strip():
+        data["title"] = title.strip()
+    questionnaire = Questionnaire.objects.create(
+        member=member,
+        title=data["title"],
+        template_code=template.code,
+        template_version=template.version,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, definition=data)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=questionnaire,
+        before=None,
+        after=snapshot(questionnaire),
+        member_code=member.pk,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, instance=version, before=None, after=snapshot(version), member_code=member.pk
+    )
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_draft_start(*, actor: Any, questionnaire: Questionnaire) -> QuestionnaireVersion:
+    """The questionnaire's draft: the existing one, or a new version copied from the latest published one."""
+    require(actor, "questionnaire.change", questionnaire)
+    # Lock the questionnaire row so two people starting a draft at once get the same draft.
+    Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+    draft = questionnaire.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = questionnaire.versions.order_by("-number").first()
+    assert latest is not None  # a questionnaire is created with its first version
+    draft = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire, number=latest.number + 1, definition=latest.definition
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=draft,
+        before=None,
+        after=snapshot(draft),
+        member_code=questionnaire.member_id,
+    )
+    return draft
+
+
+def _editable(actor: Any, version: QuestionnaireVersion) -> None:
+    require(actor, "questionnaire.change", version.questionnaire)
+    current = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if current.status != VersionStatus.DRAFT:
+        raise ValidationError(
+            {"__all__": [_("公開済みの版は変更できません。変更するには新しい版を作成してください。")]}
+        )
+
+
+@transaction.atomic
+def draft_definition_save(
+    *, actor: Any, version: QuestionnaireVersion, definition: Mapping[str, Any]
+) -> QuestionnaireVersion:
+    """Replace a draft's definition after checking it. A published version is frozen."""
+    _editable(actor, version)
+    parsed = _checked(definition)
+    before = snapshot(version)
+    version.definition = dict(definition)
+    version.save(update_fields=["definition", "updated_at"])
+    questionnaire = version.questionnaire
+    if questionnaire.title != parsed.title:
+        questionnaire.title = parsed.title
+        questionnaire.save(update_fields=["title"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=version,
+        before=before,
+        after=snapshot(version),
+        member_code=_member_code(version),
+    )
+    return version
+
+
+def _edit(actor: Any, version: QuestionnaireVersion, change: Any) -> QuestionnaireVersion:
+    _editable(actor, version)
+    try:
+        definition = change(version.definition)
+    except authoring.EditError as exc:
+        raise ValidationError({"__all__": [edit_error_message(exc)]}) from exc
+    return draft_definition_save(actor=actor, version=version, definition=definition)
+
+
+def edit_error_message(exc: authoring.EditError) -> str:
+    p = exc.params
+    if exc.code == "question_is_condition":
+        return _("質問「%(code)s」は質問「%(other)s」の表示条件に使われているため削除できません。") % p
+    if exc.code == "condition_order":
+        return _("質問「%(code)s」は質問「%(target)s」の回答で表示が決まるため、その前には移動できません。") % p
+    if exc.code == "question_missing":
+        return _("質問「%(code)s」はありません。") % p
+    if exc.code == "row_missing":
+        return _("選択肢または項目「%(code)s」はありません。") % p
+    return _("変更できませんでした。")
+
+
+@transaction.atomic
+def question_add(
+    *, actor: Any, version: QuestionnaireVersion, kind: str, text: str, after: str = ""
+) -> tuple[QuestionnaireVersion, str]:
+    taken = taken_codes(version.questionnaire)
+    holder: dict[str, str] = {}
+
+    def change(definition: Mapping[str, Any]) -> dict[str, Any]:
+        result, code = authoring.question_add(definition, kind=kind, text=text, taken=taken, after=after)
+        holder["code"] = code
+        return result
+
+    version = _edit(actor, version, change)
+    return version, holder["code"]
+
+
+@transaction.atomic
+def question_update(*, actor: Any, version: QuestionnaireVersion, code: str, **changes: Any) -> QuestionnaireVersion:
+    taken = taken_codes(version.questionnaire)
+    return _edit(actor, version, lambda d: authoring.question_update(d, code=code, taken=taken, **changes))
+
+
+@transaction.atomic
+def question_remove(*, actor: Any, version: QuestionnaireVersion, code: str) -> QuestionnaireVersion:
+    return _edit(actor, version, lambda d: authoring.question_remove(d, code=code))
+
+
+@transaction.atomic
+def question_move(*, actor: Any, version: QuestionnaireVersion, code: str, offset: int) -> QuestionnaireVersion:
+    return _edit(actor, version, lambda d: authoring.question_move(d, code=code, offset=offset))
+
+
+@transaction.atomic
+def draft_meta_update(
+    *, actor: Any, version: QuestionnaireVersion, title: str, purpose: str, attributes: Sequence[str]
+) -> QuestionnaireVersion:
+    return _edit(
+        actor, version, lambda d: authoring.meta_update(d, title=title, purpose=purpose, attributes=attributes)
+    )
+
+
+@transaction.atomic
+def questionnaire_publish(*, actor: Any, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """Freeze a draft: from now on waves can use it and its wording never changes."""
+    _editable(actor, version)
+    _checked(version.definition)
+    before = snapshot(version)
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor if getattr(actor, "pk", None) else None
+    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=version,
+        before=before,
+        after=snapshot(version),
+        member_code=_member_code(version),
+    )
+    return version
+
+
+# --- waves and links -------------------------------------------------------------------------------------------
+
+
+def new_link_token() -> str:
+    """192 random bits, URL-safe: not guessable, not derived from anything."""
+    return secrets.token_urlsafe(24)
+
+
+def _links_create(wave: Wave, organisations: Iterable[Organisation]) -> list[WaveLink]:
+    existing = set(wave.links.values_list("organisation_id", flat=True))
+    links = []
+    for organisation in organisations:
+        if organisation.member_id != wave.member_id:
+            raise ValidationError(
+                {"organisations": [_("「%(name)s」はこの取組の参加企業・団体ではありません。") % {"name": organisation.name}]}
+            )
+        if organisation.pk in existing:
+            continue
+        links.append(WaveLink.objects.create(wave=wave, organisation=organisation, token=new_link_token()))
+        existing.add(organisation.pk)
+    return links
+
+
+@transaction.atomic
+def wave_create(
+    *,
+    actor: Any,
+    version: QuestionnaireVersion,
+    name: str,
+    fiscal_year: int,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    organisations: Iterable[Organisation] = (),
+    public_link: bool = False,
+) -> Wave:
+    member = version.questionnaire.member
+    require(actor, "member.manage_surveys", member)
+    errors: dict[str, list[str]] = {}
+    if version.status != VersionStatus.PUBLISHED:
+        errors.setdefault("version", []).append(_("公開済みの調査票の版を選んでください。"))
+    if not name.strip():
+        errors.setdefault("name", []).append(_("調査の名称を入力してください。"))
+    elif Wave.objects.filter(member=member, name=name.strip()).exists():
+        errors.setdefault("name", []).append(_("同じ名称の調査がすでにあります。"))
+    if closes_on < opens_on:
+        errors.setdefault("closes_on", []).append(_("終了日は開始日と同じか、それより後の日付にしてください。"))
+    organisations = list(organisations)
+    if not organisations and not public_link:
+        errors.setdefault("organisations", []).append(
+            _("参加する企業・団体を選ぶか、「全体で1つのリンク」を選んでください。")
+        )
+    if errors:
+        raise ValidationError(errors)
+    wave = Wave.objects.create(
+        member=member,
+        version=version,
+        name=name.strip(),
+        fiscal_year=fiscal_year,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        public_link=public_link,
+    )
+    if public_link:
+        WaveLink.objects.create(wave=wave, organisation=None, token=new_link_token())
+    _links_create(wave, organisations)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, instance=wave, before=None, after=snapshot(wave), member_code=member.pk
+    )
+    return wave
+
+
+@transaction.atomic
+def wave_organisations_add(*, actor: Any, wave: Wave, organisations: Iterable[Organisation]) -> list[WaveLink]:
+    require(actor, "wave.change", wave)
+    if wave.status == WaveStatus.CLOSED:
+        raise ValidationError({"organisations": [_("終了した調査には企業・団体を追加できません。")]})
+    links = _links_create(wave, organisations)
+    for link in links:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=link,
+            before=None,
+            after={"wave_id": wave.pk, "organisation_id": link.organisation_id},
+            member_code=wave.member_id,
+        )
+    return links
+
+
+def _wave_change(actor: Any, wave: Wave, **fields: Any) -> Wave:
+    before = snapshot(wave)
+    for field, value in fields.items():
+        setattr(wave, field, value)
+    wave.save(update_fields=list(fields))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=wave,
+        before=before,
+        after=snapshot(wave),
+        member_code=wave.member_id,
+    )
+    return wave
+
+
+@transaction.atomic
+def wave_open(*, actor: Any, wave: Wave) -> Wave:
+    require(actor, "wave.change", wave)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.OPEN:
+        return wave
+    if wave.status == WaveStatus.CLOSED:
+        raise ValidationError({"__all__": [_("終了した調査は再開できません。新しい調査を作成してください。")]})
+    return _wave_change(actor, wave, status=WaveStatus.OPEN, opened_at=timezone.now())
+
+
+@transaction.atomic
+def wave_close(*, actor: Any, wave: Wave) -> Wave:
+    """Stop submissions now. Closing is final: the links answer with a 'closed' page from then on."""
+    require(actor, "wave.change", wave)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.CLOSED:
+        return wave
+    return _wave_change(actor, wave, status=WaveStatus.CLOSED, closed_at=timezone.now())
+
+
+@transaction.atomic
+def wave_dates_update(*, actor: Any, wave: Wave, opens_on: dt.date, closes_on: dt.date) -> Wave:
+    require(actor, "wave.change", wave)
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": [_("終了日は開始日と同じか、それより後の日付にしてください。")]})
+    if wave.status == WaveStatus.CLOSED:
+        raise ValidationError({"__all__": [_("終了した調査の期間は変更できません。")]})
+    return _wave_change(actor, wave, opens_on=opens_on, closes_on=closes_on)
+
+
+@transaction.atomic
+def wave_link_headcount_set(*, actor: Any, link: WaveLink, expected_headcount: int | None) -> WaveLink:
+    require(actor, "wave_link.change_headcount", link)
+    if expected_headcount is not None and not 1 <= expected_headcount <= 1_000_000:
+        raise ValidationError({"expected_headcount": [_("対象人数は1以上の整数で入力してください。")]})
+    before = {"expected_headcount": link.expected_headcount}
+    link.expected_headcount = expected_headcount
+    link.save(update_fields=["expected_headcount"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=link,
+        before=before,
+        after={"expected_headcount": expected_headcount},
+        member_code=link.wave.member_id,
+    )
+    return link
+
+
+# --- answering -------------------------------------------------------------------------------------------------
+
+
+class WaveNotAccepting(Exception):
+    """The wave does not take answers (not yet open, or closed); `state` says which."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+class AnswersInvalid(Exception):
+    def __init__(self, validated: Validated) -> None:
+        super().__init__("answers invalid")
+        self.validated = validated
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submission_id: uuid.UUID
+    created: bool  # False: this submission id was already stored (a double tap or a retry)
+
+
+def wave_state(wave: Wave, today: dt.date | None = None) -> str:
+    """'open', 'not_yet' or 'closed' for answering purposes: the status and the dates both count."""
+    today = today or timezone.localdate()
+    if wave.status == WaveStatus.CLOSED or today > wave.closes_on:
+        return "closed"
+    if wave.status == WaveStatus.DRAFT or today < wave.opens_on:
+        return "not_yet"
+    return "open"
+
+
+def response_submit(
+    *,
+    link: WaveLink,
+    submission_id: uuid.UUID,
+    answers: Mapping[str, Any],
+    attributes: Mapping[str, Any],
+    channel: str = Channel.WEB,
+    today: dt.date | None = None,
+) -> SubmitResult:
+    """Store one anonymous response and its typed answer rows in one transaction, exactly once per submission id.
+
+    Nothing about the respondent is taken from the request: no account, address, user agent or time of day.
+    """
+    wave = link.wave
+    today = today or timezone.localdate()
+    state = wave_state(wave, today)
+    if state != "open":
+        raise WaveNotAccepting(state)
+    definition = definition_of(wave.version)
+    validated = validate_submission(definition, answers, attributes)
+    member_id = wave.member_id
+    if not validated.ok:
+        # A retry of a submission that was stored is still a success, even if the form it came from is stale.
+        if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
+            return SubmitResult(submission_id, created=False)
+        raise AnswersInvalid(validated)
+    columns = attribute_columns(validated.attributes)
+    response = Response(
+        member_id=member_id,
+        submission_id=submission_id,
+        wave_id=wave.pk,
+        organisation_id=link.organisation_id,
+        channel=channel,
+        submitted_on=today,
+        answers=validated.answers,
+        **columns,
+    )
+    rows = [
+        ResponseAnswer(
+            member_id=member_id,
+            submission_id=submission_id,
+            wave_id=wave.pk,
+            organisation_id=link.organisation_id,
+            item_code=row.item_code,
+            seq=row.seq,
+            choice_code=row.choice_code,
+            value=row.value,
+            text=row.text,
+            **columns,
+        )
+        for row in answer_rows(definition, validated.answers)
+    ]
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            ResponseAnswer.objects.bulk_create(rows)
+    except IntegrityError:
+        # The same submission id again (a double tap racing the first, or a retry after a lost answer).
+        if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
+            return SubmitResult(submission_id, created=False)
+        raise
+    return SubmitResult(submission_id, created=True)
