@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("shokuba.core.urls")),
     path("", include("shokuba.network.urls")),
     path("guidebook/", include("shokuba.guidebook.urls")),
+    path("", include("shokuba.surveys.urls")),
     path("api/v1/", api.urls),
 ]

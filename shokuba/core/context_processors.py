@@ -22,6 +22,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("network:member_home", args=[user.member_id]), _("自治体のページ")))
     if getattr(user, "organisation_id", None):
         items.append((reverse("network:organisation_detail", args=[user.organisation_id]), _("自社・団体のページ")))
+    if getattr(user, "member_id", None):
+        items.append((reverse("surveys:member_surveys", args=[user.member_id]), _("アンケート")))
+    elif has_perm(user, "network.view_board") or getattr(user, "organisation_id", None):
+        items.append((reverse("surveys:index"), _("アンケート")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))

@@ -155,6 +155,13 @@ RULES: dict[str, Rule] = {
     # Moving an organisation between programmes or deleting it is the programme's decision, not the company's.
     "organisation.change_programme_fields": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
     "organisation.delete": lambda user, org: is_secretariat(user) or _coordinates(user, org.member),
+    # Regional statistics are public official data: every logged-in role reads every area. Importing the national
+    # tables is the secretariat's; choosing a member's outcome indicators is its coordinator's (and the secretariat's).
+    "regional.view": lambda user, _obj: _is(user, *Role),
+    "regional.view_network": lambda user, _obj: reads_everything(user),
+    "regional.view_imports": lambda user, _obj: reads_everything(user),
+    "regional.import": lambda user, _obj: is_secretariat(user),
+    "regional.select_outcome": lambda user, member: is_secretariat(user) or _coordinates(user, member),
     # Surveys. Raw responses (and exports of them) go only to the programme's coordinator and the secretariat;
     # the support team reads set-up and response counts; an organisation admin sees their own link and counts.
     "member.view_surveys": lambda user, member: reads_everything(user) or _coordinates(user, member),

@@ -89,7 +89,8 @@ def _refuse_existing(table: str, year: int, source_name: str) -> None:
         raise StatisticsImportError.at(
             Place(source_name),
             _(
-                "%(year)d年の「%(table)s」は %(at)s に取り込み済みです。置き換える場合は「取り込み済みの年を置き換える」を選んでください。"
+                "%(year)d年の「%(table)s」は %(at)s に取り込み済みです。"
+                "置き換える場合は「取り込み済みの年を置き換える」を選んでください。"
             )
             % {
                 "year": year,
@@ -276,7 +277,9 @@ def import_job_run(job_id: int) -> None:
             raise PermissionDenied("regional.import")
         if job.source == ImportSource.FILE:
             if stored is None or not stored.exists():
-                raise StatisticsImportError.at(Place(job.source_name), _("アップロードされたファイルが見つかりません。"))
+                raise StatisticsImportError.at(
+                    Place(job.source_name), _("アップロードされたファイルが見つかりません。")
+                )
             record = statistics_import_file(
                 actor=actor,
                 data=stored.read_bytes(),
@@ -293,7 +296,8 @@ def import_job_run(job_id: int) -> None:
             "status": ImportJobStatus.SUCCEEDED,
             "progress": 100,
             "statistics_import": record,
-            "message": _("%(areas)d 地域・%(rows)d 行を取り込みました。") % {"areas": record.area_count, "rows": record.row_count},
+            "message": _("%(areas)d 地域・%(rows)d 行を取り込みました。")
+            % {"areas": record.area_count, "rows": record.row_count},
         }
     except StatisticsImportError as exc:
         outcome = {"status": ImportJobStatus.FAILED, "errors": exc.messages, "message": _("取り込めませんでした。")}
@@ -325,7 +329,9 @@ def _validate_outcome(member: Member, indicator: str, sex: str, baseline_year: i
     if definition is None:
         errors["indicator"] = [_("指標「%(value)s」は選べません。") % {"value": indicator}]
     elif definition.needs_flows and member.kind != MemberKind.PREFECTURE:
-        errors["indicator"] = [_("東京圏への転出超過は都道府県間の移動の表から求めるため、県の指標としてだけ選べます。")]
+        errors["indicator"] = [
+            _("東京圏への転出超過は都道府県間の移動の表から求めるため、県の指標としてだけ選べます。")
+        ]
     if sex not in OUTCOME_SEXES:
         errors["sex"] = [_("対象「%(value)s」は選べません。") % {"value": sex}]
     if not 1 <= window_years <= 5:
@@ -352,9 +358,7 @@ def outcome_indicator_select(
     """Track an indicator as the programme's outcome (or change its baseline), for the action plan."""
     require(actor, "regional.select_outcome", member)
     _validate_outcome(member, indicator, sex, baseline_year, window_years)
-    outcome = (
-        OutcomeIndicator.objects.select_for_update().filter(member=member, indicator=indicator, sex=sex).first()
-    )
+    outcome = OutcomeIndicator.objects.select_for_update().filter(member=member, indicator=indicator, sex=sex).first()
     before = snapshot(outcome) if outcome else None
     if outcome is None:
         outcome = OutcomeIndicator(member=member, indicator=indicator, sex=sex)

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from shokuba.core.permissions import has_perm, visible_questionnaires, visible_wave_links, visible_waves
 from shokuba.network.models import Member
@@ -52,7 +53,13 @@ def wave_list(*, user: Any, member: Member | None = None) -> QuerySet[Wave]:
     waves = visible_waves(user)
     if member is not None:
         waves = waves.filter(member=member)
-    return waves.annotate(response_count=Count("responses", distinct=True))
+    counted = (
+        Response.objects.filter(member_id=OuterRef("member_id"), wave_id=OuterRef("pk"))
+        .values("wave_id")
+        .annotate(n=Count("submission_id"))
+        .values("n")
+    )
+    return waves.annotate(response_count=Coalesce(Subquery(counted), 0))
 
 
 def published_versions(*, user: Any, member: Member) -> QuerySet[QuestionnaireVersion]:

@@ -106,7 +106,6 @@ def browser() -> Iterator[Any]:
     if gate.action == "fail":
         pytest.fail(gate.message, pytrace=False)
     if gate.action == "skip":
-        _skip_reasons.add(gate.message)
         pytest.skip(gate.message)
 
     from playwright.sync_api import expect, sync_playwright
@@ -185,8 +184,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if item.get_closest_marker("browser") is None:
         return report
-    if report.skipped:
-        _skipped_browser_tests.append(item.nodeid)
     page = getattr(item, "funcargs", {}).get("page")
     if report.failed and report.when in {"setup", "call"} and page is not None and not page.is_closed():
         path = screenshot_path(item.config.rootpath, item.name)
@@ -198,6 +195,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         else:
             report.sections.append(("screenshot", f"saved {path} (page {page.url})"))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count skipped browser tests (also on the controller of a pytest-xdist run, which gets every report)."""
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+        if isinstance(report.longrepr, tuple):
+            _skip_reasons.add(str(report.longrepr[2]).removeprefix("Skipped: "))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from shokuba.surveys import respond, views
+
+app_name = "surveys"
+urlpatterns = [
+    # Staff
+    path("surveys/", views.index, name="index"),
+    path("surveys/templates/", views.library, name="library"),
+    path("surveys/templates/<slug:code>/", views.library_detail, name="library_detail"),
+    path("members/<str:code>/surveys/", views.member_surveys, name="member_surveys"),
+    path("members/<str:code>/surveys/start/", views.questionnaire_start, name="questionnaire_start"),
+    path("members/<str:code>/surveys/waves/new/", views.wave_create, name="wave_create"),
+    path("surveys/questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path("surveys/questionnaires/<int:pk>/draft/", views.draft_start, name="draft_start"),
+    path("surveys/questionnaires/<int:pk>/draft/meta/", views.draft_meta, name="draft_meta"),
+    path("surveys/questionnaires/<int:pk>/draft/questions/", views.question_add, name="question_add"),
+    path("surveys/questionnaires/<int:pk>/draft/questions/<str:code>/", views.question_edit, name="question_edit"),
+    path(
+        "surveys/questionnaires/<int:pk>/draft/questions/<str:code>/move/", views.question_move, name="question_move"
+    ),
+    path(
+        "surveys/questionnaires/<int:pk>/draft/questions/<str:code>/remove/",
+        views.question_remove,
+        name="question_remove",
+    ),
+    path("surveys/questionnaires/<int:pk>/draft/publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path("surveys/questionnaires/<int:pk>/v<int:number>/preview/", views.version_preview, name="version_preview"),
+    path("surveys/questionnaires/<int:pk>/v<int:number>/phone/", views.version_phone, name="version_phone"),
+    path("surveys/waves/<int:pk>/", views.wave_detail, name="wave_detail"),
+    path("surveys/waves/<int:pk>/open/", views.wave_open, name="wave_open"),
+    path("surveys/waves/<int:pk>/close/", views.wave_close, name="wave_close"),
+    path("surveys/waves/<int:pk>/organisations/", views.wave_organisations_add, name="wave_organisations_add"),
+    path("surveys/links/<int:pk>/headcount/", views.link_headcount, name="link_headcount"),
+    path("surveys/links/<int:pk>/qr.svg", views.link_qr_svg, name="link_qr_svg"),
+    path("surveys/links/<int:pk>/qr.png", views.link_qr_png, name="link_qr_png"),
+    path("surveys/links/<int:pk>/flyer.pdf", views.link_flyer, name="link_flyer"),
+    # Respondents (anonymous, no cookies)
+    path("s/<str:token>/", respond.answer, name="answer"),
+    path("s/<str:token>/thanks/", respond.answer_thanks, name="answer_thanks"),
+]
