@@ -62,8 +62,8 @@ lock: setup-dev
 
 ## make messages: refresh and compile the translation catalogues.
 messages: setup
-	$(MANAGE) makemessages -l en --no-obsolete
-	$(MANAGE) compilemessages
+	cd shokuba && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "*/tests/*" -i "migrations/*" \
+		&& ../$(BIN)/python ../manage.py compilemessages
 
 clean-db:
 	rm -f var/shokuba.sqlite3

@@ -77,6 +77,10 @@ def bench_guidebook_board() -> None:
     report("guidebook_board", value * 1000, "ms", reference * 1000, "one ORM query per member and step")
 
 
+import bench.regional  # noqa: E402,F401 - registers the regional benchmarks
+import bench.surveys  # noqa: E402 - registers the survey submission benchmark
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--only", default="")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("shokuba.core.urls")),
     path("", include("shokuba.network.urls")),
     path("guidebook/", include("shokuba.guidebook.urls")),
+    path("regional/", include("shokuba.regional.urls")),
     path("", include("shokuba.surveys.urls")),
     path("api/v1/", api.urls),
 ]

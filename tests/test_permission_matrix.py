@@ -25,6 +25,8 @@ from conftest import PASSWORD, make_user
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
+from shokuba.regional.tests.matrix import regional_cases
+from shokuba.surveys.tests.matrix import survey_cases
 
 ROLES = ("anon", "sec", "sup", "coord", "pref", "other", "org")
 
@@ -145,7 +147,7 @@ PAGES: list[Case] = [
          expect(404, sec=302, sup=403, coord=302, org=302), body=lambda w: {}),
 ]
 
-MATRIX: list[Case] = PAGES
+MATRIX: list[Case] = PAGES + survey_cases(Case, expect) + regional_cases(Case, expect)
 
 
 def test_every_api_operation_is_in_the_api_matrix() -> None:
@@ -154,7 +156,11 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     import re
 
     from shokuba.api.api import api
-    from shokuba.api.tests.test_role_matrix import CASES
+    from shokuba.api.tests.test_role_matrix import CASES as API_CASES
+    from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
+    from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
+
+    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES
 
     operations = {
         (method.upper(), path)

@@ -80,7 +80,7 @@ def _shown(value: Any, field: models.Field[Any, Any] | None, names: Mapping[tupl
     if field is not None and field.many_to_one and field.related_model:
         model: Any = field.related_model
         name = names.get((model._meta.label_lower, str(value)))
-        return f"{name}（{value}）" if name else str(value)
+        return _("%(name)s（%(value)s）") % {"name": name, "value": value} if name else str(value)
     if field is not None and field.choices:
         labels = {str(key): str(label) for key, label in field.flatchoices}
         return labels.get(str(value), str(value))

@@ -26,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("surveys:member_surveys", args=[user.member_id]), _("アンケート")))
     elif has_perm(user, "network.view_board") or getattr(user, "organisation_id", None):
         items.append((reverse("surveys:index"), _("アンケート")))
+    if has_perm(user, "regional.view"):
+        own = getattr(user, "member_id", None)
+        items.append((reverse("regional:area", args=[own]) if own else reverse("regional:index"), _("人口移動")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))

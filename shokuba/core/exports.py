@@ -44,17 +44,30 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding:
     return buffer.getvalue().encode(encoding, errors="replace")
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "data") -> bytes:
+# An extra sheet of a workbook (e.g. a survey's codebook): title, header, rows.
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
+def xlsx_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "data",
+    extra_sheets: Sequence[Sheet] = (),
+) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = sheet_title[:31]
-    sheet.append(_cells(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(_cells(row))
-    sheet.freeze_panes = "A2"
+    for index, (title, sheet_header, sheet_rows) in enumerate([(sheet_title, header, rows), *extra_sheets]):
+        if index:
+            sheet = workbook.create_sheet(title[:31])
+        sheet.append(_cells(sheet_header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet_rows:
+            sheet.append(_cells(row))
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -74,14 +87,16 @@ def table_response(
     rows: Iterable[Sequence[Any]],
     encoding: str = "",
     sheet_title: str = "data",
+    extra_sheets: Sequence[Sheet] = (),
 ) -> HttpResponse:
-    """An HTTP download of a table. fmt is 'csv' or 'xlsx'; encoding 'cp932' asks for Shift_JIS CSV."""
+    """An HTTP download of a table. fmt is 'csv' or 'xlsx'; encoding 'cp932' asks for Shift_JIS CSV.
+    `extra_sheets` (XLSX only) adds sheets after the data, e.g. a codebook."""
     if fmt == "csv":
         charset = "cp932" if encoding.lower() in {"cp932", "sjis", "shift_jis"} else "utf-8-sig"
         body = csv_bytes(header, rows, encoding=charset)
         content_type = f"text/csv; charset={'Shift_JIS' if charset == 'cp932' else 'utf-8'}"
     elif fmt == "xlsx":
-        body = xlsx_bytes(header, rows, sheet_title=sheet_title)
+        body = xlsx_bytes(header, rows, sheet_title=sheet_title, extra_sheets=extra_sheets)
         content_type = CONTENT_TYPES["xlsx"]
     else:
         raise ExportFormatError(fmt)

@@ -15,6 +15,7 @@ from django.db import transaction
 from shokuba.core.codes import corporate_number_check_digit
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
+from shokuba.regional.demo import demo_regional_statistics
 from shokuba.surveys.demo import demo_surveys
 
 DEMO_SEED = 20260119
@@ -202,4 +203,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_progress(rng)
     demo_accounts()
     demo_surveys(rng)
+    demo_regional_statistics()
     return True

@@ -43,19 +43,25 @@ DEMO_SEED = 20260119
 SEX_KEYS = ("M", "F")
 POPULATION_GROUPS = 21  # 0-4 … 95-99, 100+
 
-# Net migration per 1,000 of the age group's population, by sex, for a prefecture of the regions (地方) and for
-# the Tokyo area; the seed's chart: a deep loss at 15-19 and 20-24, women still leaving at 25-29.
-REGIONAL_RATES = {
-    "F": (4, 2, -1, -38, -52, -14, 1, 2, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0),
-    "M": (4, 2, -1, -34, -30, 6, 5, 3, 1, 1, 1, 2, 1, 1, 0, 0, 0, 0, 0),
+# Net migration per 1,000 of the age group's population, by sex and age group at the move. Towns and small cities
+# of the regions lose their 18-year-olds (15-19); some come back after university (20-24) and in their late
+# twenties, men far more than women (the seed: women keep leaving at 25-29). University cities of the regions
+# gain students and lose graduates; the Tokyo area gains both.
+RURAL_RATES = {
+    "F": (4, 2, -2, -48, 3, -4, 1, 2, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0),
+    "M": (4, 2, -2, -42, 10, 9, 5, 3, 1, 1, 1, 2, 1, 1, 0, 0, 0, 0, 0),
+}
+REGIONAL_CITY_RATES = {
+    "F": (2, 1, 0, 14, -34, -9, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "M": (2, 1, 0, 12, -22, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
 }
 TOKYO_AREA_RATES = {
     "F": (-9, -4, 0, 28, 58, 14, -6, -6, -3, -2, -2, -3, -3, -2, -1, 0, 0, 0, 0),
     "M": (-9, -4, 0, 25, 40, 6, -7, -5, -3, -2, -2, -3, -3, -2, -1, 0, 0, 0, 0),
 }
 OTHER_METRO_RATES = {
-    "F": (0, 0, 0, 6, 10, 2, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "M": (0, 0, 0, 5, 8, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "F": (0, 0, 0, 10, 4, 2, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "M": (0, 0, 0, 8, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
 }
 # Yearly moves per 1,000 (in- and out-migrants are each about this), for 表11-1 and 表11-2.
 MOBILITY = (45, 25, 18, 60, 120, 110, 80, 55, 40, 32, 28, 24, 20, 16, 14, 14, 16, 20, 22)
@@ -92,18 +98,25 @@ def _size(rng: random.Random, code6: str, city: str) -> tuple[int, float]:
     if 100 <= body < 200:
         return int(rng.lognormvariate(math.log(1_000_000), 0.4)), 1.0
     if city.endswith("市"):
-        return int(rng.lognormvariate(math.log(60_000), 0.8)), 0.55
+        return int(rng.lognormvariate(math.log(50_000), 0.6)), 0.55
     if city.endswith("村"):
         return int(rng.lognormvariate(math.log(3_000), 0.7)), 0.0
     return int(rng.lognormvariate(math.log(12_000), 0.7)), 0.15
 
 
-def _rates_for(prefecture: str) -> dict[str, tuple[int, ...]]:
-    if prefecture in TOKYO_AREA_PREFECTURES:
-        return TOKYO_AREA_RATES
-    if prefecture in METROPOLITAN_PREFECTURES:
-        return OTHER_METRO_RATES
-    return REGIONAL_RATES
+def _rates_for(m: Municipality) -> dict[str, tuple[float, ...]]:
+    """The pattern a municipality follows: the metropolitan areas' big cities gain the young; everywhere else,
+    including the rural parts of metropolitan prefectures (豊岡市 is in 兵庫県), loses its teenagers."""
+    big = m.urban >= 1.0  # designated cities and Tokyo's special wards
+    if m.prefecture in TOKYO_AREA_PREFECTURES and (big or m.urban >= 0.55):
+        pattern = TOKYO_AREA_RATES
+    elif m.prefecture in METROPOLITAN_PREFECTURES and big:
+        pattern = OTHER_METRO_RATES
+    elif big:
+        pattern = REGIONAL_CITY_RATES
+    else:
+        pattern = RURAL_RATES
+    return {sex: tuple(float(v) for v in rates) for sex, rates in pattern.items()}
 
 
 def _noisy(rng: random.Random, expected: float) -> int:
@@ -139,23 +152,21 @@ class SyntheticNetwork:
             size = m.population * (1 - 0.006 * step * (1 - m.urban))
             for sex, weight in (("M", 0.49), ("F", 0.51)):
                 self.population[(year, m.code6, sex)] = [round(size * weight * s) for s in shares]
-        for prefecture, members in by_prefecture.items():
-            rates = _rates_for(prefecture)
-            mean_urban = sum(m.urban * m.population for m in members) / max(1, sum(m.population for m in members))
+        for members in by_prefecture.values():
             for sex in SEX_KEYS:
                 nets: dict[str, list[int]] = {}
                 for m in members:
                     ages = self._ages19(self.population[(year, m.code6, sex)])
+                    rates = _rates_for(m)
                     row = []
                     for g in range(AGE_GROUP_COUNT):
                         rate = rates[sex][g]
-                        if prefecture not in METROPOLITAN_PREFECTURES and g in (3, 4, 5):
-                            # the young move towards the prefecture's cities before they leave it
-                            rate += 25 * (m.urban - mean_urban) + 8 * self.effect[m.code6]
-                            if sex == "F" and g == 4:
+                        if g in (3, 4, 5):
+                            rate += 6 * self.effect[m.code6]
+                            if sex == "F" and g == 4 and m.urban >= 1.0:
                                 rate -= 1.5 * step  # the seed: young women's outflow keeps growing
                             if m.code6 in self.leading and g in (4, 5):
-                                rate += (3.0 if sex == "F" else 1.5) * step  # programmes that work
+                                rate += (2.0 if sex == "F" else 1.0) * step  # programmes that work
                         row.append(_noisy(self.rng, rate / 1000 * ages[g]))
                     nets[m.code6] = row
                 for code6, row in nets.items():
@@ -268,7 +279,6 @@ class SyntheticNetwork:
         nation = sum(populations.values())
         flows: dict[tuple[str, str, str], int] = {}
         for o in self.prefectures:
-            net_total = {s: sum(self.net[(year, self.prefectures[o].code, s)]) for s in SEX_KEYS}
             for d in self.prefectures:
                 if o == d:
                     continue
@@ -276,9 +286,11 @@ class SyntheticNetwork:
                 base = 0.004 * populations[o] * populations[d] / nation * near
                 for sex, share in (("M", 0.53), ("F", 0.47)):
                     flows[(o, d, sex)] = round(base * share)
+        tokyo_population = sum(populations[t] for t in TOKYO_AREA_PREFECTURES)
+        for o in self.prefectures:
             if o in TOKYO_AREA_PREFECTURES:
                 continue
-            tokyo_population = sum(populations[t] for t in TOKYO_AREA_PREFECTURES)
+            net_total = {s: sum(self.net[(year, self.prefectures[o].code, s)]) for s in SEX_KEYS}
             for t in TOKYO_AREA_PREFECTURES:
                 for sex in SEX_KEYS:
                     loss = max(0, -net_total[sex]) * 0.6 * populations[t] / tokyo_population

@@ -56,19 +56,16 @@ def add(a: int | None, b: int | None) -> int | None:
 
 
 def sum_counts(values: Iterable[int | None]) -> int | None:
-    total: int | None = 0
-    for value in values:
-        total = add(total, value)
-    return total
+    """Sum where any undisclosed figure (None) makes the sum undisclosed."""
+    items = list(values)
+    if None in items:
+        return None
+    return sum(v for v in items if v is not None)
 
 
 def sum_ages(vectors: Iterable[Ages]) -> Ages:
     """Element-wise sum of age vectors (pooling years or areas)."""
-    result: list[int | None] = [0] * AGE_GROUP_COUNT
-    for vector in vectors:
-        for i, value in enumerate(vector):
-            result[i] = add(result[i], value)
-    return tuple(result)
+    return tuple(sum_counts(column) for column in zip(*vectors, strict=True)) or (0,) * AGE_GROUP_COUNT
 
 
 def subtract_ages(a: Ages, b: Ages) -> Ages:
@@ -121,8 +118,9 @@ def tokyo_area_net_outflow(flows: Mapping[tuple[str, str], int | None], prefectu
     `flows` maps (origin prefecture, destination prefecture), two-digit codes, to movers."""
     if prefecture in TOKYO_AREA_PREFECTURES:
         return None
-    outflow = sum_counts(flows.get((prefecture, t)) for t in TOKYO_AREA_PREFECTURES)
-    inflow = sum_counts(flows.get((t, prefecture)) for t in TOKYO_AREA_PREFECTURES)
+    # a pair the table does not list had no movers; a listed None was not published
+    outflow = sum_counts(flows.get((prefecture, t), 0) for t in TOKYO_AREA_PREFECTURES)
+    inflow = sum_counts(flows.get((t, prefecture), 0) for t in TOKYO_AREA_PREFECTURES)
     if outflow is None or inflow is None:
         return None
     return outflow - inflow

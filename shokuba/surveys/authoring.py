@@ -18,9 +18,9 @@ from shokuba.surveys.instrument import CHOICE_TYPES, SCALE_TYPES, next_custom_co
 class EditError(ValueError):
     """An edit that cannot be made; `code` is worded by the caller."""
 
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(self, kind: str, /, **params: Any) -> None:
+        super().__init__(kind)
+        self.code = kind
         self.params = params
 
 
@@ -95,7 +95,7 @@ def question_move(definition: Mapping[str, Any], *, code: str, offset: int) -> d
     """Move a question up (-1) or down (+1). A question never moves above the question its condition reads."""
     result = copy.deepcopy(dict(definition))
     questions = result["questions"]
-    index, question = _find(result, code)
+    index, _question = _find(result, code)
     target = max(0, min(len(questions) - 1, index + offset))
     if target == index:
         return result
@@ -142,7 +142,7 @@ def question_update(
     code: str,
     taken: Iterable[str],
     text: str,
-    help: str = "",  # noqa: A002 - the definition's own key
+    help: str = "",
     required: bool = True,
     section: str = "",
     choices: Sequence[RowEdit] | None = None,

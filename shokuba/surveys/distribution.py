@@ -13,12 +13,12 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
-from reportlab.lib.colors import HexColor, black, white
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib.colors import HexColor, black, white  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 FONT_NAME = "IPAexGothic"
 FONT_FILE = Path(settings.PACKAGE_DIR) / "static" / "fonts" / "ipaexg.ttf"

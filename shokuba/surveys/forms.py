@@ -133,7 +133,9 @@ class WaveForm(AccessibleFormMixin, forms.Form):
         help_text=_("企業・団体ごとに専用のリンクと QR コードを作ります。"),
     )
 
-    def __init__(self, *args: Any, versions: list[tuple[str, str]], organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, versions: list[tuple[str, str]], organisations: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         version_field: Any = self.fields["version"]
         version_field.choices = versions
@@ -149,9 +151,7 @@ class WaveForm(AccessibleFormMixin, forms.Form):
 
 
 class WaveOrganisationsForm(AccessibleFormMixin, forms.Form):
-    organisations = forms.MultipleChoiceField(
-        label=_("追加する企業・団体"), widget=forms.CheckboxSelectMultiple
-    )
+    organisations = forms.MultipleChoiceField(label=_("追加する企業・団体"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

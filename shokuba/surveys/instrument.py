@@ -214,7 +214,12 @@ ATTRIBUTES: dict[str, Attribute] = {
         Attribute(
             "employment",
             "雇用形態",
-            (Choice("regular", "正規"), Choice("nonregular", "非正規"), Choice("other", "その他"), Choice("R", "答えたくない")),
+            (
+                Choice("regular", "正規"),
+                Choice("nonregular", "非正規"),
+                Choice("other", "その他"),
+                Choice("R", "答えたくない"),
+            ),
         ),
         Attribute(
             "service_years",
@@ -366,10 +371,10 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
     scales: dict[str, Scale] = dict(STANDARD_SCALES)
     for code, raw_scale in (data.get("scales") or {}).items():
         scales[str(code)] = _scale(raw_scale, str(code))
-    for scale in scales.values():
-        if len(scale.points) not in LIKERT_POINTS:
-            problems.append(DefinitionProblem("", "scale_points", {"scale": scale.code, "n": len(scale.points)}))
-        _check_choices(f"scale:{scale.code}", scale.points, problems)
+    for declared in scales.values():
+        if len(declared.points) not in LIKERT_POINTS:
+            problems.append(DefinitionProblem("", "scale_points", {"scale": declared.code, "n": len(declared.points)}))
+        _check_choices(f"scale:{declared.code}", declared.points, problems)
 
     title = str(data.get("title", "")).strip()
     if not title:
@@ -471,7 +476,7 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
                     problems.append(DefinitionProblem(where, "condition_values", {"target": target.code}))
         question = Question(
             code=code,
-            type=kind,  # type: ignore[arg-type]  # checked against QUESTION_TYPES above
+            type=kind,  # narrowed to QuestionType by the check against QUESTION_TYPES above
             text=text,
             help=str(raw.get("help", "")).strip(),
             required=bool(raw.get("required", True)),

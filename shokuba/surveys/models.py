@@ -111,7 +111,9 @@ class Wave(models.Model):
     closes_on = models.DateField(_("回答受付の終了日"))
     status = models.CharField(_("状態"), max_length=16, choices=WaveStatus.choices, default=WaveStatus.DRAFT)
     public_link = models.BooleanField(
-        _("全体で1つのリンク"), default=False, help_text=_("住民向けの調査などで、企業・団体ごとでなく1つのリンクで回答を集めます。")
+        _("全体で1つのリンク"),
+        default=False,
+        help_text=_("住民向けの調査などで、企業・団体ごとでなく1つのリンクで回答を集めます。"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)

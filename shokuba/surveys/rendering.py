@@ -74,18 +74,16 @@ class AttributeView:
     errors: list[str]
 
 
-def _dom_id(name: str) -> str:
+def dom_id(name: str) -> str:
     return "f-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
 
 def _options(
     name: str, choices: Sequence[Choice], chosen: Sequence[str], *, non_substantive: Sequence[Choice] = ()
 ) -> list[OptionView]:
-    views = [
-        OptionView(c.code, c.label, c.code in chosen, f"{_dom_id(name)}-{c.code}") for c in choices
-    ]
+    views = [OptionView(c.code, c.label, c.code in chosen, f"{dom_id(name)}-{c.code}") for c in choices]
     views += [
-        OptionView(c.code, c.label, c.code in chosen, f"{_dom_id(name)}-{c.code}", non_substantive=True)
+        OptionView(c.code, c.label, c.code in chosen, f"{dom_id(name)}-{c.code}", non_substantive=True)
         for c in non_substantive
     ]
     return views
@@ -115,7 +113,7 @@ def question_views(
         view = QuestionView(
             question=question,
             number=number,
-            id=_dom_id(name),
+            id=dom_id(name),
             name=name,
             errors=[answer_message(p) for p in own if not p.item],
             condition_text=_condition_text(definition, question),
@@ -133,9 +131,7 @@ def question_views(
             )
         chosen = list(values.get(name, ()))
         if question.type in {"single", "multiple", "likert"}:
-            view.options = _options(
-                name, question.options, chosen, non_substantive=question.non_substantive_choices()
-            )
+            view.options = _options(name, question.options, chosen, non_substantive=question.non_substantive_choices())
         elif question.type == "ranking":
             limit = question.max_choices or len(question.choices)
             for rank in range(1, limit + 1):
@@ -144,7 +140,7 @@ def question_views(
                     RankView(
                         rank,
                         rank_name,
-                        _dom_id(rank_name),
+                        dom_id(rank_name),
                         _options(rank_name, question.choices, list(values.get(rank_name, ()))),
                     )
                 )
@@ -156,7 +152,7 @@ def question_views(
                         item.code,
                         item.text,
                         item_name,
-                        _dom_id(item_name),
+                        dom_id(item_name),
                         _options(
                             item_name,
                             question.options,
@@ -187,7 +183,7 @@ def attribute_views(
                 code=code,
                 label=attribute.label,
                 name=name,
-                id=_dom_id(name),
+                id=dom_id(name),
                 options=_options(name, attribute.choices, chosen),
                 errors=[answer_message(p) for p in problems if p.question == f"attr:{code}"],
             )

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods
 from shokuba.core.dates import wareki
 from shokuba.core.throttle import rate_limit_hit
 from shokuba.surveys import selectors, services
-from shokuba.surveys.answers import raw_from_form
+from shokuba.surveys.answers import attribute_field_name, field_name, raw_from_form
 from shokuba.surveys.instrument import Definition
 from shokuba.surveys.messages import answer_label, answer_message
 from shokuba.surveys.models import QuestionnaireVersion, WaveLink
-from shokuba.surveys.rendering import attribute_views, question_views
+from shokuba.surveys.rendering import attribute_views, dom_id, question_views
 
 # A whole questionnaire with every free-text field full is well under this; anything bigger is refused before
 # Django parses the body (a 10 MB paste gets a clear page, not a parser error).
@@ -69,7 +69,7 @@ def form_context(
         "member": (wave.member if wave else version.questionnaire.member),
         "questions": question_views(definition, raw_answers or {}, problems),
         "attributes": attribute_views(definition, raw_attributes or {}, problems),
-        "problems": [{"label": answer_label(p), "message": answer_message(p)} for p in problems],
+        "problems": [_problem_entry(definition, p) for p in problems],
         "submission_id": submission_id or uuid.uuid4(),
         "storage_key": _storage_key(link, version) if link else "",
         "fresh": raw_answers is None,
@@ -80,7 +80,29 @@ def form_context(
     }
 
 
-def _refusal(request: HttpRequest, *, status: int, title: str, message: str, link: WaveLink | None = None) -> HttpResponse:
+def _problem_entry(definition: Definition, problem: Any) -> dict[str, str]:
+    """One line of the error summary: 問3 (or 問5 の 2.) with a link to the field."""
+    label = answer_label(problem)
+    anchor = "main"
+    if problem.question.startswith("attr:"):
+        anchor = dom_id(attribute_field_name(problem.question.removeprefix("attr:")))
+    else:
+        for number, question in enumerate(definition.questions, start=1):
+            if question.code != problem.question:
+                continue
+            label = _("問%(n)d") % {"n": number}
+            anchor = dom_id(field_name(question.code))
+            if problem.item:
+                codes = [item.code for item in question.items]
+                if problem.item in codes:
+                    label = _("問%(n)d の %(row)d.") % {"n": number, "row": codes.index(problem.item) + 1}
+                    anchor = dom_id(field_name(question.code, problem.item))
+    return {"label": label, "message": answer_message(problem), "anchor": anchor}
+
+
+def _refusal(
+    request: HttpRequest, *, status: int, title: str, message: str, link: WaveLink | None = None
+) -> HttpResponse:
     return render(
         request, "surveys/respond/refused.html", {"title": title, "message": message, "link": link}, status=status
     )
@@ -176,9 +198,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         context["form_error"] = _("送信の識別番号が読み取れませんでした。もう一度「回答を送信する」を押してください。")
         return render(request, "surveys/respond/answer.html", context, status=400)
     try:
-        services.response_submit(
-            link=link, submission_id=submission_id, answers=raw_answers, attributes=raw_attributes
-        )
+        services.response_submit(link=link, submission_id=submission_id, answers=raw_answers, attributes=raw_attributes)
     except services.WaveNotAccepting as exc:
         return _not_accepting(request, link, exc.state)
     except services.AnswersInvalid as exc:

@@ -80,7 +80,7 @@ def wave_links(*, user: Any, wave: Wave) -> QuerySet[WaveLink]:
 def response_counts(wave: Wave, links: Iterable[WaveLink]) -> WaveCounts:
     """Responses per link (one GROUP BY) and in total, with rates where a head-count was given."""
     links = list(links)
-    per_organisation = dict(
+    per_organisation: dict[int | None, int] = dict(
         Response.objects.filter(member_id=wave.member_id, wave=wave)
         .values("organisation_id")
         .annotate(n=Count("submission_id"))
@@ -108,6 +108,8 @@ def link_by_token(token: str) -> WaveLink | None:
     """The answering link for a token (one indexed query, with its wave and questionnaire version)."""
     if not token or len(token) > 64:
         return None
-    return WaveLink.objects.select_related("wave__version", "wave__member__local_government", "organisation").filter(
-        token=token
-    ).first()
+    return (
+        WaveLink.objects.select_related("wave__version", "wave__member__local_government", "organisation")
+        .filter(token=token)
+        .first()
+    )

@@ -22,7 +22,7 @@ from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.network.models import Member, Organisation
-from shokuba.surveys import authoring
+from shokuba.surveys import authoring, storage
 from shokuba.surveys.answers import Validated, answer_rows, validate_submission
 from shokuba.surveys.instrument import Definition, DefinitionError, parse_definition
 from shokuba.surveys.library import library_template
@@ -32,26 +32,27 @@ from shokuba.surveys.models import (
     Questionnaire,
     QuestionnaireVersion,
     Response,
-    ResponseAnswer,
     VersionStatus,
     Wave,
     WaveLink,
     WaveStatus,
-    attribute_columns,
 )
 
 # --- definitions ---------------------------------------------------------------------------------------------
 
-_published_definitions: dict[int, Definition] = {}
+_published_definitions: dict[tuple[int, Any], Definition] = {}
 
 
 def definition_of(version: QuestionnaireVersion) -> Definition:
-    """The parsed definition of a version. Published versions never change, so they are parsed once per process."""
-    if version.status == VersionStatus.PUBLISHED and version.pk in _published_definitions:
-        return _published_definitions[version.pk]
-    definition = parse_definition(version.definition)
-    if version.status == VersionStatus.PUBLISHED:
-        _published_definitions[version.pk] = definition
+    """The parsed definition of a version. Published versions never change, so they are parsed once per process
+    (keyed by id and publishing time: a version is published once, and a reused id never matches)."""
+    if version.status != VersionStatus.PUBLISHED:
+        return parse_definition(version.definition)
+    key = (version.pk, version.published_at)
+    definition = _published_definitions.get(key)
+    if definition is None:
+        definition = parse_definition(version.definition)
+        _published_definitions[key] = definition
     return definition
 
 
@@ -106,7 +107,12 @@ def questionnaire_create_from_template(
         member_code=member.pk,
     )
     audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=version, before=None, after=snapshot(version), member_code=member.pk
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=version,
+        before=None,
+        after=snapshot(version),
+        member_code=member.pk,
     )
     return questionnaire
 
@@ -268,7 +274,11 @@ def _links_create(wave: Wave, organisations: Iterable[Organisation]) -> list[Wav
     for organisation in organisations:
         if organisation.member_id != wave.member_id:
             raise ValidationError(
-                {"organisations": [_("「%(name)s」はこの取組の参加企業・団体ではありません。") % {"name": organisation.name}]}
+                {
+                    "organisations": [
+                        _("「%(name)s」はこの取組の参加企業・団体ではありません。") % {"name": organisation.name}
+                    ]
+                }
             )
         if organisation.pk in existing:
             continue
@@ -468,36 +478,20 @@ def response_submit(
         if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
             return SubmitResult(submission_id, created=False)
         raise AnswersInvalid(validated)
-    columns = attribute_columns(validated.attributes)
-    response = Response(
-        member_id=member_id,
-        submission_id=submission_id,
-        wave_id=wave.pk,
-        organisation_id=link.organisation_id,
-        channel=channel,
-        submitted_on=today,
-        answers=validated.answers,
-        **columns,
-    )
-    rows = [
-        ResponseAnswer(
-            member_id=member_id,
-            submission_id=submission_id,
-            wave_id=wave.pk,
-            organisation_id=link.organisation_id,
-            item_code=row.item_code,
-            seq=row.seq,
-            choice_code=row.choice_code,
-            value=row.value,
-            text=row.text,
-            **columns,
-        )
-        for row in answer_rows(definition, validated.answers)
-    ]
+    rows = answer_rows(definition, validated.answers)
     try:
         with transaction.atomic():
-            response.save(force_insert=True)
-            ResponseAnswer.objects.bulk_create(rows)
+            storage.response_insert(
+                member_id=member_id,
+                submission_id=submission_id,
+                wave_id=wave.pk,
+                organisation_id=link.organisation_id,
+                channel=channel,
+                submitted_on=today,
+                attributes=validated.attributes,
+                answers=validated.answers,
+                rows=rows,
+            )
     except IntegrityError:
         # The same submission id again (a double tap racing the first, or a retry after a lost answer).
         if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():

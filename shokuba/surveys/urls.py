@@ -16,9 +16,7 @@ urlpatterns = [
     path("surveys/questionnaires/<int:pk>/draft/meta/", views.draft_meta, name="draft_meta"),
     path("surveys/questionnaires/<int:pk>/draft/questions/", views.question_add, name="question_add"),
     path("surveys/questionnaires/<int:pk>/draft/questions/<str:code>/", views.question_edit, name="question_edit"),
-    path(
-        "surveys/questionnaires/<int:pk>/draft/questions/<str:code>/move/", views.question_move, name="question_move"
-    ),
+    path("surveys/questionnaires/<int:pk>/draft/questions/<str:code>/move/", views.question_move, name="question_move"),
     path(
         "surveys/questionnaires/<int:pk>/draft/questions/<str:code>/remove/",
         views.question_remove,
@@ -30,6 +28,7 @@ urlpatterns = [
     path("surveys/waves/<int:pk>/", views.wave_detail, name="wave_detail"),
     path("surveys/waves/<int:pk>/open/", views.wave_open, name="wave_open"),
     path("surveys/waves/<int:pk>/close/", views.wave_close, name="wave_close"),
+    path("surveys/waves/<int:pk>/export.<str:fmt>", views.wave_export, name="wave_export"),
     path("surveys/waves/<int:pk>/organisations/", views.wave_organisations_add, name="wave_organisations_add"),
     path("surveys/links/<int:pk>/headcount/", views.link_headcount, name="link_headcount"),
     path("surveys/links/<int:pk>/qr.svg", views.link_qr_svg, name="link_qr_svg"),

@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from shokuba.core.dates import fiscal_year, wareki
+from shokuba.core.exports import table_response
 from shokuba.core.permissions import (
     has_perm,
     reads_everything,
@@ -27,7 +28,7 @@ from shokuba.core.permissions import (
     visible_wave_links,
     visible_waves,
 )
-from shokuba.surveys import selectors, services
+from shokuba.surveys import exports, selectors, services
 from shokuba.surveys.authoring import RowEdit
 from shokuba.surveys.distribution import Flyer, flyer_pdf, qr_png, qr_svg
 from shokuba.surveys.forms import (
@@ -44,7 +45,7 @@ from shokuba.surveys.forms import (
 from shokuba.surveys.instrument import ATTRIBUTES, DefinitionError, parse_definition
 from shokuba.surveys.library import latest_templates, library_template
 from shokuba.surveys.messages import definition_messages
-from shokuba.surveys.models import QuestionnaireVersion, VersionStatus, Wave, WaveLink
+from shokuba.surveys.models import QuestionnaireVersion, Response, VersionStatus, Wave, WaveLink
 from shokuba.surveys.respond import estimated_minutes, form_context
 
 
@@ -157,7 +158,9 @@ def questionnaire_start(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
         return redirect("surveys:member_surveys", member.pk)
-    messages.success(request, _("ひな型から調査票「%(title)s」を作成しました（第1版・編集中）。") % {"title": questionnaire.title})
+    messages.success(
+        request, _("ひな型から調査票「%(title)s」を作成しました（第1版・編集中）。") % {"title": questionnaire.title}
+    )
     return redirect("surveys:questionnaire_detail", questionnaire.pk)
 
 
@@ -220,7 +223,9 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk)
     draft = services.questionnaire_draft_start(actor=request.user, questionnaire=questionnaire)
-    messages.success(request, _("第%(n)d版を作成しました。公開するまで回答者には表示されません。") % {"n": draft.number})
+    messages.success(
+        request, _("第%(n)d版を作成しました。公開するまで回答者には表示されません。") % {"n": draft.number}
+    )
     return redirect(reverse("surveys:questionnaire_detail", args=[pk]) + f"?version={draft.number}")
 
 
@@ -290,7 +295,7 @@ def question_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     question = definition.question(code)
     assert question is not None
     earlier = list(definition.questions[: definition.questions.index(question)])
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "question": question,
         "scales": scale_choices(draft.definition.get("scales") or {}),
         "earlier": earlier,
@@ -398,7 +403,8 @@ def questionnaire_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("surveys:questionnaire_detail", pk)
     messages.success(
         request,
-        _("第%(n)d版を公開しました。この版の内容は今後変更できません（変更は新しい版で行います）。") % {"n": version.number},
+        _("第%(n)d版を公開しました。この版の内容は今後変更できません（変更は新しい版で行います）。")
+        % {"n": version.number},
     )
     return redirect(reverse("surveys:questionnaire_detail", args=[pk]) + f"?version={version.number}")
 
@@ -450,9 +456,7 @@ def wave_create(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"fiscal_year": fiscal_year(today), "opens_on": today}
     if request.GET.get("version"):
         initial["version"] = request.GET["version"]
-    form = WaveForm(
-        request.POST or None, initial=initial, versions=version_choices, organisations=organisation_choices
-    )
+    form = WaveForm(request.POST or None, initial=initial, versions=version_choices, organisations=organisation_choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = {int(pk) for pk in data["organisations"]}
@@ -471,7 +475,10 @@ def wave_create(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, _("調査「%(name)s」を作成しました。内容を確認して回答の受付を始めてください。") % {"name": wave.name})
+            messages.success(
+                request,
+                _("調査「%(name)s」を作成しました。内容を確認して回答の受付を始めてください。") % {"name": wave.name},
+            )
             return redirect("surveys:wave_detail", wave.pk)
     return render(
         request,
@@ -526,7 +533,11 @@ def wave_open(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, _("回答の受付を始めました（%(start)s〜%(end)s）。") % {"start": wareki(wave.opens_on), "end": wareki(wave.closes_on)})
+        messages.success(
+            request,
+            _("回答の受付を始めました（%(start)s〜%(end)s）。")
+            % {"start": wareki(wave.opens_on), "end": wareki(wave.closes_on)},
+        )
     return redirect("surveys:wave_detail", pk)
 
 
@@ -632,3 +643,27 @@ def link_flyer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(flyer_pdf(flyer), content_type="application/pdf")
     return _attachment(response, _download_name(link, "チラシ.pdf"))
+
+
+@login_required
+def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Raw responses (codes) for Excel: CSV (UTF-8 with BOM, or CP932 with ?encoding=cp932) or XLSX with a codebook."""
+    wave = _wave(request, pk)
+    require(request.user, "wave.view_responses", wave)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    count = Response.objects.filter(member_id=wave.member_id, wave=wave).count()
+    if count > exports.SYNC_EXPORT_MAX:
+        messages.error(request, exports.too_large_message(count))
+        return redirect("surveys:wave_detail", wave.pk)
+    definition = services.definition_of(wave.version)
+    codebook_header, codebook_rows = exports.codebook(definition)
+    return table_response(
+        fmt=fmt,
+        filename=f"{wave.name}_回答",
+        header=exports.header(definition),
+        rows=exports.rows(wave, definition),
+        encoding=request.GET.get("encoding", ""),
+        sheet_title="回答",
+        extra_sheets=[("コードブック", codebook_header, codebook_rows)],
+    )

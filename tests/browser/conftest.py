@@ -100,8 +100,11 @@ def triggers_put_back() -> None:
     _triggers_set_aside.clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for all the browser tests. Package-scoped rather than session-scoped: the browser tests
+    all live in this package, so it is still launched once per run, but Playwright's loop stops right after
+    the last of them instead of running under every test that pytest orders after them."""
     gate = browser_gate()
     if gate.action == "fail":
         pytest.fail(gate.message, pytrace=False)
@@ -119,6 +122,12 @@ def browser() -> Iterator[Any]:
             try:
                 yield chromium
             finally:
+                # While Playwright's loop runs, Django keeps this thread's connections apart from the ones
+                # opened before (asgiref stores them per context, not per thread); close them now, or they
+                # outlive the run and PostgreSQL refuses to drop the test database.
+                from django.db import connections
+
+                connections.close_all()
                 chromium.close()
     finally:
         if previous is None:

@@ -130,8 +130,11 @@ def test_language_switch(page: Any, coordinator: Any) -> None:
     expect(page.locator("#language-select")).to_have_value("en")
     assert {c["name"]: c["value"] for c in page.context.cookies()}.get(settings.LANGUAGE_COOKIE_NAME) == "en"
     catalogue = english_catalogue()
-    expected = catalogue.gettext("ホーム") if catalogue is not None else "ホーム"
-    expect(nav_home).to_have_text(expected)
+    english = catalogue.gettext if catalogue is not None else str
+    expect(nav_home).to_have_text(english("ホーム"))
+    expect(page.locator(".user-box button[type=submit]")).to_have_text(english("ログアウト"))
+    if catalogue is not None:
+        assert english("ホーム") != "ホーム", "the English catalogue does not translate the menu"
 
     with page.expect_navigation():
         page.locator("#language-select").select_option("ja")

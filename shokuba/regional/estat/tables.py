@@ -506,8 +506,8 @@ def parse_prefecture_flows(sheets: Sequence[Sheet], *, file_name: str) -> Parsed
     counts = Counter((r.origin, r.destination, r.sex) for r in parsed.records)
     duplicated = [key for key, n in counts.items() if n > 1]
     if duplicated:
-        row = next(r.row for r in parsed.records if (r.origin, r.destination, r.sex) == duplicated[0])
+        first = next(r.row for r in parsed.records if (r.origin, r.destination, r.sex) == duplicated[0])
         raise StatisticsImportError.at(
-            place.at(row=row), _("同じ都道府県の組み合わせが2回以上あります（移動者の行が重複しています）。")
+            place.at(row=first), _("同じ都道府県の組み合わせが2回以上あります（移動者の行が重複しています）。")
         )
     return parsed

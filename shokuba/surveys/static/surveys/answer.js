@@ -189,14 +189,14 @@
   refresh();
   save();
 
-  var timer = null;
+  // Saved on every change (localStorage is synchronous and small here), and once more when the page goes away.
   function changed() {
     refresh();
-    window.clearTimeout(timer);
-    timer = window.setTimeout(save, 150);
+    save();
   }
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
+  window.addEventListener("pagehide", save);
 
   var clear = form.querySelector("[data-clear]");
   if (clear && canStore) {

@@ -1,0 +1,91 @@
+"""Import one e-Stat table: `manage.py import_estat --table 11-3 --year 2024 b01103s.xlsx`, or through the API:
+`manage.py import_estat --table 11-3 --year 2024 --stats-data-id 0003xxxxxx`. The same importer as the upload page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shokuba.network.models import Role, User
+from shokuba.regional import services
+from shokuba.regional.estat.errors import StatisticsImportError
+from shokuba.regional.models import ImportSource, StatisticsTable
+
+
+class Command(BaseCommand):
+    help = "Import a 住民基本台帳人口移動報告 table (表11-1/11-2/11-3), a population or a prefecture-flow table."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", nargs="?", help=".xlsx or .csv downloaded from e-Stat")
+        parser.add_argument("--table", required=True, choices=StatisticsTable.values)
+        parser.add_argument("--year", type=int, help="the table's year (read from the title when omitted)")
+        parser.add_argument("--stats-data-id", default="", help="import through the e-Stat API instead of a file")
+        parser.add_argument("--user", default="", help="a secretariat account to record as the importer")
+        parser.add_argument("--keep", action="store_true", help="refuse instead of replacing a year already there")
+        parser.add_argument("--background", action="store_true", help="queue for the task worker (db_worker)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor: Any = services.SYSTEM
+        if options["user"]:
+            actor = User.objects.filter(username=options["user"], role=Role.SECRETARIAT, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"no active secretariat account {options['user']!r}")
+        if bool(options["file"]) == bool(options["stats_data_id"]):
+            raise CommandError("give either a file or --stats-data-id")
+
+        def progress(percent: int, message: str) -> None:
+            self.stdout.write(f"  {percent:3d}% {message}")
+
+        try:
+            if options["background"]:
+                if options["year"] is None:
+                    raise CommandError("--background needs --year")
+                data = Path(options["file"]).read_bytes() if options["file"] else None
+                job = services.import_job_create(
+                    actor=actor,
+                    table=options["table"],
+                    year=options["year"],
+                    source=ImportSource.FILE if data is not None else ImportSource.API,
+                    source_name=Path(options["file"]).name if data is not None else options["stats_data_id"],
+                    data=data,
+                    replace=not options["keep"],
+                )
+                self.stdout.write(f"queued job {job.pk} ({job.get_status_display()})")
+                return
+            if options["file"]:
+                path = Path(options["file"])
+                record = services.statistics_import_file(
+                    actor=actor,
+                    data=path.read_bytes(),
+                    file_name=path.name,
+                    table=options["table"],
+                    year=options["year"],
+                    replace=not options["keep"],
+                    progress=progress,
+                )
+            else:
+                if options["year"] is None:
+                    raise CommandError("--stats-data-id needs --year")
+                record = services.statistics_import_api(
+                    actor=actor,
+                    stats_data_id=options["stats_data_id"],
+                    table=options["table"],
+                    year=options["year"],
+                    replace=not options["keep"],
+                    progress=progress,
+                )
+        except StatisticsImportError as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
+        except OSError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{record.get_table_display()} {record.year}: {record.area_count} areas, {record.row_count} rows"
+                + (" (synthetic)" if record.synthetic else "")
+            )
+        )
+        for note in record.notes:
+            self.stdout.write(f"  {note}")

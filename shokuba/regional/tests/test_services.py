@@ -1,0 +1,70 @@
+"""Who may import and choose outcomes (core.permissions), and what the services record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from shokuba.core.models import AuditEntry
+from shokuba.core.permissions import has_perm
+from shokuba.regional.models import OutcomeIndicator
+from shokuba.regional.services import outcome_indicator_remove, outcome_indicator_select, statistics_import_file
+from shokuba.regional.tests.samples import import_small, migration_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_logged_in_role_reads_regional_statistics(
+    secretariat: Any, support: Any, coordinator: Any, other_coordinator: Any, org_admin: Any
+) -> None:
+    for user in (secretariat, support, coordinator, other_coordinator, org_admin):
+        assert has_perm(user, "regional.view")
+    assert not has_perm(AnonymousUser(), "regional.view")
+    assert has_perm(support, "regional.view_network") and not has_perm(coordinator, "regional.view_network")
+
+
+@pytest.mark.parametrize("role", ["support", "coordinator", "prefecture_coordinator", "org_admin"])
+def test_only_the_secretariat_imports_the_national_tables(role: str, request: pytest.FixtureRequest) -> None:
+    user = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        statistics_import_file(actor=user, data=migration_csv(), file_name="b.csv", table="11-3", year=2024)
+
+
+def test_a_coordinator_selects_outcomes_for_its_own_member_only(
+    coordinator: Any, other_coordinator: Any, prefecture_coordinator: Any, support: Any, secretariat: Any, toyooka: Any
+) -> None:
+    import_small(2024)
+    outcome = outcome_indicator_select(
+        actor=coordinator, member=toyooka, indicator="recovery_rate", sex="F", baseline_year=2024
+    )
+    entry = AuditEntry.objects.get(target_type="regional.outcomeindicator", target_id=str(outcome.pk))
+    assert entry.member_code == "282090" and entry.action == "create" and entry.actor == coordinator
+    for outsider in (other_coordinator, prefecture_coordinator, support):
+        with pytest.raises(PermissionDenied):
+            outcome_indicator_select(
+                actor=outsider, member=toyooka, indicator="recovery_rate", sex="M", baseline_year=2024
+            )
+    # the secretariat may change it; the change is audited as an update
+    outcome_indicator_select(
+        actor=secretariat, member=toyooka, indicator="recovery_rate", sex="F", baseline_year=2024, window_years=3
+    )
+    assert AuditEntry.objects.filter(target_type="regional.outcomeindicator", action="update").count() == 1
+    outcome_indicator_remove(actor=coordinator, outcome=OutcomeIndicator.objects.get())
+    assert not OutcomeIndicator.objects.exists()
+    assert AuditEntry.objects.filter(target_type="regional.outcomeindicator", action="delete").count() == 1
+
+
+def test_outcome_choices_are_validated_in_japanese(coordinator: Any, toyooka: Any) -> None:
+    import_small(2024)
+    with pytest.raises(ValidationError) as caught:
+        outcome_indicator_select(
+            actor=coordinator, member=toyooka, indicator="tokyo_outflow", sex="Z", baseline_year=2019
+        )
+    errors = caught.value.message_dict
+    assert "県の指標" in errors["indicator"][0]
+    assert "sex" in errors
+    assert "2019" in errors["baseline_year"][0] and "2024" in errors["baseline_year"][0]
+    assert not OutcomeIndicator.objects.exists()
