@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test setup setup-dev check lint typecheck bench lock messages clean-db
 
@@ -30,8 +30,10 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference
 	$(MANAGE) seed_demo
-	@echo "Shokuba: http://127.0.0.1:$(PORT)/"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Shokuba: http://127.0.0.1:$(PORT)/  (background tasks: db_worker runs alongside; Ctrl-C stops both)"
+	@$(MANAGE) db_worker >var/worker.log 2>&1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: test tools, the browser (Debian's chromium) when missing, then every test.
 test: setup-dev

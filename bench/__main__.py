@@ -77,8 +77,8 @@ def bench_guidebook_board() -> None:
     report("guidebook_board", value * 1000, "ms", reference * 1000, "one ORM query per member and step")
 
 
-import bench.regional  # noqa: E402,F401 - registers the regional benchmarks
-import bench.surveys  # noqa: E402 - registers the survey submission benchmark
+import bench.regional  # noqa: E402 - registers the regional benchmarks
+import bench.surveys  # noqa: E402,F401 - registers the survey submission benchmark
 
 
 def main() -> None:

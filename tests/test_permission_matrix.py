@@ -81,13 +81,24 @@ def expect(default: int, anon: int = 302, **overrides: int) -> dict[str, int]:
 
 def _organisation_form(name: str) -> dict[str, str]:
     return {
-        "name": name, "corporate_number": "", "industry": "E", "size_band": "30-100",
-        "location": "28209", "joined_on": "2026-04-01", "notes": "",
+        "name": name,
+        "corporate_number": "",
+        "industry": "E",
+        "size_band": "30-100",
+        "location": "28209",
+        "joined_on": "2026-04-01",
+        "notes": "",
     }
 
 
 def _step_form() -> dict[str, str]:
-    return {"status": "in_progress", "started_on": "2026-04-01", "completed_on": "", "responsible": "担当 太郎", "notes": ""}
+    return {
+        "status": "in_progress",
+        "started_on": "2026-04-01",
+        "completed_on": "",
+        "responsible": "担当 太郎",
+        "notes": "",
+    }
 
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -98,53 +109,137 @@ PAGES: list[Case] = [
     Case("network:member_list", "GET", lambda w: "/members/", expect(403, sec=200, sup=200)),
     Case("guidebook:board", "GET", lambda w: "/guidebook/board/", expect(403, sec=200, sup=200)),
     Case("guidebook:board_export_csv", "GET", lambda w: "/guidebook/board/export.csv", expect(403, sec=200, sup=200)),
-    Case(
-        "guidebook:board_export_xlsx", "GET", lambda w: "/guidebook/board/export.xlsx", expect(403, sec=200, sup=200)
-    ),
+    Case("guidebook:board_export_xlsx", "GET", lambda w: "/guidebook/board/export.xlsx", expect(403, sec=200, sup=200)),
     Case("core:audit_list", "GET", lambda w: "/audit/", expect(403, sec=200)),
     Case("core:audit_export", "GET", lambda w: "/audit/export.csv", expect(403, sec=200), label="csv"),
     Case("core:audit_export", "GET", lambda w: "/audit/export.xlsx", expect(403, sec=200), label="xlsx"),
     Case("network:local_government_search", "GET", lambda w: "/local-governments/?q=28209", expect(200)),
     # A member's page: its own coordinator; a prefecture's coordinator for municipalities inside it.
-    Case("network:member_home", "GET", lambda w: "/members/282090/", expect(404, sec=200, sup=200, coord=200),
-         label="toyooka"),
-    Case("network:member_home", "GET", lambda w: "/members/042056/",
-         expect(404, sec=200, sup=200, pref=200, other=200), label="kesennuma"),
-    Case("guidebook:step_detail", "GET", lambda w: "/guidebook/members/282090/steps/1-a/",
-         expect(404, sec=200, sup=200, coord=200), label="toyooka"),
-    Case("guidebook:step_detail", "GET", lambda w: "/guidebook/members/042056/steps/1-a/",
-         expect(404, sec=200, sup=200, pref=403, other=200), label="kesennuma"),
-    Case("guidebook:step_detail", "POST", lambda w: "/guidebook/members/282090/steps/1-b/",
-         expect(404, sec=302, sup=403, coord=302), body=lambda w: _step_form()),
-    Case("guidebook:evidence_download", "GET", lambda w: f"/guidebook/evidence/{w.evidence_id}/",
-         expect(404, sec=200, sup=200, coord=200), label="toyooka"),
-    Case("guidebook:evidence_download", "GET", lambda w: f"/guidebook/evidence/{w.kesennuma_evidence_id}/",
-         expect(404, sec=200, sup=200, pref=403, other=200), label="kesennuma"),
-    Case("guidebook:evidence_delete", "POST", lambda w: f"/guidebook/evidence/{w.evidence_id}/delete/",
-         expect(404, sec=302, sup=403, coord=302), body=lambda w: {}),
+    Case(
+        "network:member_home",
+        "GET",
+        lambda w: "/members/282090/",
+        expect(404, sec=200, sup=200, coord=200),
+        label="toyooka",
+    ),
+    Case(
+        "network:member_home",
+        "GET",
+        lambda w: "/members/042056/",
+        expect(404, sec=200, sup=200, pref=200, other=200),
+        label="kesennuma",
+    ),
+    Case(
+        "guidebook:step_detail",
+        "GET",
+        lambda w: "/guidebook/members/282090/steps/1-a/",
+        expect(404, sec=200, sup=200, coord=200),
+        label="toyooka",
+    ),
+    Case(
+        "guidebook:step_detail",
+        "GET",
+        lambda w: "/guidebook/members/042056/steps/1-a/",
+        expect(404, sec=200, sup=200, pref=403, other=200),
+        label="kesennuma",
+    ),
+    Case(
+        "guidebook:step_detail",
+        "POST",
+        lambda w: "/guidebook/members/282090/steps/1-b/",
+        expect(404, sec=302, sup=403, coord=302),
+        body=lambda w: _step_form(),
+    ),
+    Case(
+        "guidebook:evidence_download",
+        "GET",
+        lambda w: f"/guidebook/evidence/{w.evidence_id}/",
+        expect(404, sec=200, sup=200, coord=200),
+        label="toyooka",
+    ),
+    Case(
+        "guidebook:evidence_download",
+        "GET",
+        lambda w: f"/guidebook/evidence/{w.kesennuma_evidence_id}/",
+        expect(404, sec=200, sup=200, pref=403, other=200),
+        label="kesennuma",
+    ),
+    Case(
+        "guidebook:evidence_delete",
+        "POST",
+        lambda w: f"/guidebook/evidence/{w.evidence_id}/delete/",
+        expect(404, sec=302, sup=403, coord=302),
+        body=lambda w: {},
+    ),
     # Organisations.
-    Case("network:organisation_create", "GET", lambda w: "/members/282090/organisations/new/",
-         expect(404, sec=200, sup=403, coord=200)),
-    Case("network:organisation_create", "POST", lambda w: "/members/282090/organisations/new/",
-         expect(404, sec=302, sup=403, coord=302), body=lambda w: _organisation_form("株式会社マトリクス")),
-    Case("network:organisation_detail", "GET", lambda w: f"/organisations/{w.organisation.pk}/",
-         expect(404, sec=200, sup=200, coord=200, org=200)),
-    Case("network:organisation_detail", "GET", lambda w: f"/organisations/{w.foreign.pk}/",
-         expect(404, sec=200, sup=200, other=200), label="foreign"),
-    Case("network:organisation_edit", "GET", lambda w: f"/organisations/{w.organisation.pk}/edit/",
-         expect(404, sec=200, sup=403, coord=200, org=200)),
-    Case("network:organisation_edit", "POST", lambda w: f"/organisations/{w.organisation.pk}/edit/",
-         expect(404, sec=302, sup=403, coord=302, org=302),
-         body=lambda w: {**_organisation_form("株式会社テスト精工（改）"), "joined_on": "2026-02-01"}),
-    Case("network:organisation_delete", "POST", lambda w: f"/organisations/{w.spare.pk}/delete/",
-         expect(404, sec=302, sup=403, coord=302), body=lambda w: {}),
-    Case("network:organisation_delete", "POST", lambda w: f"/organisations/{w.organisation.pk}/delete/",
-         expect(404, sec=302, sup=403, coord=302, org=403), body=lambda w: {}, label="own"),
-    Case("network:contact_create", "POST", lambda w: f"/organisations/{w.organisation.pk}/contacts/",
-         expect(404, sec=302, sup=403, coord=302, org=302), body=lambda w: {"name": "連絡 花子"}),
-    Case("network:contact_delete", "POST",
-         lambda w: f"/organisations/{w.organisation.pk}/contacts/{w.contact.pk}/delete/",
-         expect(404, sec=302, sup=403, coord=302, org=302), body=lambda w: {}),
+    Case(
+        "network:organisation_create",
+        "GET",
+        lambda w: "/members/282090/organisations/new/",
+        expect(404, sec=200, sup=403, coord=200),
+    ),
+    Case(
+        "network:organisation_create",
+        "POST",
+        lambda w: "/members/282090/organisations/new/",
+        expect(404, sec=302, sup=403, coord=302),
+        body=lambda w: _organisation_form("株式会社マトリクス"),
+    ),
+    Case(
+        "network:organisation_detail",
+        "GET",
+        lambda w: f"/organisations/{w.organisation.pk}/",
+        expect(404, sec=200, sup=200, coord=200, org=200),
+    ),
+    Case(
+        "network:organisation_detail",
+        "GET",
+        lambda w: f"/organisations/{w.foreign.pk}/",
+        expect(404, sec=200, sup=200, other=200),
+        label="foreign",
+    ),
+    Case(
+        "network:organisation_edit",
+        "GET",
+        lambda w: f"/organisations/{w.organisation.pk}/edit/",
+        expect(404, sec=200, sup=403, coord=200, org=200),
+    ),
+    Case(
+        "network:organisation_edit",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/edit/",
+        expect(404, sec=302, sup=403, coord=302, org=302),
+        body=lambda w: {**_organisation_form("株式会社テスト精工（改）"), "joined_on": "2026-02-01"},
+    ),
+    Case(
+        "network:organisation_delete",
+        "POST",
+        lambda w: f"/organisations/{w.spare.pk}/delete/",
+        expect(404, sec=302, sup=403, coord=302),
+        body=lambda w: {},
+    ),
+    Case(
+        "network:organisation_delete",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/delete/",
+        expect(404, sec=302, sup=403, coord=302, org=403),
+        body=lambda w: {},
+        label="own",
+    ),
+    Case(
+        "network:contact_create",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/contacts/",
+        expect(404, sec=302, sup=403, coord=302, org=302),
+        body=lambda w: {"name": "連絡 花子"},
+    ),
+    Case(
+        "network:contact_delete",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/contacts/{w.contact.pk}/delete/",
+        expect(404, sec=302, sup=403, coord=302, org=302),
+        body=lambda w: {},
+    ),
 ]
 
 MATRIX: list[Case] = PAGES + survey_cases(Case, expect) + regional_cases(Case, expect)
@@ -163,9 +258,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES
 
     operations = {
-        (method.upper(), path)
-        for path, methods in api.get_openapi_schema()["paths"].items()
-        for method in methods
+        (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods
     }
     patterns = {op: re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", op[1]) + "$") for op in operations}
     covered = {
@@ -206,16 +299,28 @@ def world(
     db: Any, toyooka: Member, kesennuma: Member, miyagi: Member, django_capture_on_commit_callbacks: Any
 ) -> World:
     organisation = Organisation.objects.create(
-        member=toyooka, name="株式会社テスト精工", industry="E", size_band="101-300",
-        location_id="282090", joined_on=dt.date(2026, 2, 1),
+        member=toyooka,
+        name="株式会社テスト精工",
+        industry="E",
+        size_band="101-300",
+        location_id="282090",
+        joined_on=dt.date(2026, 2, 1),
     )
     spare = Organisation.objects.create(
-        member=toyooka, name="株式会社予備", industry="D", size_band="1-29",
-        location_id="282090", joined_on=dt.date(2026, 2, 1),
+        member=toyooka,
+        name="株式会社予備",
+        industry="D",
+        size_band="1-29",
+        location_id="282090",
+        joined_on=dt.date(2026, 2, 1),
     )
     foreign = Organisation.objects.create(
-        member=kesennuma, name="株式会社よその水産", industry="E", size_band="30-100",
-        location_id="042056", joined_on=dt.date(2026, 2, 1),
+        member=kesennuma,
+        name="株式会社よその水産",
+        industry="E",
+        size_band="30-100",
+        location_id="042056",
+        joined_on=dt.date(2026, 2, 1),
     )
     users = {
         "sec": make_user("m-sec", Role.SECRETARIAT),

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -32,20 +35,51 @@ def login_failures_clear(*, username: str) -> None:
     cache.delete(_keys(username, "")[0])
 
 
-def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
+_local_lock = threading.Lock()
+# (key, window number) -> [hits not yet added to the cache, total last read from the cache]
+_local_counts: dict[tuple[str, int], list[int]] = {}
+
+
+def rate_limit_hit(*, key: str, limit: int, window_seconds: int, batch: int = 1) -> bool:
     """Count one hit against `key` in a fixed window; True when this hit goes over `limit`.
 
-    Used for the anonymous survey links (per link, never per address: respondents' addresses are not kept,
-    not even in the cache).
+    Used for the anonymous survey links (per link, never per address: respondents' addresses are not kept, not
+    even in the cache). With `batch` > 1 each process adds its hits to the shared cache `batch` at a time (one
+    cache write per `batch` hits instead of one per hit: the database cache makes every write a commit); the
+    decision uses the shared total plus the process's own unsent hits, so one process is exact and several
+    together may overshoot by at most (processes × batch).
     """
     if limit <= 0:
         return False
-    bucket = f"rate:{key}"
-    if cache.add(bucket, 1, timeout=window_seconds):
-        return False
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, timeout=window_seconds)
-        return False
-    return int(count) > limit
+    window = int(time.time() // window_seconds)
+    slot = (key, window)
+    with _local_lock:
+        counts = _local_counts.get(slot)
+        if counts is None:
+            for stale in [k for k in _local_counts if k[1] < window]:
+                del _local_counts[stale]
+            counts = _local_counts[slot] = [0, 0]
+        counts[0] += 1
+        unsent = counts[0] if counts[0] >= batch else 0
+        if unsent:
+            counts[0] = 0
+    if unsent:
+        bucket = f"rate:{key}:{window}"
+        if cache.add(bucket, unsent, timeout=window_seconds * 2):
+            total = unsent
+        else:
+            try:
+                total = int(cache.incr(bucket, unsent))
+            except ValueError:  # expired between add and incr
+                cache.set(bucket, unsent, timeout=window_seconds * 2)
+                total = unsent
+        with _local_lock:
+            counts[1] = total
+    with _local_lock:
+        return counts[1] + counts[0] > limit
+
+
+def rate_limits_forget() -> None:
+    """Drop this process's unsent counts (tests clear the cache between tests; this is the other half)."""
+    with _local_lock:
+        _local_counts.clear()

@@ -73,6 +73,26 @@ def progress_summary(member: Member) -> ProgressSummary:
     return ProgressSummary(counts=dict(counts), total=total)
 
 
+@dataclass(frozen=True)
+class ChapterSummary:
+    """A chapter's counts only: what a prefecture's coordinator sees of a municipality (an aggregate)."""
+
+    chapter: Chapter
+    summary: ProgressSummary
+
+
+def chapter_summaries(member: Member) -> list[ChapterSummary]:
+    status_of = dict(StepProgress.objects.filter(member=member).values_list("step_id", "status"))
+    by_chapter: dict[int, tuple[Chapter, Counter[str]]] = {}
+    for step in steps_in_order():
+        _chapter, counts = by_chapter.setdefault(step.chapter_id, (step.chapter, Counter()))
+        counts[status_of.get(step.pk, ProgressStatus.NOT_STARTED)] += 1
+    return [
+        ChapterSummary(chapter=chapter, summary=ProgressSummary(counts=dict(counts), total=sum(counts.values())))
+        for chapter, counts in by_chapter.values()
+    ]
+
+
 # Short marks for the board's cells: a character as well as a colour, so status never rests on colour alone.
 STATUS_MARKS: dict[str, Any] = {
     ProgressStatus.NOT_STARTED: _("未"),

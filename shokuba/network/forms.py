@@ -17,8 +17,11 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         max_length=20,
         help_text=_("13桁の数字。全角数字やハイフンも受け付けます。法人番号のない団体は空欄にしてください。"),
     )
-    industry = forms.ChoiceField(label=_("業種（日本標準産業分類 大分類）"), choices=Industry.choices)
-    size_band = forms.ChoiceField(label=_("従業員規模"), choices=SizeBand.choices)
+    # An empty first choice: a skipped field is an error, never a silent "A 農業，林業".
+    industry = forms.ChoiceField(
+        label=_("業種（日本標準産業分類 大分類）"), choices=[("", _("選択してください")), *Industry.choices]
+    )
+    size_band = forms.ChoiceField(label=_("従業員規模"), choices=[("", _("選択してください")), *SizeBand.choices])
     location = LocalGovernmentCodeField(
         label=_("所在地の団体コード"),
         max_length=8,

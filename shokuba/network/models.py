@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -190,8 +193,19 @@ class Role(models.TextChoices):
     ORGANISATION_ADMIN = "org_admin", _("企業・団体管理者")
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        # `createsuperuser` makes a secretariat account: every account needs a role that fits its tenant link.
+        extra_fields.setdefault("role", Role.SECRETARIAT)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who logs in. Survey respondents never have an account."""
+
+    objects = UserManager()  # type: ignore[misc]
 
     role = models.CharField(_("役割"), max_length=16, choices=Role.choices)
     member = models.ForeignKey(

@@ -4,8 +4,10 @@ and records the change in the audit log inside one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
-from shokuba.network.models import Contact, LocalGovernment, Member, Organisation
+from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
 
 # Fields an organisation admin may change on their own organisation. Programme fields (which programme,
 # joining date, notes by the programme) stay with the coordinators.
@@ -22,12 +24,19 @@ ORGANISATION_SELF_FIELDS = ("name", "corporate_number", "industry", "size_band",
 ORGANISATION_FIELDS = (*ORGANISATION_SELF_FIELDS, "joined_on", "notes")
 
 
+def organisation_name_key(name: str) -> str:
+    """What makes two names the same organisation: NFKC (full-width letters, digits and spaces folded), no
+    spaces at all, case folded. 「株式会社　但馬精工」 and 「株式会社但馬精工」 are one."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
 def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalise codes and check uniqueness within the programme; field errors are collected, not raised one by one."""
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
     if "name" in cleaned:
-        cleaned["name"] = str(cleaned["name"] or "").strip()
+        # One space for any run of spaces (full-width U+3000 included), none at the ends.
+        cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
         if not cleaned["name"]:
             errors.setdefault("name", []).append(_("名称を入力してください。"))
     if "corporate_number" in cleaned:
@@ -52,10 +61,14 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
     others = Organisation.objects.filter(member=member)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    if cleaned.get("name") and others.filter(name=cleaned["name"]).exists():
-        errors.setdefault("name", []).append(
-            _("「%(name)s」はこの取組にすでに登録されています。") % {"name": cleaned["name"]}
-        )
+    if cleaned.get("name"):
+        key = organisation_name_key(cleaned["name"])
+        twin = next((n for n in others.values_list("name", flat=True) if organisation_name_key(n) == key), None)
+        if twin is not None:
+            errors.setdefault("name", []).append(
+                _("「%(name)s」はこの取組にすでに登録されています（登録済みの名称：「%(twin)s」）。")
+                % {"name": cleaned["name"], "twin": twin}
+            )
     if cleaned.get("corporate_number") and others.filter(corporate_number=cleaned["corporate_number"]).exists():
         errors.setdefault("corporate_number", []).append(
             _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
@@ -211,3 +224,60 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
         member_code=contact.organisation.member_id,
     )
     contact.delete()
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    password: str,
+    member_code: str = "",
+    organisation_id: int | None = None,
+    display_name: str = "",
+) -> User:
+    """A staff account. Run by the secretariat (or, with actor=None, by whoever runs manage.py on the server).
+
+    The password is checked with the configured validators; the role decides which tenant link is required.
+    """
+    if actor is not None:
+        require(actor, "network.change_member")
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = [
+            _("役割「%(role)s」はありません。%(choices)s から選んでください。")
+            % {"role": role, "choices": " / ".join(Role.values)}
+        ]
+    if User.objects.filter(username=username).exists():
+        errors["username"] = [_("ユーザー名「%(name)s」はすでに使われています。") % {"name": username}]
+    member = None
+    organisation = None
+    if role == Role.COORDINATOR:
+        try:
+            member = Member.objects.get(pk=normalise_local_government_code(member_code))
+        except (CodeError, Member.DoesNotExist):
+            errors["member"] = [_("自治体担当者には参加自治体の団体コードが必要です（例：282090）。")]
+    if role == Role.ORGANISATION_ADMIN:
+        organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+        if organisation is None:
+            errors["organisation"] = [_("企業・団体管理者には企業・団体のIDが必要です。")]
+    user = User(username=username, role=role, member=member, organisation=organisation, display_name=display_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=user,
+        before=None,
+        after=snapshot(user),
+        member_code=member.pk if member else (organisation.member_id if organisation else ""),
+    )
+    return user

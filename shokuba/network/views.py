@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shokuba.core.permissions import has_perm, require, visible_members, visible_organisations
-from shokuba.guidebook.selectors import member_progress, progress_summary
+from shokuba.guidebook.selectors import chapter_summaries, member_progress, progress_summary
 from shokuba.network import selectors, services
 from shokuba.network.forms import ContactForm, LocalGovernmentSearchForm, MemberFilterForm, OrganisationForm
 from shokuba.network.models import Contact, Member
@@ -44,17 +44,20 @@ def member_home(request: HttpRequest, code: str) -> HttpResponse:
     member = get_object_or_404(visible_members(request.user), pk=code)
     require(request.user, "member.view", member)
     details = has_perm(request.user, "member.view_details", member)
+    own = getattr(request.user, "member_id", None) == member.pk
     context = {
         "member": member,
-        "chapters": member_progress(member),
+        # Step by step for those who work on the programme; chapter counts only for a prefecture overseeing it.
+        "chapters": member_progress(member) if details else [],
+        "chapter_summaries": [] if details else chapter_summaries(member),
         "summary": progress_summary(member),
         "show_details": details,
         "can_edit": has_perm(request.user, "member.change_progress", member),
         "can_add_organisation": has_perm(request.user, "member.add_organisation", member),
         "organisations": selectors.organisation_list(user=request.user, member=member) if details else [],
         "overseen": (
-            selectors.member_list(user=request.user).exclude(pk=member.pk)
-            if getattr(request.user, "member_id", None) == member.pk
+            [(m, progress_summary(m)) for m in selectors.member_list(user=request.user).exclude(pk=member.pk)]
+            if own
             else []
         ),
     }

@@ -98,7 +98,7 @@ def flyer_pdf(flyer: Flyer) -> bytes:
     """An A4 portrait flyer: title, who it is for, period, a large QR code, the link, and the privacy promise."""
     font = _font()
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
     canvas.setTitle(f"{flyer.title}（{flyer.wave_name}）")
     canvas.setAuthor(flyer.programme)
     canvas.setSubject("アンケートのお願い")

@@ -36,6 +36,8 @@ MAX_POST_BYTES = int(getattr(settings, "SURVEY_MAX_POST_BYTES", os.environ.get("
 SUBMISSIONS_PER_WINDOW = int(
     getattr(settings, "SURVEY_SUBMISSIONS_PER_WINDOW", os.environ.get("SURVEY_SUBMISSIONS_PER_WINDOW", 600))
 )
+# Hits a process adds to the shared count at once (see core.throttle.rate_limit_hit).
+RATE_BATCH = 10
 WINDOW_SECONDS = int(getattr(settings, "SURVEY_RATE_WINDOW_SECONDS", os.environ.get("SURVEY_RATE_WINDOW_SECONDS", 60)))
 
 
@@ -147,10 +149,16 @@ def _not_accepting(request: HttpRequest, link: WaveLink, state: str) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.link_by_token(token)
+    link = selectors.submission_link(token) if request.method == "POST" else selectors.link_by_token(token)
     if link is None:
         return _not_found(request)
     state = services.wave_state(link.wave)
+    if state != "open" and request.method == "POST":
+        # The cached view of the wave may be old (e.g. it has opened since): look again before turning anyone away.
+        link = selectors.submission_link(token, refresh=True)
+        if link is None:
+            return _not_found(request)
+        state = services.wave_state(link.wave)
     if state != "open":
         return _not_accepting(request, link, state)
     version = link.wave.version
@@ -171,7 +179,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             ),
             link=link,
         )
-    if rate_limit_hit(key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS):
+    if rate_limit_hit(
+        key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS, batch=RATE_BATCH
+    ):
         return _refusal(
             request,
             status=429,

@@ -113,3 +113,39 @@ def link_by_token(token: str) -> WaveLink | None:
         .filter(token=token)
         .first()
     )
+
+
+# token -> the link's unchanging facts, with its wave's unchanging facts and its (published, frozen) version.
+_submission_links: dict[str, WaveLink] = {}
+_SUBMISSION_LINKS_MAX = 20_000
+
+
+def submission_link(token: str, *, refresh: bool = False) -> WaveLink | None:
+    """The link for a submission, on the hot path, from a per-process cache: which wave, member, organisation and
+    questionnaire version a token belongs to never changes. The wave's status and dates in the cache may be stale;
+    that is safe because the insert itself stores only while the wave is open (storage.response_store), and a
+    wave that looked closed or not yet open is looked up again (`refresh=True`) before anyone is turned away."""
+    cached = None if refresh else _submission_links.get(token)
+    if cached is None:
+        cached = link_by_token(token)
+        if cached is None:
+            _submission_links.pop(token, None)
+            return None
+        if len(_submission_links) >= _SUBMISSION_LINKS_MAX:
+            _submission_links.clear()
+        _submission_links[token] = cached
+    known = cached.wave
+    wave = Wave(
+        id=known.pk,
+        member_id=known.member_id,
+        version_id=known.version_id,
+        name=known.name,
+        fiscal_year=known.fiscal_year,
+        status=known.status,
+        opens_on=known.opens_on,
+        closes_on=known.closes_on,
+        public_link=known.public_link,
+    )
+    wave.version = known.version  # published: frozen, safe to share between requests
+    # New instances every time: concurrent requests share nothing mutable.
+    return WaveLink(id=cached.pk, wave=wave, organisation_id=cached.organisation_id, token=cached.token)

@@ -461,9 +461,12 @@ def response_submit(
     channel: str = Channel.WEB,
     today: dt.date | None = None,
 ) -> SubmitResult:
-    """Store one anonymous response and its typed answer rows in one transaction, exactly once per submission id.
+    """Store one anonymous response and its typed answer rows atomically, exactly once per submission id, and only
+    while the wave is open (checked again by the insert itself, so a wave closed a moment ago takes nothing more).
 
     Nothing about the respondent is taken from the request: no account, address, user agent or time of day.
+    Atomic without @transaction.atomic: on PostgreSQL the response and its rows are one INSERT statement (see
+    storage.py); a transaction would add two round trips to every submission.
     """
     wave = link.wave
     today = today or timezone.localdate()
@@ -480,21 +483,25 @@ def response_submit(
         raise AnswersInvalid(validated)
     rows = answer_rows(definition, validated.answers)
     try:
-        with transaction.atomic():
-            storage.response_insert(
-                member_id=member_id,
-                submission_id=submission_id,
-                wave_id=wave.pk,
-                organisation_id=link.organisation_id,
-                channel=channel,
-                submitted_on=today,
-                attributes=validated.attributes,
-                answers=validated.answers,
-                rows=rows,
-            )
+        stored = storage.response_store(
+            member_id=member_id,
+            submission_id=submission_id,
+            wave_id=wave.pk,
+            organisation_id=link.organisation_id,
+            channel=channel,
+            submitted_on=today,
+            attributes=validated.attributes,
+            answers=validated.answers,
+            rows=rows,
+            only_if_open=True,
+        )
     except IntegrityError:
         # The same submission id again (a double tap racing the first, or a retry after a lost answer).
         if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
             return SubmitResult(submission_id, created=False)
         raise
+    if not stored:
+        # The wave closed (or its dates changed) since the link was looked up: say how it stands now.
+        state = wave_state(Wave.objects.get(pk=wave.pk), today)
+        raise WaveNotAccepting(state if state != "open" else "closed")
     return SubmitResult(submission_id, created=True)

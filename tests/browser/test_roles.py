@@ -121,9 +121,13 @@ def test_language_switch(page: Any, coordinator: Any) -> None:
     nav_home = page.get_by_role("navigation").get_by_role("link").first
     expect(nav_home).to_have_text("ホーム")
 
+    # Choosing alone changes nothing (WCAG 3.2.2); the switch button confirms.
+    page.locator("#language-select").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("#language-select option[value=en]")).to_have_text("English")
     with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/i18n/setlang/")):
         with page.expect_navigation():
-            page.locator("#language-select").select_option("en")
+            page.locator("#language-select + button[type=submit]").click()
 
     expect(page).to_have_url(ends_with("/members/282090/"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -132,12 +136,13 @@ def test_language_switch(page: Any, coordinator: Any) -> None:
     catalogue = english_catalogue()
     english = catalogue.gettext if catalogue is not None else str
     expect(nav_home).to_have_text(english("ホーム"))
-    expect(page.locator(".user-box button[type=submit]")).to_have_text(english("ログアウト"))
+    expect(page.locator(".user-box form[action$='/logout/'] button")).to_have_text(english("ログアウト"))
     if catalogue is not None:
         assert english("ホーム") != "ホーム", "the English catalogue does not translate the menu"
 
+    page.locator("#language-select").select_option("ja")
     with page.expect_navigation():
-        page.locator("#language-select").select_option("ja")
+        page.locator("#language-select + button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(nav_home).to_have_text("ホーム")
 

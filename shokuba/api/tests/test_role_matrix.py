@@ -81,7 +81,7 @@ CASES: list[tuple[str, str, str, Any, dict[str, int]]] = [
         "GET",
         "members/042056/progress",
         None,
-        expect(sec=200, sup=200, coord=404, pref=200, other=200, org=404),
+        expect(sec=200, sup=200, coord=404, pref=403, other=200, org=404),
     ),
     (
         "set progress toyooka",

@@ -58,6 +58,9 @@ def test_a_prefecture_coordinator_sees_a_municipalitys_progress_but_not_its_orga
     assert "株式会社よその水産" not in html
     assert 'id="org-heading"' not in html
     assert "/guidebook/" not in html.split('id="progress-heading"')[1]  # no step detail (evidence) links
+    # An aggregate only: chapter counts, no step rows with dates or the responsible person.
+    assert response.context["chapters"] == [] and len(response.context["chapter_summaries"]) == 6
+    assert "中心となる担当部署" not in html
     assert client.get(f"/organisations/{other_organisation.pk}/").status_code == 404
 
 
@@ -65,10 +68,12 @@ def test_a_prefecture_coordinator_sees_a_municipalitys_progress_but_not_its_orga
 def test_a_prefecture_coordinators_own_page_lists_the_municipalities_it_oversees(prefecture_coordinator: Any) -> None:
     response = logged_in(prefecture_coordinator).get("/members/040002/")
     assert response.status_code == 200
-    overseen = list(response.context["overseen"])
+    overseen = [member for member, _summary in response.context["overseen"]]
     assert overseen and all(m.pk.startswith("04") and m.kind == "municipality" for m in overseen)
     assert "042056" in {m.pk for m in overseen}
     assert 'href="/members/042056/"' in response.content.decode()
+    summaries = dict(response.context["overseen"])
+    assert summaries[next(m for m in overseen if m.pk == "042056")].total == 22
 
 
 @pytest.mark.django_db

@@ -83,7 +83,11 @@ def test_a_coordinator_registers_an_organisation(coordinator: Any) -> None:
         ({"location": "282091"}, "location", "検査数字が正しくありません（末尾は 0 のはずです）"),
         ({"location": "99999"}, "location", "見つかりません"),
         ({"location": ""}, "location", "このフィールドは必須です"),
-        ({"name": "株式会社テスト精工"}, "name", "「株式会社テスト精工」はこの取組にすでに登録されています。"),
+        (
+            {"name": "株式会社テスト精工"},
+            "name",
+            "「株式会社テスト精工」はこの取組にすでに登録されています（登録済みの名称：「株式会社テスト精工」）。",
+        ),
         (
             {"corporate_number": "7000012050002"},
             "corporate_number",

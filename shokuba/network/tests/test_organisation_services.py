@@ -302,3 +302,28 @@ def test_others_cannot_touch_contacts(
     with pytest.raises(PermissionDenied):
         services.contact_delete(actor=actor, contact=contact)
     assert list(Contact.objects.values_list("name", flat=True)) == ["鈴木"]
+
+
+@pytest.mark.django_db
+def test_a_name_differing_only_in_full_width_spaces_or_letters_is_a_duplicate(coordinator: Any, toyooka: Any) -> None:
+    from shokuba.network.services import organisation_create
+
+    def create(name: str) -> Any:
+        return organisation_create(
+            actor=coordinator,
+            member=toyooka,
+            name=name,
+            industry="E",
+            size_band="30-100",
+            location="282090",
+            joined_on=dt.date(2026, 4, 1),
+        )
+
+    create("株式会社ＡＢＣ　精工")
+    count = Organisation.objects.count()
+    for twin in ("株式会社ABC精工", "株式会社 abc 精工", " 株式会社ＡＢＣ精工　"):
+        with pytest.raises(ValidationError) as caught:
+            create(twin)
+        assert "すでに登録されています" in caught.value.message_dict["name"][0]
+    assert Organisation.objects.count() == count
+    assert Organisation.objects.filter(name="株式会社ＡＢＣ 精工").exists()  # spaces folded to one

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from shokuba.core.throttle import rate_limits_forget
 from shokuba.network.models import Organisation, User
 from shokuba.surveys import services
 from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, Wave, WaveLink
@@ -18,6 +19,7 @@ from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, Wave, Wa
 @pytest.fixture(autouse=True)
 def _clean_rate_limits() -> None:
     cache.clear()
+    rate_limits_forget()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shokuba.surveys import respond, services
+from shokuba.surveys import respond, selectors, services
 from shokuba.surveys.models import Response, ResponseAnswer, Wave, WaveLink
 from shokuba.surveys.tests.samples import workplace_form
 
@@ -105,6 +105,22 @@ def test_a_closed_wave_answers_410_and_stores_nothing(coordinator: Any, link: Wa
     assert "受付は終了しました" in response.content.decode()
     assert submit(link, workplace_form()).status_code == 410
     assert stored() == (0, 0)
+
+
+def test_closing_takes_effect_at_once_even_for_a_link_already_in_use(coordinator: Any, link: WaveLink) -> None:
+    assert submit(link, workplace_form()).status_code == 303  # the link's facts are now cached in this process
+    Wave.objects.filter(pk=link.wave_id).update(status="closed")  # e.g. closed by another server process
+    assert submit(link, workplace_form()).status_code == 410
+    stale = selectors.submission_link(link.token)
+    assert stale is not None
+    stale.wave.status = "open"  # even a stale view of the wave cannot store: the insert checks the wave itself
+    from shokuba.surveys.answers import raw_from_form
+
+    definition = services.definition_of(stale.wave.version)
+    answers, attributes = raw_from_form(definition, {k: [v] for k, v in workplace_form().items()})
+    with pytest.raises(services.WaveNotAccepting):
+        services.response_submit(link=stale, submission_id=uuid.uuid4(), answers=answers, attributes=attributes)
+    assert stored()[0] == 1
 
 
 def test_a_wave_past_its_closing_date_is_closed_too(link: WaveLink) -> None:
