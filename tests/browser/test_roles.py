@@ -159,3 +159,20 @@ def test_member_home_fits_a_360px_screen(page: Any, coordinator: Any) -> None:
     assert page_width <= 360 + 2, f"the page is {page_width}px wide on a 360px screen"
     widths = wraps.evaluate_all("els => els.map(el => [el.scrollWidth, el.clientWidth])")
     assert all(client <= 360 for _scroll, client in widths)
+
+
+def test_a_wide_table_scrolls_inside_its_box_on_a_360px_screen(page: Any, secretariat: Any, organisation: Any) -> None:
+    """The audit log's table is far wider than a phone; it must scroll in its own box, and the hidden
+    screen-reader texts inside it must not widen the page (they did before .table-wrap was positioned)."""
+    from shokuba.network.services import organisation_update
+
+    organisation_update(actor=secretariat, organisation=organisation, name="株式会社テスト精工（新）")
+    page.set_viewport_size({"width": 360, "height": 780})
+    login(page, secretariat)
+    page.goto(page.url.split("/guidebook/")[0] + "/audit/")
+    wrap = page.locator(".table-wrap").first
+    expect(wrap).to_be_visible()
+    scroll, client = wrap.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert scroll > client, "the audit table should be wider than the phone and scroll inside its box"
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 360 + 2, f"the page is {page_width}px wide on a 360px screen"
