@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from shokuba.network.models import LocalGovernment
@@ -114,8 +115,14 @@ def prepare_age_sex(
     year: int | None,
     source_name: str,
     directory: AreaDirectory | None = None,
+    require_complete: bool = False,
 ) -> PreparedImport:
-    """Rows of AgeSexFigures (unsaved) for every area, or every problem found with its place."""
+    """Rows of AgeSexFigures (unsaved) for every area, or every problem found with its place.
+
+    require_complete: the file must be the whole national table (全国, all 47 prefectures and most of each
+    prefecture's municipalities), so that a file cut off between two areas is refused rather than imported
+    as if complete.
+    """
     place = parsed.place
     chosen_year = _check_table_and_year(parsed, table=table, year=year, place=place)
     directory = directory or AreaDirectory.load()
@@ -184,6 +191,17 @@ def prepare_age_sex(
             )
     if problems:
         raise StatisticsImportError(problems)
+    if require_complete:
+        gaps = _coverage_gaps(set(by_area), directory)
+        if gaps:
+            raise StatisticsImportError.at(
+                place,
+                _(
+                    "表が全国分そろっていません（%(gaps)s）。ファイルが途中で切れているか、一部の地域だけの表です。"
+                    "e-Stat からダウンロードした表をそのまま取り込んでください。"
+                )
+                % {"gaps": "、".join(gaps[:5]) + ("…" if len(gaps) > 5 else "")},
+            )
     prepared.area_count = len(by_area)
     mismatched = sum(
         1
@@ -204,6 +222,33 @@ def prepare_age_sex(
             _("総数が年齢階級の合計と一致しない行が %(n)d 行あります（原表のまま取り込みました）。") % {"n": mismatched}
         )
     return prepared
+
+
+# A prefecture's municipalities may differ a little from today's list in older tables (mergers); a cut-off
+# file loses whole prefectures or most of the last one.
+MUNICIPALITY_COVERAGE = 0.8
+
+
+def _coverage_gaps(present: set[str], directory: AreaDirectory) -> list[str]:
+    gaps: list[str] = []
+    if NATION_CODE not in present:
+        gaps.append(_("全国の行がありません"))
+    expected: dict[str, int] = defaultdict(int)
+    found: dict[str, int] = defaultdict(int)
+    for code6 in directory.code6_by_code5.values():
+        if code6[2:5] != "000":
+            expected[code6[:2]] += 1
+            found[code6[:2]] += code6 in present
+    for prefecture in sorted(expected):
+        prefecture_code6 = directory.code6_by_code5.get(f"{prefecture}000")
+        if prefecture_code6 is not None and prefecture_code6 not in present:
+            gaps.append(_("都道府県コード %(code)s の行がありません") % {"code": prefecture})
+        elif found[prefecture] < MUNICIPALITY_COVERAGE * expected[prefecture]:
+            gaps.append(
+                _("都道府県コード %(code)s の市区町村が %(found)d / %(expected)d しかありません")
+                % {"code": prefecture, "found": found[prefecture], "expected": expected[prefecture]}
+            )
+    return gaps
 
 
 def prepare_prefecture_flows(parsed: ParsedFlowTable, *, year: int | None, source_name: str) -> PreparedImport:
@@ -246,6 +291,13 @@ def prepare_file(
         )
     else:
         parsed = parse_age_sex_table(sheets, file_name=file_name, progress=progress)
-        prepared = prepare_age_sex(parsed, table=table, year=year, source_name=file_name, directory=directory)
+        prepared = prepare_age_sex(
+            parsed,
+            table=table,
+            year=year,
+            source_name=file_name,
+            directory=directory,
+            require_complete=settings.REGIONAL_REQUIRE_COMPLETE_TABLES,
+        )
     prepared.source_sha256 = hashlib.sha256(data).hexdigest()
     return prepared

@@ -161,7 +161,9 @@ def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.
     return result
 
 
-def _peer_table(rows: list[selectors.PeerRow]) -> tuple[list[str], list[list[str]]]:
+def _peer_table(rows: list[selectors.PeerRow], *, numbers: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """The peer comparison: formatted text for the page, or numbers (one decimal) for XLSX/CSV downloads so a
+    spreadsheet can compute with them (formatted negatives would also be quoted as formula-like text)."""
     header = [_("比較先")] + [
         f"{indicator_label(code)}（{SEX_LABELS[sex]}、{unit_label(code)}）" for code, sex in PEER_COLUMNS
     ]
@@ -172,10 +174,15 @@ def _peer_table(rows: list[selectors.PeerRow]) -> tuple[list[str], list[list[str
             label = _("%(label)s（%(n)s団体）") % {"label": PEER_LABELS["similar"], "n": row.note}
         elif row.kind == "regions":
             label = str(PEER_LABELS["regions"])
-        cells = [
-            format_value(row.values[code][sex] if row.values else None, INDICATORS_BY_CODE[code].unit)
-            for code, sex in PEER_COLUMNS
-        ]
+        raw = [row.values[code][sex] if row.values else None for code, sex in PEER_COLUMNS]
+        cells: list[Any] = (
+            [None if value is None else round(value, 1) for value in raw]
+            if numbers
+            else [
+                format_value(value, INDICATORS_BY_CODE[code].unit)
+                for value, (code, _sex) in zip(raw, PEER_COLUMNS, strict=True)
+            ]
+        )
         body.append([label, *cells])
     return header, body
 
@@ -348,7 +355,7 @@ def area_export(request: HttpRequest, code: str, what: str, fmt: str) -> HttpRes
         peers = selectors.peer_rows(
             area, query["year"], window=query["window"], chosen=[*query["peers"], *query["members"]]
         )
-        header, body = _peer_table(peers)
+        header, body = _peer_table(peers, numbers=True)
         return table_response(
             fmt=fmt,
             filename=f"{area.name}_比較_{query['year']}",

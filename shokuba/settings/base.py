@@ -135,3 +135,6 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 ESTAT_APP_ID = os.environ.get("ESTAT_APP_ID", "")
 ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData")
 REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
+
+# A file import must hold the whole national table (全国, 47 prefectures, their municipalities); see importers.
+REGIONAL_REQUIRE_COMPLETE_TABLES = os.environ.get("REGIONAL_REQUIRE_COMPLETE_TABLES", "true").lower() == "true"

@@ -205,3 +205,54 @@ def test_prefecture_flows_give_the_tokyo_area_outflow(secretariat: Any) -> None:
     assert outflows[(2024, "03", "F")] == 100
     assert outflows[(2024, "03", "M")] == 0
     assert (2024, "13", "F") not in outflows
+
+
+def _national_areas() -> list[tuple[str, str, str]]:
+    from shokuba.network.models import LocalGovernment
+
+    areas = [("00000", "全国", "全国")]
+    for lg in LocalGovernment.objects.order_by("code"):
+        areas.append((lg.code[:5], lg.name, "都道府県" if lg.kind == "prefecture" else "市区町村"))
+    return areas
+
+
+def test_a_national_table_cut_off_between_two_areas_is_refused(secretariat: Any, settings: Any) -> None:
+    settings.REGIONAL_REQUIRE_COMPLETE_TABLES = True
+    areas = _national_areas()
+    cut = next(i for i, (code, _n, _l) in enumerate(areas) if code == "40000")  # stops before 福岡県
+    message = refused(secretariat, migration_csv(areas=areas[:cut]), file_name="b01103s.csv")
+    assert "全国分そろっていません" in message and "40" in message and "b01103s.csv" in message
+    # The complete table goes in.
+    record = statistics_import_file(
+        actor=secretariat, data=migration_csv(areas=areas), file_name="b01103s.csv", table="11-3", year=2024
+    )
+    assert record.area_count == len(areas)
+
+
+def test_peer_downloads_hold_numbers_not_quoted_text(client: Any, coordinator: Any) -> None:
+    import csv
+    import io
+
+    from shokuba.regional.tests.samples import import_small
+
+    import_small()
+    client.force_login(coordinator)
+    response = client.get("/regional/areas/282090/peers.csv")
+    assert response.status_code == 200, response.status_code
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row[1:] if cell]
+    assert cells and not any(cell.startswith("'") for cell in cells)
+    assert all(float(cell) == float(cell) for cell in cells)  # each parses as a number
+
+
+def test_a_background_import_from_the_shell_needs_an_account_to_run_as(tmp_path: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from shokuba.regional.models import ImportJob
+
+    path = tmp_path / "b01103s.csv"
+    path.write_bytes(migration_csv())
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_estat", "--table", "11-3", "--year", "2024", "--background", str(path))
+    assert ImportJob.objects.count() == 0

@@ -43,6 +43,9 @@ class Command(BaseCommand):
             if options["background"]:
                 if options["year"] is None:
                     raise CommandError("--background needs --year")
+                if not options["user"]:
+                    # A queued job runs later under the account recorded with it; the worker has no shell user.
+                    raise CommandError("--background needs --user (a secretariat account to run the job as)")
                 data = Path(options["file"]).read_bytes() if options["file"] else None
                 job = services.import_job_create(
                     actor=actor,
