@@ -23,7 +23,14 @@ from shokuba.regional.estat.tables import (
     parse_prefecture_flows,
 )
 from shokuba.regional.indicators import SEXES
-from shokuba.regional.models import AGE_FIELDS, NATION_CODE, AgeSexFigures, PrefectureFlow, StatisticsTable
+from shokuba.regional.models import (
+    AGE_FIELDS,
+    MIGRATION_TABLES,
+    NATION_CODE,
+    AgeSexFigures,
+    PrefectureFlow,
+    StatisticsTable,
+)
 
 Progress = Callable[[int, str], None]
 
@@ -297,7 +304,9 @@ def prepare_file(
             year=year,
             source_name=file_name,
             directory=directory,
-            require_complete=settings.REGIONAL_REQUIRE_COMPLETE_TABLES,
+            # The 住民基本台帳人口移動報告 tables list 全国, every prefecture and municipality; population files
+            # come from several sources in other shapes, so only the migration tables are held to completeness.
+            require_complete=settings.REGIONAL_REQUIRE_COMPLETE_TABLES and table in MIGRATION_TABLES,
         )
     prepared.source_sha256 = hashlib.sha256(data).hexdigest()
     return prepared
