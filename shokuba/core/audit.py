@@ -51,3 +51,30 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_saved(
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    member_code: str = "",
+    bookkeeping: frozenset[str] = frozenset(),
+) -> AuditEntry | None:
+    """Record a create (before is None) or an update of a row just saved, unless only bookkeeping fields
+    (who/when last saved) changed: re-saving the same values must not fill the log with empty entries."""
+    after = snapshot(instance)
+
+    def meaningful(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in bookkeeping}
+
+    if before is not None and meaningful(before) == meaningful(after):
+        return None
+    return audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        instance=instance,
+        before=before,
+        after=after,
+        member_code=member_code,
+    )

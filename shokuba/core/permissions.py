@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "network.view_board": lambda user, _obj: reads_everything(user),
     "network.view_audit": lambda user, _obj: is_secretariat(user),
     "network.change_member": lambda user, _obj: is_secretariat(user),
+    "network.add_account": lambda user, _obj: is_secretariat(user),
     # A member and its programme
     "member.view": lambda user, member: (
         reads_everything(user) or _coordinates(user, member) or _prefecture_oversees(user, member)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shokuba.core.audit import audit_record, snapshot
+from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
@@ -98,19 +98,13 @@ def _write_progress(
     progress.notes = notes
     progress.updated_by = actor
     progress.save()
-    after = snapshot(progress)
-    ignored = {"updated_at", "updated_by_id"}
-    if before is None or {k: v for k, v in before.items() if k not in ignored} != {
-        k: v for k, v in after.items() if k not in ignored
-    }:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            instance=progress,
-            before=before,
-            after=after,
-            member_code=member.pk,
-        )
+    audit_saved(
+        actor=actor,
+        instance=progress,
+        before=before,
+        member_code=member.pk,
+        bookkeeping=frozenset({"updated_at", "updated_by_id"}),
+    )
     return progress
 
 

@@ -242,7 +242,7 @@ def account_create(
     The password is checked with the configured validators; the role decides which tenant link is required.
     """
     if actor is not None:
-        require(actor, "network.change_member")
+        require(actor, "network.add_account")
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         errors["role"] = [

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shokuba.core.audit import audit_record, snapshot
+from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.network.models import Member, MemberKind
@@ -366,19 +366,13 @@ def outcome_indicator_select(
     outcome.window_years = window_years
     outcome.selected_by = actor
     outcome.save()
-    after = snapshot(outcome)
-    ignored = {"selected_at", "selected_by_id"}
-    if before is None or {k: v for k, v in before.items() if k not in ignored} != {
-        k: v for k, v in after.items() if k not in ignored
-    }:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            instance=outcome,
-            before=before,
-            after=after,
-            member_code=member.pk,
-        )
+    audit_saved(
+        actor=actor,
+        instance=outcome,
+        before=before,
+        member_code=member.pk,
+        bookkeeping=frozenset({"selected_at", "selected_by_id"}),
+    )
     return outcome
 
 

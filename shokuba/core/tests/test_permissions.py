@@ -47,6 +47,7 @@ def test_network_wide_rules(users: dict[str, Any]) -> None:
     assert allowed(users, "network.view_board") == {"secretariat", "support"}
     assert allowed(users, "network.view_audit") == {"secretariat"}
     assert allowed(users, "network.change_member") == {"secretariat"}
+    assert allowed(users, "network.add_account") == {"secretariat"}
 
 
 # --- a municipality's programme (豊岡市) -------------------------------------------------------------------
