@@ -236,3 +236,80 @@ ATTRIBUTE_COLUMNS: tuple[str, ...] = ("sex", "age_band", "position", "employment
 
 def attribute_columns(attributes: dict[str, str]) -> dict[str, Any]:
     return {column: attributes.get(column, "") for column in ATTRIBUTE_COLUMNS}
+
+
+class ResponseImport(models.Model):
+    """One paper/Excel file of responses imported into a wave, all rows or none. The file's SHA-256 is unique per
+    wave, so the same file imported twice is recognised and refused. The rows themselves are ordinary responses
+    (channel paper/excel); nothing links a response to the person who typed it in."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="imports")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EXCEL)
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file_format = models.CharField(_("形式"), max_length=16)
+    encoding = models.CharField(_("文字コード"), max_length=16, blank=True)
+    rows = models.PositiveIntegerField(_("取り込んだ回答数"))
+    created_at = models.DateTimeField(_("取込日時"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("取込者")
+    )
+
+    class Meta:
+        ordering = ["wave_id", "-created_at", "-id"]
+        verbose_name = _("回答の取込")
+        verbose_name_plural = _("回答の取込")
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "file_sha256"], name="response_import_file_once_per_wave"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV（UTF-8 BOM付き）")
+    CSV_CP932 = "csv_cp932", _("CSV（Shift_JIS / CP932）")
+    XLSX = "xlsx", _("Excel（XLSX）")
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("待機中")
+    RUNNING = "running", _("作成中")
+    SUCCEEDED = "succeeded", _("完了")
+    FAILED = "failed", _("失敗")
+
+
+class ExportJob(models.Model):
+    """A raw-response export written in the background, streaming, to a private file; downloaded through a
+    permission-checked view while the job's requester's role still allows raw responses."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="export_jobs")
+    file_format = models.CharField(_("形式"), max_length=16, choices=ExportFormat.choices)
+    status = models.CharField(_("状態"), max_length=16, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("回答数"), default=0)
+    written = models.PositiveIntegerField(_("書き出した回答数"), default=0)
+    stored_name = models.CharField(max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    message = models.CharField(_("状況"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("依頼者")
+    )
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("回答の書き出し")
+        verbose_name_plural = _("回答の書き出し")
+
+    def __str__(self) -> str:
+        return f"{self.wave.name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportJobStatus.SUCCEEDED, ExportJobStatus.FAILED)
