@@ -70,6 +70,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own cursors bind parameters client-side and never prepare; this lets the survey submission's one
+    # statement (surveys/storage.py, a server-side binding cursor) run as a prepared statement on each connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "network.User"
 

@@ -19,8 +19,10 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 
 from shokuba.surveys.answers import AnswerRow
@@ -103,9 +105,13 @@ def response_store(
         ]
         # One statement: atomic on its own. Inside a caller's transaction a savepoint keeps a duplicate from
         # aborting it; outside, autocommit spares the BEGIN and COMMIT round trips.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-            cursor.execute(_postgresql_sql(), params)
-            row = cursor.fetchone()
+        # A server-side prepared statement: parameters travel apart from the fixed text, so neither psycopg nor
+        # PostgreSQL re-parses a statement holding every answer as a literal (Django's cursors bind client-side).
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            connection.ensure_connection()
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(_postgresql_sql(), params, prepare=True)
+                row = cursor.fetchone()
         return bool(row and row[0])
     with transaction.atomic(), connection.cursor() as cursor:
         if only_if_open:
@@ -151,3 +157,50 @@ def _postgresql_sql() -> str:
         f"SELECT {answer_values} FROM new_response, unnest({arrays}) AS u({', '.join(per_row)}) RETURNING 1) "
         "SELECT count(*) FROM new_response"
     )
+
+
+# --- many responses at once (the paper/Excel import) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    submission_id: uuid.UUID
+    organisation_id: int | None
+    attributes: Mapping[str, str]
+    answers: Mapping[str, Any]
+    rows: Sequence[AnswerRow]
+
+
+def responses_store_many(
+    *,
+    member_id: str,
+    wave_id: int,
+    channel: str,
+    submitted_on: dt.date,
+    responses: Sequence[NewResponse],
+    chunk: int = 2000,
+) -> int:
+    """Insert many responses and their answer rows inside the caller's transaction (the import's: all or none).
+    `executemany` in chunks: psycopg 3 pipelines it on PostgreSQL, SQLite runs it in one prepared statement.
+    Returns the number of answer rows written."""
+    day = Response._meta.get_field("submitted_on").get_db_prep_value(submitted_on, connection)
+    json_field = Response._meta.get_field("answers")
+    response_params: list[tuple[Any, ...]] = []
+    answer_params: list[tuple[Any, ...]] = []
+    for response in responses:
+        attribute_values = [response.attributes.get(column, "") for column in ATTRIBUTE_COLUMNS]
+        head = (member_id, prepared_key(response.submission_id), wave_id, response.organisation_id)
+        document = json_field.get_db_prep_save(dict(response.answers), connection)
+        response_params.append((*head, channel, day, *attribute_values, document))
+        answer_params.extend(
+            (*head, row.item_code, row.seq, row.choice_code, row.value, row.text, *attribute_values)
+            for row in response.rows
+        )
+    response_sql = _insert_sql(Response._meta.db_table, RESPONSE_COLUMNS)
+    answer_sql = _insert_sql(ResponseAnswer._meta.db_table, ANSWER_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(response_params), chunk):
+            cursor.executemany(response_sql, response_params[start : start + chunk])
+        for start in range(0, len(answer_params), chunk):
+            cursor.executemany(answer_sql, answer_params[start : start + chunk])
+    return len(answer_params)
