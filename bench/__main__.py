@@ -77,6 +77,7 @@ def bench_guidebook_board() -> None:
     report("guidebook_board", value * 1000, "ms", reference * 1000, "one ORM query per member and step")
 
 
+import bench.analysis  # noqa: E402 - registers the analysis engine benchmarks
 import bench.regional  # noqa: E402 - registers the regional benchmarks
 import bench.surveys  # noqa: E402,F401 - registers the survey submission benchmark
 

@@ -1,0 +1,5 @@
+import sys
+
+from shokuba.analysis.cli import main
+
+sys.exit(main())

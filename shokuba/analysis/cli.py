@@ -1,0 +1,596 @@
+"""`python -m shokuba.analysis`: every analysis on an exported file (the platform's raw export XLSX with its
+codebook sheet, or a CSV plus a codebook file), written as JSON (docs/analysis-json.md) and XLSX.
+
+The file is read once into counts; from there on the engine sees only counts, as it does behind the pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
+from shokuba.analysis.change import WaveItem, before_after
+from shokuba.analysis.suppression import DEFAULT_THRESHOLD, HIDDEN_MARK, ThresholdError, validate_threshold
+from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts, to_jsonable
+from shokuba.surveys.instrument import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES
+
+KINDS = {
+    "単一選択": "single",
+    "複数選択（0/1）": "multiple",
+    "段階評価": "likert",
+    "順位": "ranking",
+    "数値": "number",
+    "自由記述（短文）": "text",
+    "自由記述（長文）": "text",
+    "表形式の項目": "likert",
+    "回答者の属性": "attribute",
+}
+CODEBOOK_HEADER = ["列", "項目コード", "質問・項目の文言", "種類", "選択肢（コード=文言）", "尺度"]
+TEMPLATES = Path(__file__).resolve().parent.parent / "surveys" / "data" / "templates"
+
+
+class CliError(Exception):
+    """A problem with the input, worded for the analyst (Japanese, naming the file, row or column)."""
+
+
+@dataclass
+class Column:
+    header: str
+    item_code: str
+    text: str
+    kind: str
+    choices: list[Category]
+    scale_points: list[Category] = field(default_factory=list)
+    non_substantive: list[Category] = field(default_factory=list)
+    top_box: int = 2
+
+
+def _pairs(text: str) -> list[Category]:
+    result = []
+    for part in (text or "").split(" / "):
+        if "=" in part:
+            code, label = part.split("=", 1)
+            result.append(Category(code.strip(), label.strip()))
+    return result
+
+
+def parse_scale(text: str) -> tuple[list[Category], list[Category], int]:
+    if not text:
+        return [], [], 0
+    label, _, rest = text.partition(": ")
+    extra: list[Category] = []
+    match = re.search(r"（尺度外: (.*)）$", rest)
+    if match:
+        extra = _pairs(match.group(1))
+        rest = rest[: match.start()]
+    top_box = next((s.top_box for s in STANDARD_SCALES.values() if s.label == label.strip()), 2)
+    return _pairs(rest), extra, top_box
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CliError(f"{name}: 文字コードを読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。")
+
+
+def _value(v: Any) -> str:
+    """A cell as text; undo core.exports' formula neutralising ("'-29" → "-29")."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    return s[1:] if s.startswith("'") and s[1:2] in {"=", "+", "-", "@"} else s
+
+
+def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
+    if not path.exists():
+        raise CliError(f"{path}: ファイルが見つかりません。")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise CliError(f"{path}: Excel ファイルとして開けません（{type(error).__name__}）。") from error
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise CliError(f"{path}: シート「{sheet}」がありません（あるシート: {'、'.join(names)}）。")
+        ws = workbook[sheet or names[0]]
+        return [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    if path.suffix.lower() in {".csv", ".txt"}:
+        text = _decode(path.read_bytes(), str(path))
+        return [[_value(v) for v in row] for row in csv.reader(io.StringIO(text))]
+    raise CliError(f"{path}: CSV か XLSX のファイルを指定してください。")
+
+
+def read_codebook(rows: list[list[str]], name: str) -> list[Column]:
+    if not rows or [h.strip() for h in rows[0][: len(CODEBOOK_HEADER)]] != CODEBOOK_HEADER:
+        raise CliError(f"{name}: コードブックの見出しは「{'・'.join(CODEBOOK_HEADER)}」にしてください。")
+    columns = []
+    for number, row in enumerate(rows[1:], start=2):
+        row = [*row, "", "", "", "", "", ""][:6]
+        header, code, text, kind_label, choices, scale = row
+        if not header:
+            continue
+        if kind_label and kind_label not in KINDS:
+            raise CliError(f"{name} {number}行目: 種類「{kind_label}」は読めません（{'、'.join(KINDS)}）。")
+        points, extra, top_box = parse_scale(scale)
+        columns.append(Column(header, code, text, KINDS.get(kind_label, ""), _pairs(choices), points, extra, top_box))
+    return columns
+
+
+@dataclass
+class Dataset:
+    header: list[str]
+    rows: list[list[str]]
+    columns: list[Column]
+
+    def index(self, header: str) -> int:
+        return self.header.index(header)
+
+    def values(self, header: str) -> list[str]:
+        i = self.index(header)
+        return [row[i] if i < len(row) else "" for row in self.rows]
+
+
+def load(path: Path, codebook: Path | None) -> Dataset:
+    if path.suffix.lower() in {".xlsx", ".xlsm"} and codebook is None:
+        data = read_table(path, "回答")
+        book = read_table(path, "コードブック")
+    else:
+        if codebook is None:
+            raise CliError(f"{path}: CSV にはコードブック（--codebook）を指定してください。")
+        data = read_table(path)
+        book = read_table(codebook, "コードブック" if codebook.suffix.lower() == ".xlsx" else None)
+    if not data:
+        raise CliError(f"{path}: 回答がありません。")
+    header = [h.strip() for h in data[0]]
+    columns = read_codebook(book, str(codebook or path))
+    known = set(header)
+    missing = [c.header for c in columns if c.kind and c.header not in known]
+    if missing:
+        raise CliError(f"{path}: コードブックにある列がデータにありません: {'、'.join(missing[:10])}")
+    rows = [r for r in data[1:] if any(v for v in r)]
+    return Dataset(header, rows, columns)
+
+
+# --- counts from rows ------------------------------------------------------------------------------------------
+
+
+def _scale_counts(column: Column, values: Iterable[str]) -> ItemCounts:
+    codes = [p.code for p in column.scale_points]
+    tally = Counter(values)
+    unknown = [v for v in tally if v and v not in codes and v not in NON_SUBSTANTIVE]
+    if unknown:
+        raise CliError(f"列「{column.header}」: 尺度にない値があります: {'、'.join(sorted(unknown)[:5])}")
+    return ItemCounts(
+        column.item_code,
+        column.text,
+        tuple(column.scale_points),
+        tuple(tally.get(c, 0) for c in codes),
+        tuple((n, tally.get(n.code, 0)) for n in column.non_substantive),
+        tally.get("", 0),
+        column.top_box,
+    )
+
+
+def _single_counts(column: Column, values: Iterable[str]) -> ItemCounts:
+    codes = [c.code for c in column.choices]
+    tally = Counter(values)
+    unknown = [v for v in tally if v and v not in codes]
+    if unknown:
+        raise CliError(f"列「{column.header}」: 選択肢にない値があります: {'、'.join(sorted(unknown)[:5])}")
+    return ItemCounts(
+        column.item_code,
+        column.text,
+        tuple(column.choices),
+        tuple(tally.get(c, 0) for c in codes),
+        (),
+        tally.get("", 0),
+    )
+
+
+def item_counts(data: Dataset, column: Column, rows: Sequence[int] | None = None) -> ItemCounts:
+    values = data.values(column.header)
+    if rows is not None:
+        values = [values[i] for i in rows]
+    return _scale_counts(column, values) if column.kind == "likert" else _single_counts(column, values)
+
+
+def attribute_rows(data: Dataset, attribute: str, codes: Sequence[str]) -> list[int]:
+    values = data.values(attribute)
+    return [i for i, v in enumerate(values) if v in codes]
+
+
+def _multiple(data: Dataset) -> list[MultipleChoiceCounts]:
+    grouped: dict[str, list[Column]] = defaultdict(list)
+    for column in data.columns:
+        if column.kind == "multiple":
+            grouped[column.item_code].append(column)
+    result = []
+    for code, columns in grouped.items():
+        vectors = [data.values(c.header) for c in columns]
+        answered = [i for i in range(len(data.rows)) if any(v[i] != "" for v in vectors)]
+        counts = tuple(sum(1 for i in answered if v[i] == "1") for v in vectors)
+        labels = tuple(Category(c.header.removeprefix(code + "_"), c.text.split("：")[-1]) for c in columns)
+        result.append(
+            MultipleChoiceCounts(
+                code, columns[0].text.split("：")[0], labels, counts, len(answered), len(data.rows) - len(answered)
+            )
+        )
+    return result
+
+
+def _rankings(data: Dataset) -> list[RankingCounts]:
+    grouped: dict[str, list[Column]] = defaultdict(list)
+    for column in data.columns:
+        if column.kind == "ranking":
+            grouped[column.item_code].append(column)
+    result = []
+    for code, columns in grouped.items():
+        choices = columns[0].choices
+        index = {c.code: i for i, c in enumerate(choices)}
+        table = [[0] * len(columns) for _ in choices]
+        vectors = [data.values(c.header) for c in columns]
+        answered = 0
+        for i in range(len(data.rows)):
+            if any(v[i] for v in vectors):
+                answered += 1
+            for rank, v in enumerate(vectors):
+                if v[i]:
+                    if v[i] not in index:
+                        raise CliError(f"列「{columns[rank].header}」: 選択肢にない値があります: {v[i]}")
+                    table[index[v[i]]][rank] += 1
+        text = re.sub(r"（\d+位）$", "", columns[0].text)
+        result.append(RankingCounts(code, text, tuple(choices), tuple(tuple(r) for r in table), answered, len(columns)))
+    return result
+
+
+def _national_figures() -> dict[str, list[benchmarks.PublishedFigure]]:
+    """Published national results by item code, from the shipped templates (plain JSON files)."""
+    figures: dict[str, list[benchmarks.PublishedFigure]] = defaultdict(list)
+    for path in sorted(TEMPLATES.glob("*.json")):
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        for question in definition.get("questions", []):
+            for entry in [question, *question.get("items", [])]:
+                for b in entry.get("benchmarks", []):
+                    figures[entry["code"]].append(
+                        benchmarks.PublishedFigure(
+                            b["source"],
+                            int(b["year"]),
+                            b["group"],
+                            float(b["value"]),
+                            b.get("measure", "そう思う傾向（%）"),
+                        )
+                    )
+    return figures
+
+
+# --- the run ---------------------------------------------------------------------------------------------------
+
+
+def analyse(
+    data: Dataset,
+    threshold: int,
+    *,
+    before: Dataset | None = None,
+    recognition_items: Sequence[str] = recognition.DEFAULT_ITEMS,
+) -> dict[str, Any]:
+    scale_columns = [c for c in data.columns if c.kind == "likert"]
+    single_columns = [c for c in data.columns if c.kind == "single"]
+    attributes = [a for a in ATTRIBUTES if a in data.header]
+    report: dict[str, Any] = {"format": "shokuba-analysis/1", "threshold": threshold, "responses": len(data.rows)}
+    report["distributions"] = [
+        distributions.distribution(item_counts(data, c), threshold) for c in scale_columns + single_columns
+    ]
+    report["multiple_choice"] = [distributions.multiple_choice(m, threshold) for m in _multiple(data)]
+    report["rankings"] = [distributions.ranking(r, threshold) for r in _rankings(data)]
+
+    tables = []
+    for attribute in attributes:
+        categories = [Category(c.code, c.label) for c in ATTRIBUTES[attribute].choices]
+        groups = [(c, attribute_rows(data, attribute, [c.code])) for c in categories]
+        for column in scale_columns + single_columns:
+            per_group = [item_counts(data, column, rows) for _, rows in groups]
+            tables.append(
+                crosstab.crosstab(
+                    crosstab.ContingencyTable(
+                        column.item_code,
+                        column.text,
+                        ATTRIBUTES[attribute].label,
+                        tuple(c for c, _ in groups),
+                        per_group[0].categories,
+                        tuple(p.counts for p in per_group),
+                        per_group[0].top_box,
+                    ),
+                    threshold,
+                )
+            )
+    report["crosstabs"] = tables
+
+    gap_reports = {}
+    for preset, ((label_a, filter_a), (label_b, filter_b)) in gaps.PRESETS.items():
+        if not all(a in data.header for a in [*filter_a, *filter_b]):
+            continue
+
+        def rows_for(filters: dict[str, tuple[str, ...]]) -> list[int]:
+            keep = set(range(len(data.rows)))
+            for attribute, codes in filters.items():
+                keep &= set(attribute_rows(data, attribute, codes))
+            return sorted(keep)
+
+        rows_a, rows_b = rows_for(filter_a), rows_for(filter_b)
+        pairs = [
+            gaps.ScaleItemPair(
+                c.item_code, c.text, item_counts(data, c, rows_a).counts, item_counts(data, c, rows_b).counts, c.top_box
+            )
+            for c in scale_columns
+        ]
+        gap_reports[preset] = gaps.gap_analysis(pairs, label_a, label_b, threshold)
+    report["gaps"] = gap_reports
+
+    figures = _national_figures()
+    national = []
+    if "sex" in data.header:
+        sexes = {"男性": attribute_rows(data, "sex", ["M"]), "女性": attribute_rows(data, "sex", ["F"])}
+        for c in scale_columns:
+            if c.item_code not in figures:
+                continue
+            groups_counts = {"全体": item_counts(data, c)} | {s: item_counts(data, c, r) for s, r in sexes.items()}
+            national += benchmarks.vs_national(
+                c.item_code,
+                c.text,
+                {g: (sum(i.counts[: i.top_box]), i.valid_n) for g, i in groups_counts.items()},
+                figures[c.item_code],
+                threshold,
+            )
+    report["national"] = national
+
+    if "企業・団体" in data.header and all(any(c.item_code == i for c in scale_columns) for i in recognition_items):
+        organisations = sorted({v for v in data.values("企業・団体") if v})
+        results = []
+        sex = data.values("sex") if "sex" in data.header else [""] * len(data.rows)
+        org_of = data.values("企業・団体")
+        for organisation in organisations:
+            counts = []
+            for code in recognition_items:
+                column = next(c for c in scale_columns if c.item_code == code)
+                values = data.values(column.header)
+                positive = {p.code for p in column.scale_points[: column.top_box]}
+                substantive = {p.code for p in column.scale_points}
+                tallies = {"M": [0, 0], "F": [0, 0], "": [0, 0]}
+                for i, v in enumerate(values):
+                    if org_of[i] != organisation or v not in substantive:
+                        continue
+                    key = sex[i] if sex[i] in ("M", "F") else ""
+                    tallies[key][1] += 1
+                    tallies[key][0] += v in positive
+                counts.append(recognition.PositiveCounts(code, *tallies["M"], *tallies["F"], *tallies[""]))
+            results.append(recognition.recognition(organisation, counts, items=recognition_items, threshold=threshold))
+        report["recognition"] = results
+    else:
+        report["recognition"] = []
+
+    texts = []
+    for column in data.columns:
+        if column.kind != "text":
+            continue
+        values = data.values(column.header)
+        sex = data.values("sex") if "sex" in data.header else [""] * len(values)
+        labels = {c.code: c.label for c in ATTRIBUTES["sex"].choices}
+        answers = [freetext.TextAnswer(v, labels.get(s, "")) for v, s in zip(values, sex, strict=True) if v]
+        sizes = Counter(labels.get(s, "") for s in sex)
+        texts.append(
+            {
+                "item_code": column.item_code,
+                "text": column.text,
+                "result": freetext.freetext(answers, group_sizes=sizes, threshold=threshold),
+            }
+        )
+    report["free_text"] = texts
+
+    if before is not None:
+
+        def wave_items(d: Dataset) -> list[WaveItem]:
+            strata_keys = (
+                [f"{s}|{a}" for s, a in zip(d.values("sex"), d.values("age_band"), strict=True)]
+                if {"sex", "age_band"} <= set(d.header)
+                else None
+            )
+            items = []
+            for c in (c for c in d.columns if c.kind == "likert"):
+                strata = {}
+                if strata_keys is not None:
+                    for key in sorted(set(strata_keys)):
+                        rows = [i for i, k in enumerate(strata_keys) if k == key]
+                        strata[key] = item_counts(d, c, rows).counts
+                items.append(WaveItem(c.item_code, c.text, item_counts(d, c).counts, strata, c.top_box))
+            return items
+
+        report["change"] = before_after(wave_items(before), wave_items(data), threshold=threshold)
+    return to_jsonable(report)
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------------
+
+
+def _cell(v: Any) -> Any:
+    return HIDDEN_MARK if v is None else v
+
+
+def write_xlsx(report: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheets: dict[str, list[list[Any]]] = {
+        "分布": [["項目コード", "項目", "区分", "件数", "%", "95%下限", "95%上限", "有効回答数"]],
+        "クロス集計": [
+            ["項目コード", "属性", "群", "n", "区分", "件数", "行%", "調整済み残差", "", "検定", "p値", "クラメールのV"]
+        ],
+        "気づきポイント": [
+            [
+                "比較",
+                "順位",
+                "項目コード",
+                "項目",
+                "A n",
+                "B n",
+                "A そう思う傾向%",
+                "B そう思う傾向%",
+                "差（ポイント）",
+                "95%下限",
+                "95%上限",
+                "平均の差",
+                "p値",
+                "調整後p値",
+                "クリフのδ",
+                "説明",
+            ]
+        ],
+        "全国比較": [["項目コード", "群", "出典", "全国%", "n", "%", "95%下限", "95%上限", "説明"]],
+        "3分の2基準": [["企業・団体", "判定", "項目コード", "全体%", "男性%", "女性%", "説明"]],
+        "自由記述（語）": [["項目コード", "語", "品詞", "記述数", "出現数"]],
+    }
+    for d in report["distributions"]:
+        for c in d["categories"] + d["non_substantive"]:
+            sheets["分布"].append(
+                [
+                    d["item_code"],
+                    d["text"],
+                    c["label"],
+                    c["count"],
+                    c["percent"],
+                    c["ci_low"],
+                    c["ci_high"],
+                    d["valid_n"],
+                ]
+            )
+    for t in report["crosstabs"]:
+        test = t["test"]
+        for row in [*t["rows"], t["total"]]:
+            for i, column in enumerate(t["columns"]):
+                sheets["クロス集計"].append(
+                    [
+                        t["item_code"],
+                        t["row_attribute"],
+                        row["label"],
+                        row["n"],
+                        column["label"],
+                        row["counts"][i],
+                        row["percents"][i],
+                        row["residuals"][i],
+                        row["flags"][i],
+                        test["method"],
+                        test["p_value"],
+                        test["cramers_v"],
+                    ]
+                )
+    for g in report["gaps"].values():
+        for c in g["items"]:
+            sheets["気づきポイント"].append(
+                [
+                    f"{g['label_a']} / {g['label_b']}",
+                    c["rank"],
+                    c["item_code"],
+                    c["text"],
+                    c["n_a"],
+                    c["n_b"],
+                    c["top_percent_a"],
+                    c["top_percent_b"],
+                    c["top_diff_points"],
+                    c["top_diff_ci_low"],
+                    c["top_diff_ci_high"],
+                    c["mean_diff"],
+                    c["p_value"],
+                    c["q_value"],
+                    c["cliffs_delta"],
+                    c["explanation"],
+                ]
+            )
+    for n in report["national"]:
+        sheets["全国比較"].append(
+            [
+                n["item_code"],
+                n["group"],
+                f"{n['source']}（{n['year']}）",
+                n["national_percent"],
+                n["n"],
+                n["percent"],
+                n["ci_low"],
+                n["ci_high"],
+                n["explanation"],
+            ]
+        )
+    for r in report["recognition"]:
+        for item in r["items"]:
+            sheets["3分の2基準"].append(
+                [
+                    r["organisation"],
+                    r["label"],
+                    item["item_code"],
+                    item["overall_percent"],
+                    item["men_percent"],
+                    item["women_percent"],
+                    r["explanation"],
+                ]
+            )
+    for t in report["free_text"]:
+        for w in t["result"]["words"]:
+            sheets["自由記述（語）"].append([t["item_code"], w["word"], w["pos"], w["answers"], w["occurrences"]])
+    first = True
+    for title, rows in sheets.items():
+        ws = workbook.active if first else workbook.create_sheet(title)
+        assert ws is not None
+        ws.title = title
+        first = False
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+    workbook.save(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m shokuba.analysis",
+        description=(
+            "回答データ（Shokuba の回答ダウンロード XLSX、または CSV とコードブック）から全ての分析を行い、"
+            "JSON と XLSX に書き出します。"
+        ),
+    )
+    parser.add_argument("responses", type=Path, help="回答ファイル（.xlsx または .csv）")
+    parser.add_argument("--codebook", type=Path, help="コードブック（CSV/XLSX）。XLSX の回答ファイルでは省略可")
+    parser.add_argument("--before", type=Path, help="比べる前回の調査回の回答ファイル（効果検証）")
+    parser.add_argument("--before-codebook", type=Path)
+    parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="最小表示人数（既定 5、3 以上）")
+    parser.add_argument("--recognition-items", default=",".join(recognition.DEFAULT_ITEMS))
+    parser.add_argument("--json", type=Path, help="JSON の出力先（既定: 回答ファイル名.analysis.json）")
+    parser.add_argument("--xlsx", type=Path, help="XLSX の出力先（既定: 回答ファイル名.analysis.xlsx）")
+    args = parser.parse_args(argv)
+    try:
+        threshold = validate_threshold(args.threshold)
+        data = load(args.responses, args.codebook)
+        before = load(args.before, args.before_codebook) if args.before else None
+        report = analyse(data, threshold, before=before, recognition_items=tuple(args.recognition_items.split(",")))
+    except (CliError, ThresholdError) as error:
+        print(f"エラー: {error}", file=sys.stderr)
+        return 2
+    json_path = args.json or args.responses.with_suffix(".analysis.json")
+    xlsx_path = args.xlsx or args.responses.with_suffix(".analysis.xlsx")
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_xlsx(report, xlsx_path)
+    print(f"{json_path} と {xlsx_path} に書き出しました（回答 {report['responses']} 件、最小表示人数 {threshold}）。")
+    return 0

@@ -1,0 +1,146 @@
+"""The two-thirds recognition rule (あんしんカンパニー / ワークイノベーション表彰): per organisation and wave, at least
+2/3 of all respondents, of the men and of the women separately answer positively (top box) on each item of the
+configured set (default WS-Z01 働きやすい and WS-Z02 働きがいがある). The judgement is "meets", "does not meet" or
+"too few responses to judge" (men or women below the threshold). Shares go through the suppression mechanism
+(men / women / everyone else × positive / not positive), so the rest of the respondents cannot be recovered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+from shokuba.analysis.suppression import DEFAULT_THRESHOLD, suppress_table, validate_threshold
+from shokuba.analysis.types import clean
+
+DEFAULT_ITEMS = ("WS-Z01", "WS-Z02")
+Verdict = Literal["meets", "does_not_meet", "too_few"]
+VERDICT_LABELS: dict[str, str] = {
+    "meets": "基準を満たしています",
+    "does_not_meet": "基準を満たしていません",
+    "too_few": "回答が少なく判定できません",
+}
+
+
+@dataclass(frozen=True)
+class PositiveCounts:
+    """Positive answers and substantive answers for one item in one organisation, by sex."""
+
+    item_code: str
+    men_positive: int
+    men_n: int
+    women_positive: int
+    women_n: int
+    other_positive: int = 0  # その他 / 答えたくない / unanswered sex: in "overall" only
+    other_n: int = 0
+
+
+@dataclass
+class ItemVerdict:
+    item_code: str
+    overall_n: int | None
+    overall_percent: float | None
+    men_n: int | None
+    men_percent: float | None
+    women_n: int | None
+    women_percent: float | None
+    verdict: Verdict
+    failing: list[str]  # which of 全体/男性/女性 fall short
+
+
+@dataclass
+class Recognition:
+    organisation: str
+    verdict: Verdict
+    label: str
+    items: list[ItemVerdict]
+    thresholds: dict[str, float]
+    explanation: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _meets(positive: int, n: int, share: float) -> bool:
+    # Exact: 2 of 3 meets 2/3 (no floating-point edge).
+    return Fraction(positive, n) >= Fraction(share).limit_denominator(1000)
+
+
+def recognition(
+    organisation: str,
+    counts: Sequence[PositiveCounts],
+    *,
+    items: Sequence[str] = DEFAULT_ITEMS,
+    overall: float = 2 / 3,
+    men: float = 2 / 3,
+    women: float = 2 / 3,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> Recognition:
+    threshold = validate_threshold(threshold)
+    by_code = {c.item_code: c for c in counts}
+    verdicts: list[ItemVerdict] = []
+    for code in items:
+        c = by_code.get(code)
+        if c is None:
+            verdicts.append(ItemVerdict(code, None, None, None, None, None, None, "too_few", []))
+            continue
+        table = suppress_table(
+            [
+                [c.men_positive, c.men_n - c.men_positive],
+                [c.women_positive, c.women_n - c.women_positive],
+                [c.other_positive, c.other_n - c.other_positive],
+            ],
+            threshold,
+        )
+        n_all, pos_all = c.men_n + c.women_n + c.other_n, c.men_positive + c.women_positive + c.other_positive
+        if c.men_n < threshold or c.women_n < threshold:
+            verdict: Verdict = "too_few"
+            failing: list[str] = []
+        else:
+            failing = [
+                name
+                for name, pos, n, share in (
+                    ("全体", pos_all, n_all, overall),
+                    ("男性", c.men_positive, c.men_n, men),
+                    ("女性", c.women_positive, c.women_n, women),
+                )
+                if not _meets(pos, n, share)
+            ]
+            verdict = "does_not_meet" if failing else "meets"
+
+        def pct(pos: int | None, n: int | None) -> float | None:
+            return clean(100 * pos / n) if pos is not None and n else None
+
+        verdicts.append(
+            ItemVerdict(
+                code,
+                table.total,
+                pct(table.column_totals[0], table.total),
+                table.row_totals[0],
+                pct(table.counts[0][0], table.row_totals[0]),
+                table.row_totals[1],
+                pct(table.counts[1][0], table.row_totals[1]),
+                verdict,
+                failing,
+            )
+        )
+    if any(v.verdict == "too_few" for v in verdicts):
+        overall_verdict: Verdict = "too_few"
+        text = f"男性・女性のどちらかの回答が{threshold}人未満の項目があるため、判定できません。"
+    elif any(v.verdict == "does_not_meet" for v in verdicts):
+        overall_verdict = "does_not_meet"
+        short = "、".join(f"{v.item_code}（{'・'.join(v.failing)}）" for v in verdicts if v.failing)
+        text = f"肯定的な回答が基準に届いていない項目があります: {short}。"
+    else:
+        overall_verdict = "meets"
+        text = "すべての項目で、全体・男性・女性それぞれの肯定的な回答が基準以上です。"
+    notes = ["判定は回答者に占める割合です。全従業員に占める割合ではありません（回答率も確かめてください）。"]
+    return Recognition(
+        organisation,
+        overall_verdict,
+        VERDICT_LABELS[overall_verdict],
+        verdicts,
+        {"overall": overall, "men": men, "women": women},
+        text,
+        notes,
+    )
