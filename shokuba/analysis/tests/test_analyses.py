@@ -208,5 +208,27 @@ def test_free_text_masks_and_drops_small_groups():
     assert tiny.hidden and tiny.texts == []
 
 
+def test_phone_numbers_with_other_dashes_are_masked():
+    phones = ["０９０−１２３４−５６７８です", "090ー1234ー5678", "090‐1234‐5678", "+81 90 1234 5678", "(03)1234-5678"]
+    for text in phones:
+        assert "〔電話〕" in freetext.mask(text), text
+    for text in ["会員番号12345", "2024年10月1日", "価格は1,234円"]:
+        assert freetext.mask(text) == text
+
+
+def test_free_text_counts_do_not_depend_on_batching_or_caches():
+    texts = ["残業が減った。山田さんに感謝", "残業と育休", "育休の制度", "残業"] * 3
+    answers = [freetext.TextAnswer(t, "") for t in texts]
+    first = freetext.freetext(answers)
+    second = freetext.freetext(list(reversed(answers)))
+    assert [(w.word, w.answers, w.occurrences) for w in first.words] == [
+        (w.word, w.answers, w.occurrences) for w in second.words
+    ]
+    assert {w.word: w.pos for w in first.words}["残業"] == "名詞"
+    assert "山田" not in "".join(first.texts)
+    tokens = freetext.analyse_text("山田さんと残業")[1]
+    assert [t.surface for t in tokens] == ["さん", "と", "残業"] and [t.keep for t in tokens] == [False, False, True]
+
+
 def test_to_jsonable_has_no_nan():
     assert to_jsonable({"a": math.nan, "b": [math.inf, 1.0]}) == {"a": None, "b": [None, 1.0]}
