@@ -79,7 +79,10 @@ def bench_guidebook_board() -> None:
 
 import bench.analysis  # noqa: E402 - registers the analysis engine benchmarks
 import bench.regional  # noqa: E402 - registers the regional benchmarks
-import bench.surveys  # noqa: E402,F401 - registers the survey submission benchmark
+import bench.results  # noqa: E402 - registers the results overview benchmark
+import bench.survey_export  # noqa: E402 - registers the survey export benchmark
+import bench.surveys  # noqa: E402 - registers the survey submission benchmark
+import bench.workplace  # noqa: E402,F401 - registers the workplace import benchmark
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("shokuba.network.urls")),
     path("guidebook/", include("shokuba.guidebook.urls")),
     path("regional/", include("shokuba.regional.urls")),
+    path("workplace/", include("shokuba.workplace.urls")),
+    path("", include("shokuba.results.urls")),
     path("", include("shokuba.surveys.urls")),
     path("api/v1/", api.urls),
 ]

@@ -26,7 +26,10 @@ from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.regional.tests.matrix import regional_cases
+from shokuba.results.tests.matrix import results_cases
 from shokuba.surveys.tests.matrix import survey_cases
+from shokuba.workplace.tests.matrix import workplace_cases
+from shokuba.workplace.tests.matrix_insights import insight_cases
 
 ROLES = ("anon", "sec", "sup", "coord", "pref", "other", "org")
 
@@ -242,7 +245,14 @@ PAGES: list[Case] = [
     ),
 ]
 
-MATRIX: list[Case] = PAGES + survey_cases(Case, expect) + regional_cases(Case, expect)
+MATRIX: list[Case] = (
+    PAGES
+    + survey_cases(Case, expect)
+    + regional_cases(Case, expect)
+    + workplace_cases(Case, expect)
+    + insight_cases(Case, expect)
+    + results_cases(Case, expect)
+)
 
 
 def test_every_api_operation_is_in_the_api_matrix() -> None:
@@ -253,9 +263,11 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
+    from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
     from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
+    from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
-    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES
+    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES
 
     operations = {
         (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods

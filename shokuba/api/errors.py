@@ -49,6 +49,8 @@ def field_label(name: str) -> str:
         "page": _("ページ"),
         "page_size": _("1ページの件数"),
         "id": _("ID"),
+        "file": _("ファイル"),
+        "channel": _("回答の集め方"),
     }
     return labels.get(name, name)
 
@@ -82,6 +84,8 @@ def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
     parts = list(loc)
     if len(parts) >= 2 and parts[0] == "body" and parts[1] == BODY_PARAMETER:
         del parts[1]
+    if parts and parts[0] in {"file", "form"}:  # multipart/form-data fields are in the body too
+        parts[0] = "body"
     return parts
 
 

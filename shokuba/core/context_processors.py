@@ -29,6 +29,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if has_perm(user, "regional.view"):
         own = getattr(user, "member_id", None)
         items.append((reverse("regional:area", args=[own]) if own else reverse("regional:index"), _("人口移動")))
+    if getattr(user, "organisation_id", None):
+        items.append((reverse("workplace:dashboard", args=[user.organisation_id]), _("職場の指標")))
+    elif getattr(user, "member_id", None):
+        items.append((reverse("workplace:picture", args=[user.member_id]), _("職場の指標")))
+    elif has_perm(user, "workplace.view_network_picture"):
+        items.append((reverse("workplace:network_picture"), _("職場の指標")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))

@@ -1,19 +1,22 @@
 """Tabular downloads for Excel users: CSV (UTF-8 with BOM by default, CP932 on request) and XLSX.
 
-Every export in the platform goes through `table_response`, so encoding, file names and the neutralising of
-formula-like cells are decided once.
+Every export in the platform goes through this module, so encoding, file names and the neutralising of
+formula-like cells are decided once: `table_response` for a download answered at once, `write_csv` / `write_xlsx`
+for a table streamed into a file (a background export of any size: rows are consumed one at a time, never held).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,18 +37,112 @@ def _cells(row: Sequence[Any]) -> list[Any]:
     return ["" if v is None else neutralise(v) for v in row]
 
 
+def _neutralised(row: Sequence[Any], columns: Sequence[int]) -> Sequence[Any]:
+    """The row with its free-text columns neutralised (a copy only when one of them needs it)."""
+    for index in columns:
+        value = row[index]
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            copy = list(row)
+            for other in columns:
+                copy[other] = neutralise(copy[other])
+            return copy
+    return row
+
+
+def csv_encoding(name: str) -> str:
+    """'cp932' (or sjis, shift_jis) asks for Shift_JIS; anything else is UTF-8 with a BOM, which Excel needs."""
+    return "cp932" if name.lower() in {"cp932", "sjis", "shift_jis"} else "utf-8-sig"
+
+
+def write_csv(
+    stream: IO[bytes],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    encoding: str = "utf-8-sig",
+    text_columns: Sequence[int] | None = None,
+) -> int:
+    """Stream a CSV for Excel into a binary file; returns the number of data rows written.
+
+    Rows are taken one at a time from any iterable (a database cursor, a generator) and never collected. None is
+    an empty cell. CP932 replaces characters it cannot hold with '?' rather than failing the export.
+    `text_columns`: when given, only these columns can hold free text and are neutralised (the caller vouches that
+    the others hold codes, numbers and dates); None neutralises every cell."""
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    written = 0
+    try:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(_cells(header))
+        writerow = writer.writerow
+        if text_columns is None:
+            for row in rows:
+                writerow(_cells(row))
+                written += 1
+        else:
+            columns = tuple(text_columns)
+            for row in rows:
+                writerow(_neutralised(row, columns))
+                written += 1
+        text.flush()
+    finally:
+        text.detach()  # leave the caller's stream open
+    return written
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8-sig") -> bytes:
     """CSV for Excel. CP932 replaces characters it cannot hold with '?' rather than failing the download."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_cells(header))
-    for row in rows:
-        writer.writerow(_cells(row))
-    return buffer.getvalue().encode(encoding, errors="replace")
+    out = io.BytesIO()
+    write_csv(out, header, rows, encoding=encoding)
+    return out.getvalue()
 
 
 # An extra sheet of a workbook (e.g. a survey's codebook): title, header, rows.
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
+# The most rows a worksheet holds (Excel's limit), the header included.
+XLSX_MAX_ROWS = 1_048_576
+
+
+def write_xlsx(
+    stream: IO[bytes],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "data",
+    extra_sheets: Sequence[Sheet] = (),
+) -> int:
+    """Stream a workbook into a binary file (openpyxl's write-only mode: rows go to a temporary file as they come,
+    never a tree of cells in memory); returns the number of data rows of the first sheet."""
+    workbook = Workbook(write_only=True)
+    written = 0
+    try:
+        for index, (title, sheet_header, sheet_rows) in enumerate([(sheet_title, header, rows), *extra_sheets]):
+            sheet = workbook.create_sheet(title[:31])
+            sheet.freeze_panes = "A2"
+            bold = []
+            for value in _cells(sheet_header):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.font = Font(bold=True)
+                bold.append(cell)
+            sheet.append(bold)
+            append = sheet.append
+            for row in sheet_rows:
+                append(_cells(row))
+                if not index:
+                    written += 1
+    except BaseException:
+        # openpyxl keeps each sheet in a temporary file until the workbook is saved (or the process ends): close
+        # and remove them now, or a long-running worker would collect them after every failed export.
+        for sheet in workbook.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    sheet.close()
+                    writer.cleanup()
+        raise
+    workbook.save(stream)
+    return written
 
 
 def xlsx_bytes(
@@ -55,21 +152,8 @@ def xlsx_bytes(
     sheet_title: str = "data",
     extra_sheets: Sequence[Sheet] = (),
 ) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = sheet_title[:31]
-    for index, (title, sheet_header, sheet_rows) in enumerate([(sheet_title, header, rows), *extra_sheets]):
-        if index:
-            sheet = workbook.create_sheet(title[:31])
-        sheet.append(_cells(sheet_header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet_rows:
-            sheet.append(_cells(row))
-        sheet.freeze_panes = "A2"
     out = io.BytesIO()
-    workbook.save(out)
+    write_xlsx(out, header, rows, sheet_title=sheet_title, extra_sheets=extra_sheets)
     return out.getvalue()
 
 
@@ -92,7 +176,7 @@ def table_response(
     """An HTTP download of a table. fmt is 'csv' or 'xlsx'; encoding 'cp932' asks for Shift_JIS CSV.
     `extra_sheets` (XLSX only) adds sheets after the data, e.g. a codebook."""
     if fmt == "csv":
-        charset = "cp932" if encoding.lower() in {"cp932", "sjis", "shift_jis"} else "utf-8-sig"
+        charset = csv_encoding(encoding)
         body = csv_bytes(header, rows, encoding=charset)
         content_type = f"text/csv; charset={'Shift_JIS' if charset == 'cp932' else 'utf-8'}"
     elif fmt == "xlsx":

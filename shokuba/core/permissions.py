@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 
 from shokuba.network.models import Member, MemberKind, Organisation, Role, User
 from shokuba.surveys.models import Questionnaire, Wave, WaveLink
+from shokuba.workplace.models import IndicatorImport, IndicatorYear
 
 
 def _is(user: Any, *roles: Role) -> bool:
@@ -104,6 +105,18 @@ def visible_waves(user: Any) -> QuerySet[Wave]:
     return waves.none()
 
 
+def visible_result_waves(user: Any) -> QuerySet[Wave]:
+    """Waves whose results (aggregates, suppressed under the threshold) the user may open: the visible waves, and
+    for a prefecture's coordinator also the waves of the network's municipalities inside the prefecture (the same
+    aggregates-only oversight as progress and the workplace picture: no organisation breakdown, no free text)."""
+    if _is(user, Role.COORDINATOR) and user.member is not None and user.member.kind == MemberKind.PREFECTURE:
+        return Wave.objects.select_related("member__local_government", "version__questionnaire").filter(
+            Q(member_id=user.member_id)
+            | Q(member__kind=MemberKind.MUNICIPALITY, member__local_government__prefecture_code=user.member_id[:2])
+        )
+    return visible_waves(user)
+
+
 def visible_wave_links(user: Any) -> QuerySet[WaveLink]:
     """Answering links (with their QR codes and flyers). An organisation admin sees only their organisation's."""
     links = WaveLink.objects.select_related("wave__member__local_government", "organisation")
@@ -114,6 +127,27 @@ def visible_wave_links(user: Any) -> QuerySet[WaveLink]:
     if _is(user, Role.ORGANISATION_ADMIN):
         return links.filter(organisation_id=user.organisation_id)
     return links.none()
+
+
+def visible_indicator_years(user: Any) -> QuerySet[IndicatorYear]:
+    """Workplace indicators of the organisations the user sees (a prefecture's coordinator: only their own
+    programme's organisations; the municipalities' figures reach them as aggregates only)."""
+    return IndicatorYear.objects.select_related("organisation__member").filter(
+        organisation__in=visible_organisations(user).values("pk")
+    )
+
+
+def visible_indicator_imports(user: Any) -> QuerySet[IndicatorImport]:
+    imports = IndicatorImport.objects.select_related("member__local_government", "created_by")
+    if reads_everything(user):
+        return imports
+    if _is(user, Role.COORDINATOR):
+        return imports.filter(member_id=user.member_id)
+    return imports.none()
+
+
+def _own_organisation(user: Any, org: Organisation) -> bool:
+    return _is(user, Role.ORGANISATION_ADMIN) and user.organisation_id == org.pk
 
 
 def _own_link(user: Any, link: WaveLink) -> bool:
@@ -177,12 +211,53 @@ RULES: dict[str, Rule] = {
     "wave.view_all_links": lambda user, wave: reads_everything(user) or _coordinates(user, wave.member),
     "wave.change": lambda user, wave: is_secretariat(user) or _coordinates(user, wave.member),
     "wave.view_responses": lambda user, wave: is_secretariat(user) or _coordinates(user, wave.member),
+    # Paper/Excel imports add responses: whoever manages the wave; the support team reads the import history.
+    "wave.import_responses": lambda user, wave: is_secretariat(user) or _coordinates(user, wave.member),
+    "wave.view_imports": lambda user, wave: reads_everything(user) or _coordinates(user, wave.member),
     "wave_link.view": lambda user, link: (
         reads_everything(user) or _coordinates(user, link.wave.member) or _own_link(user, link)
     ),
     "wave_link.change_headcount": lambda user, link: (
         is_secretariat(user) or _coordinates(user, link.wave.member) or _own_link(user, link)
     ),
+    # Survey results (集計・分析): aggregates with small-cell suppression. The programme's coordinator and the
+    # network's staff see everything; a prefecture's coordinator the network municipalities' waves inside the
+    # prefecture without organisation breakdowns or free text; an organisation admin only their own organisation's
+    # respondents (obj: Wave).
+    "results.view": lambda user, wave: (
+        reads_everything(user)
+        or _coordinates(user, wave.member)
+        or _prefecture_oversees(user, wave.member)
+        or (_is(user, Role.ORGANISATION_ADMIN) and wave.links.filter(organisation_id=user.organisation_id).exists())
+    ),
+    "results.view_organisations": lambda user, wave: reads_everything(user) or _coordinates(user, wave.member),
+    "results.view_free_text": lambda user, wave: reads_everything(user) or _coordinates(user, wave.member),
+    # Workplace indicators: an organisation's own figures go to the organisation's admin, its programme's
+    # coordinator and the network's staff. Imports of many organisations at once are the programme's (obj: the
+    # member, or None for an import across the whole network, which is the secretariat's).
+    "workplace.view_indicators": lambda user, org: (
+        reads_everything(user) or _coordinates(user, org.member) or _own_organisation(user, org)
+    ),
+    "workplace.change_indicators": lambda user, org: (
+        is_secretariat(user) or _coordinates(user, org.member) or _own_organisation(user, org)
+    ),
+    "workplace.import": lambda user, member: (
+        is_secretariat(user) or (member is not None and _coordinates(user, member))
+    ),
+    "workplace.view_imports": lambda user, member: (
+        reads_everything(user) or (member is not None and _coordinates(user, member))
+    ),
+    # The regional picture is aggregates only (suppressed under the threshold): a programme's coordinator, a
+    # prefecture's coordinator for the network's municipalities inside it, and the network's staff (obj: Member);
+    # across all members only the staff. The programme's own recognition scheme is its coordinator's. The referral
+    # directory is read by every logged-in role and kept by the secretariat.
+    "workplace.view_picture": lambda user, member: (
+        reads_everything(user) or _coordinates(user, member) or _prefecture_oversees(user, member)
+    ),
+    "workplace.view_network_picture": lambda user, _obj: reads_everything(user),
+    "workplace.manage_recognition": lambda user, member: is_secretariat(user) or _coordinates(user, member),
+    "workplace.view_referrals": lambda user, _obj: _is(user, *Role),
+    "workplace.manage_referrals": lambda user, _obj: is_secretariat(user),
 }
 
 

@@ -47,6 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("guidebook:board")
     if user.member_id:
         return redirect("network:member_home", user.member_id)
-    if user.organisation_id:
-        return redirect("network:organisation_detail", user.organisation_id)
+    if user.organisation_id:  # an organisation admin starts on their workplace dashboard
+        return redirect("workplace:dashboard", user.organisation_id)
     return render(request, "core/no_role.html", status=403)

@@ -17,6 +17,8 @@ from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.regional.demo import demo_regional_statistics
 from shokuba.surveys.demo import demo_surveys
+from shokuba.workplace.demo import demo_workplace
+from shokuba.workplace.programme import demo_recognition_scheme
 
 DEMO_SEED = 20260119
 DEMO_PASSWORD = "shokuba-demo-2026"
@@ -204,4 +206,6 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_accounts()
     demo_surveys(rng)
     demo_regional_statistics()
+    demo_workplace()
+    demo_recognition_scheme()
     return True

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "shokuba.regional",
+    "shokuba.workplace",
+    "shokuba.results",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # e-Stat API v3 (regional statistics import): the application ID from https://www.e-stat.go.jp/api/ .
 ESTAT_APP_ID = os.environ.get("ESTAT_APP_ID", "")
 ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3.0/app/json/getStatsData")
+# Survey results: a group, cell or comparison with fewer respondents is shown as "—" (never below 3).
+RESULTS_MIN_GROUP_SIZE = int(os.environ.get("RESULTS_MIN_GROUP_SIZE", "5"))
 REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
 
 # A file import must hold the whole national table (全国, 47 prefectures, their municipalities); see importers.

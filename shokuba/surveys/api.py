@@ -2,22 +2,25 @@
 
 The same permissions and services as the pages: rows are looked up among those the caller may see (anything
 else is a 404), actions ask core.permissions, and every change goes through shokuba.surveys.services. Raw
-responses are not served here (exports are their own, later, endpoint for the roles allowed them).
+responses are not served here: their background export is `export_api.py` (for the roles allowed them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema, Status, UploadedFile
+from ninja import File as NinjaFile
+from ninja import Form as NinjaForm
 
 from shokuba.api.errors import ApiError, not_found
 from shokuba.api.lookups import caller, visible_member
 from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.core.exports import table_response
 from shokuba.core.permissions import (
     require,
     visible_organisations,
@@ -26,8 +29,17 @@ from shokuba.core.permissions import (
     visible_waves,
 )
 from shokuba.surveys import selectors, services
+from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.library import LibraryTemplate, latest_templates, library_template
-from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, VersionStatus, Wave, WaveLink, WaveStatus
+from shokuba.surveys.models import (
+    Questionnaire,
+    QuestionnaireVersion,
+    ResponseImport,
+    VersionStatus,
+    Wave,
+    WaveLink,
+    WaveStatus,
+)
 
 router = Router(tags=["surveys"])
 
@@ -430,3 +442,108 @@ def wave_counts(request: HttpRequest, id: int) -> dict[str, Any]:
             for row in counts.links
         ],
     }
+
+
+# --- paper and Excel imports ---------------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    id: int
+    wave: int
+    channel: str = Field(..., description="paper（紙を入力） / excel（Excel などで集めた）")
+    file_name: str
+    file_sha256: str = Field(..., description="ファイルの SHA-256。同じファイルは同じ調査に2回取り込めません")
+    file_format: str = Field(..., description="xlsx / csv")
+    encoding: str = Field(..., description="CSV の文字コード（utf-8 / utf-8-sig / cp932）。XLSX は空")
+    rows: int = Field(..., description="取り込んだ回答数")
+    created_at: dt.datetime
+    created_by: str = Field(..., description="取り込んだ人のユーザー名")
+
+
+def import_out(record: ResponseImport) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "wave": record.wave_id,
+        "channel": record.channel,
+        "file_name": record.file_name,
+        "file_sha256": record.file_sha256,
+        "file_format": record.file_format,
+        "encoding": record.encoding,
+        "rows": record.rows,
+        "created_at": record.created_at,
+        "created_by": record.created_by.username,
+    }
+
+
+def import_refused_body(exc: services.ResponsesImportRefused) -> dict[str, Any]:
+    """The one error shape, one item per problem: loc ["body", "file", sheet, row, column] (sheet "" for a CSV,
+    row and column "" when the problem is about the whole file)."""
+    return {
+        "message": exc.summary,
+        "detail": [
+            {
+                "loc": ["body", "file", e.sheet, e.row if e.row is not None else "", e.column],
+                "msg": str(e),
+                "type": "import_invalid",
+            }
+            for e in exc.errors
+        ],
+    }
+
+
+@router.get("/waves/{id}/imports", response={200: list[ImportOut], **ERRORS}, summary="紙・Excel の回答の取込の記録")
+def import_list(request: HttpRequest, id: int) -> list[dict[str, Any]]:
+    user = caller(request)
+    wave = _wave(user, id)
+    require(user, "wave.view_imports", wave)
+    return [import_out(r) for r in wave.imports.select_related("created_by").order_by("-created_at", "-id")]
+
+
+@router.post("/waves/{id}/imports", response={201: ImportOut, **ERRORS}, summary="紙・Excel の回答を取り込む")
+def import_create(
+    request: HttpRequest,
+    id: int,
+    file: NinjaFile[UploadedFile],
+    channel: NinjaForm[Literal["paper", "excel"]] = "excel",
+) -> Status[dict[str, Any]]:
+    """取込用シート（GET …/import-sheet）に入力した .xlsx か .csv（UTF-8・BOM付き UTF-8・CP932）を multipart/form-data
+    の `file` で送ります。すべての行を取り込むか、1行も取り込まないかのどちらかです。誤りがあれば 422 で、
+    detail にシート・行・列ごとの誤りを返します（最初の200件）。同じファイルを2回送ると 422 です。"""
+    user = caller(request)
+    wave = _wave(user, id)
+    try:
+        record = services.responses_import(actor=user, wave=wave, uploaded_file=file, channel=channel)
+    except services.ResponsesImportRefused as exc:
+        return Status(422, import_refused_body(exc))
+    return Status(201, import_out(record))
+
+
+@router.get(
+    "/waves/{id}/import-sheet",
+    response={200: None, **ERRORS},
+    summary="取込用シート（空欄）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "見出し行だけの取込用シート。XLSX にはコードブックと記入方法のシートが付きます",
+                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/csv": {}},
+            }
+        }
+    },
+)
+def import_sheet(
+    request: HttpRequest, id: int, format: Literal["xlsx", "csv"] = "xlsx", encoding: Literal["", "cp932"] = ""
+) -> HttpResponse:
+    user = caller(request)
+    wave = _wave(user, id)
+    require(user, "wave.import_responses", wave)
+    header, extra_sheets = services.import_sheet(services.definition_of(wave.version))
+    return table_response(
+        fmt=format,
+        filename=f"{wave.name}_取込用シート",
+        header=header,
+        rows=[],
+        encoding=encoding,
+        sheet_title=IMPORT_SHEET_NAME,
+        extra_sheets=extra_sheets,
+    )

@@ -41,6 +41,12 @@ class Column:
     choices: str
     scale: str
     value: Callable[[dict[str, Any]], Any]
+    # Where the cell comes from in the answers JSON, for the background export that lets the database pick it out
+    # (export_jobs.py): mode "value" answers[question], "text" the same as free text, "item" answers[question][part],
+    # "rank" answers[question][int(part)] (0-based), "flag" 1/0: part among answers[question] (None if unanswered).
+    mode: str = "value"
+    question: str = ""
+    part: str = ""
 
 
 def _code(value: Any) -> Any:
@@ -78,6 +84,8 @@ def columns(definition: Definition) -> list[Column]:
                     _choices_text(question.choices),
                     scale,
                     (lambda a, c=code: a.get(c)) if kind.startswith("text") else (lambda a, c=code: _code(a.get(c))),  # type: ignore[misc]
+                    mode="text" if kind.startswith("text") else "value",
+                    question=code,
                 )
             )
         elif kind == "multiple":
@@ -91,6 +99,9 @@ def columns(definition: Definition) -> list[Column]:
                         "1=選んだ / 0=選ばなかった",
                         "",
                         lambda a, c=code, k=choice.code: None if a.get(c) is None else int(k in a[c]),  # type: ignore[misc]
+                        mode="flag",
+                        question=code,
+                        part=choice.code,
                     )
                 )
         elif kind == "ranking":
@@ -104,6 +115,9 @@ def columns(definition: Definition) -> list[Column]:
                         _choices_text(question.choices),
                         "",
                         lambda a, c=code, r=rank: a[c][r - 1] if a.get(c) and len(a[c]) >= r else None,  # type: ignore[misc]
+                        mode="rank",
+                        question=code,
+                        part=str(rank - 1),
                     )
                 )
         elif kind == "matrix":
@@ -117,6 +131,9 @@ def columns(definition: Definition) -> list[Column]:
                         "",
                         scale,
                         lambda a, c=code, i=item.code: _code((a.get(c) or {}).get(i)),  # type: ignore[misc]
+                        mode="item",
+                        question=code,
+                        part=item.code,
                     )
                 )
     return result
@@ -129,7 +146,7 @@ def header(definition: Definition) -> list[str]:
     return FIXED_HEADER + list(definition.attributes) + [c.header for c in columns(definition)]
 
 
-def rows(wave: Wave, definition: Definition) -> Iterator[list[Any]]:
+def rows(wave: Wave, definition: Definition, *, chunk_size: int = 2000) -> Iterator[list[Any]]:
     """The response rows, read in chunks from the database (never all at once)."""
     organisations = {
         link.organisation_id: link.organisation.name
@@ -144,7 +161,7 @@ def rows(wave: Wave, definition: Definition) -> Iterator[list[Any]]:
         .order_by("submitted_on", "submission_id")
         .values_list(*fields)
     )
-    for record in queryset.iterator(chunk_size=2000):
+    for record in queryset.iterator(chunk_size=chunk_size):
         submission_id, submitted_on, organisation_id, channel, *rest = record
         attributes, answers = rest[:-1], rest[-1]
         yield [
@@ -176,5 +193,5 @@ def codebook(definition: Definition) -> tuple[list[str], list[list[Any]]]:
 def too_large_message(count: int) -> str:
     return _(
         "回答が%(count)s件あり、この画面からすぐにダウンロードできる上限（%(max)s件）を超えています。"
-        "大きな調査のダウンロードは準備中です。"
+        "この画面でファイルを作成してからダウンロードしてください。"
     ) % {"count": f"{count:,}", "max": f"{SYNC_EXPORT_MAX:,}"}

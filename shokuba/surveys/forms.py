@@ -163,3 +163,33 @@ class HeadcountForm(AccessibleFormMixin, forms.Form):
     expected_headcount = forms.IntegerField(
         label=_("対象人数（見込み）"), required=False, min_value=1, max_value=1_000_000
     )
+
+
+class ResponsesImportForm(AccessibleFormMixin, forms.Form):
+    """Upload of a filled import sheet (paper forms typed in, or responses collected in Excel)."""
+
+    file = forms.FileField(
+        label=_("回答を入力したファイル"),
+        help_text=_(
+            "取込用シートに入力した Excel（.xlsx）か CSV（UTF-8・Shift_JIS）。"
+            "すべての行を取り込むか、1行も取り込まないかのどちらかです。"
+        ),
+    )
+    channel = forms.ChoiceField(
+        label=_("回答の集め方"),
+        choices=[("paper", _("紙の調査票を入力した")), ("excel", _("Excel などで集めた"))],
+        initial="paper",
+        widget=forms.RadioSelect,
+    )
+
+
+class WaveDatesForm(AccessibleFormMixin, forms.Form):
+    opens_on = forms.DateField(label=_("回答受付の開始日"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("回答受付の終了日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if start and end and end < start:
+            self.add_error("closes_on", _("終了日は開始日と同じか、それより後の日付にしてください。"))
+        return cleaned

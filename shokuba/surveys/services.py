@@ -7,6 +7,7 @@ Respondents' answers are never audited: `response_submit` stores an anonymous re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,8 +23,10 @@ from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.network.models import Member, Organisation
-from shokuba.surveys import authoring, storage
+from shokuba.surveys import authoring, exports, imports, storage
 from shokuba.surveys.answers import Validated, answer_rows, validate_submission
+from shokuba.surveys.imports import CellError as ImportCellError
+from shokuba.surveys.imports import ImportRefused as ResponsesImportRefused
 from shokuba.surveys.instrument import Definition, DefinitionError, parse_definition
 from shokuba.surveys.library import library_template
 from shokuba.surveys.messages import definition_messages
@@ -32,6 +35,7 @@ from shokuba.surveys.models import (
     Questionnaire,
     QuestionnaireVersion,
     Response,
+    ResponseImport,
     VersionStatus,
     Wave,
     WaveLink,
@@ -149,6 +153,24 @@ def _editable(actor: Any, version: QuestionnaireVersion) -> None:
         raise ValidationError(
             {"__all__": [_("公開済みの版は変更できません。変更するには新しい版を作成してください。")]}
         )
+
+
+@transaction.atomic
+def questionnaire_draft_discard(*, actor: Any, version: QuestionnaireVersion) -> Questionnaire | None:
+    """Throw away a draft. A later version's draft goes and the published versions stay; a questionnaire that was
+    never published goes with its only draft (nothing can point at it: waves need a published version).
+    Returns the questionnaire when it remains, else None."""
+    _editable(actor, version)
+    questionnaire = version.questionnaire
+    member_code = questionnaire.member_id
+    only_version = not questionnaire.versions.exclude(pk=version.pk).exists()
+    doomed: Questionnaire | QuestionnaireVersion = questionnaire if only_version else version
+    before = snapshot(doomed)
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, instance=doomed, before=before, after=None, member_code=member_code
+    )
+    doomed.delete()
+    return None if only_version else questionnaire
 
 
 @transaction.atomic
@@ -505,3 +527,164 @@ def response_submit(
         state = wave_state(Wave.objects.get(pk=wave.pk), today)
         raise WaveNotAccepting(state if state != "open" else "closed")
     return SubmitResult(submission_id, created=True)
+
+
+# --- paper and Excel imports -----------------------------------------------------------------------------------
+
+
+def _import_refused(message: str) -> ResponsesImportRefused:
+    return ResponsesImportRefused([ImportCellError(message)])
+
+
+def responses_import(*, actor: Any, wave: Wave, uploaded_file: Any, channel: str = Channel.EXCEL) -> ResponseImport:
+    """Import a filled import sheet (.xlsx or .csv) into a wave: every row as an anonymous response, or none.
+
+    Open and closed waves take imports (paper forms often arrive after the closing date); a wave still being
+    prepared does not. In a wave without a public link every row names one of the participating organisations
+    (企業・団体), so that it counts for that organisation like an answer through its link.
+
+    Each row becomes a response with a fresh random submission id, the import's channel and
+    today's date; nothing links a response to the person who imported it. The file's SHA-256 is recorded, so the
+    same file is refused the second time; a row whose 回答ID is a response already stored (an export re-imported)
+    is refused too. Raises ResponsesImportRefused (imports.ImportRefused) listing the problems by cell.
+    """
+    require(actor, "wave.import_responses", wave)
+    if channel not in {Channel.PAPER, Channel.EXCEL}:
+        raise _import_refused(_("取込の種類は「紙（入力）」か「Excel 取込」を選んでください。"))
+    if wave.status == WaveStatus.DRAFT:
+        raise _import_refused(
+            _("この調査はまだ準備中です。回答の受付を始めてから（または終了後に）取り込んでください。")
+        )
+    name = str(getattr(uploaded_file, "name", "") or "")
+    size = int(getattr(uploaded_file, "size", 0) or 0)
+    limit = imports.max_file_bytes()
+    if size > limit:
+        raise _import_refused(
+            _("ファイル「%(name)s」は大きすぎます（%(size).1f MB）。%(limit).0f MB 以下に分けてください。")
+            % {"name": name, "size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    digest = hashlib.sha256(data).hexdigest()
+    _import_not_yet_done(wave, digest)
+    organisations = {
+        link.organisation.name: link.organisation_id
+        for link in wave.links.select_related("organisation")
+        if link.organisation is not None and link.organisation_id is not None
+    }
+    prepared = imports.prepare_import(
+        data,
+        name,
+        definition_of(wave.version),
+        organisations,
+        organisation_required=not wave.links.filter(organisation__isnull=True).exists(),
+    )
+    _import_ids_not_stored(wave, prepared)
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            current = Wave.objects.select_for_update().get(pk=wave.pk)
+            if current.status == WaveStatus.DRAFT:  # pragma: no cover - a wave never goes back to draft
+                raise _import_refused(_("この調査はまだ準備中です。"))
+            _import_not_yet_done(current, digest)
+            storage.responses_store_many(
+                member_id=wave.member_id,
+                wave_id=wave.pk,
+                channel=channel,
+                submitted_on=today,
+                responses=[
+                    storage.NewResponse(
+                        submission_id=uuid.uuid4(),
+                        organisation_id=row.organisation_id,
+                        attributes=row.attributes,
+                        answers=row.answers,
+                        rows=row.rows,
+                    )
+                    for row in prepared.rows
+                ],
+            )
+            record = ResponseImport.objects.create(
+                member_id=wave.member_id,
+                wave=wave,
+                channel=channel,
+                file_name=prepared.file_name or _("（名前なし）"),
+                file_sha256=digest,
+                file_format=prepared.file_format,
+                encoding=prepared.encoding,
+                rows=len(prepared.rows),
+                created_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=record,
+                before=None,
+                after=snapshot(record),
+                member_code=wave.member_id,
+            )
+    except IntegrityError as exc:  # the same file, imported at this very moment by someone else
+        if ResponseImport.objects.filter(wave=wave, file_sha256=digest).exists():
+            _import_not_yet_done(wave, digest)
+        raise exc
+    return record
+
+
+def _import_not_yet_done(wave: Wave, digest: str) -> None:
+    earlier = ResponseImport.objects.filter(wave=wave, file_sha256=digest).first()
+    if earlier is not None:
+        raise _import_refused(
+            _(
+                "このファイルは%(date)sに「%(name)s」として取り込み済みです（%(rows)s件）。"
+                "同じ回答を2回数えないよう、同じファイルは取り込めません。"
+            )
+            % {
+                "date": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
+                "name": earlier.file_name,
+                "rows": f"{earlier.rows:,}",
+            }
+        )
+
+
+def _import_ids_not_stored(wave: Wave, prepared: imports.PreparedImport) -> None:
+    """A 回答ID that is already a stored response (an export imported back) or repeats within the file: refused."""
+    by_id: dict[str, list[int]] = {}
+    for row in prepared.rows:
+        if row.response_id:
+            by_id.setdefault(row.response_id, []).append(row.row)
+    if not by_id:
+        return
+    ids = list(by_id)
+    stored: set[str] = set()
+    for start in range(0, len(ids), 500):
+        stored.update(
+            str(s)
+            for s in Response.objects.filter(
+                member_id=wave.member_id, wave=wave, submission_id__in=ids[start : start + 500]
+            ).values_list("submission_id", flat=True)
+        )
+    errors: list[ImportCellError] = []
+    id_column = imports.ID_HEADER
+    for response_id, rows in by_id.items():
+        for position, excel_row in enumerate(rows):
+            if response_id in stored:
+                message = _(
+                    "回答ID %(id)s の回答はこの調査にすでに保存されています。書き出したファイルをそのまま取り込むと"
+                    "同じ回答を2回数えることになるため、取り込めません。"
+                ) % {"id": response_id}
+            elif position:
+                message = _("回答ID %(id)s が%(row)d行目と重複しています。") % {"id": response_id, "row": rows[0]}
+            else:
+                continue
+            errors.append(ImportCellError(message, prepared.sheet, excel_row, "", id_column))
+    if errors:
+        errors.sort(key=lambda e: e.row or 0)
+        raise ResponsesImportRefused(errors)
+
+
+def import_sheet(definition: Definition) -> tuple[list[str], list[tuple[str, Sequence[str], list[list[Any]]]]]:
+    """The blank import sheet: the export's header with no rows, and the codebook and 記入方法 sheets."""
+    codebook_header, codebook_rows = exports.codebook(definition)
+    return imports.sheet_header(definition), [
+        (imports.CODEBOOK_SHEET, codebook_header, codebook_rows),
+        (imports.GUIDE_SHEET, ["記入方法"], imports.guide_rows(definition)),
+    ]

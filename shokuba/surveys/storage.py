@@ -16,6 +16,7 @@ and an `executemany`, in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
@@ -100,7 +101,7 @@ def response_store(
             [row.item_code for row in rows],
             [row.seq for row in rows],
             [row.choice_code for row in rows],
-            [row.value for row in rows],
+            [None if row.value is None else float(row.value) for row in rows],  # psycopg: one type per array
             [row.text for row in rows],
         ]
         # One statement: atomic on its own. Inside a caller's transaction a savepoint keeps a duplicate from
@@ -181,8 +182,9 @@ def responses_store_many(
     chunk: int = 2000,
 ) -> int:
     """Insert many responses and their answer rows inside the caller's transaction (the import's: all or none).
-    `executemany` in chunks: psycopg 3 pipelines it on PostgreSQL, SQLite runs it in one prepared statement.
-    Returns the number of answer rows written."""
+    On PostgreSQL with COPY (5,000 responses of 32 answers: 160,000 rows in seconds, where executemany took most of
+    a minute); elsewhere `executemany` in chunks. Returns the number of answer rows written."""
+    postgresql = connection.vendor == "postgresql"
     day = Response._meta.get_field("submitted_on").get_db_prep_value(submitted_on, connection)
     json_field = Response._meta.get_field("answers")
     response_params: list[tuple[Any, ...]] = []
@@ -190,17 +192,35 @@ def responses_store_many(
     for response in responses:
         attribute_values = [response.attributes.get(column, "") for column in ATTRIBUTE_COLUMNS]
         head = (member_id, prepared_key(response.submission_id), wave_id, response.organisation_id)
-        document = json_field.get_db_prep_save(dict(response.answers), connection)
+        document = (
+            json.dumps(dict(response.answers), ensure_ascii=False)
+            if postgresql
+            else json_field.get_db_prep_save(dict(response.answers), connection)
+        )
         response_params.append((*head, channel, day, *attribute_values, document))
         answer_params.extend(
             (*head, row.item_code, row.seq, row.choice_code, row.value, row.text, *attribute_values)
             for row in response.rows
         )
-    response_sql = _insert_sql(Response._meta.db_table, RESPONSE_COLUMNS)
-    answer_sql = _insert_sql(ResponseAnswer._meta.db_table, ANSWER_COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(response_params), chunk):
-            cursor.executemany(response_sql, response_params[start : start + chunk])
-        for start in range(0, len(answer_params), chunk):
-            cursor.executemany(answer_sql, answer_params[start : start + chunk])
+    with transaction.atomic():
+        if postgresql:
+            quote = connection.ops.quote_name
+            connection.ensure_connection()
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+                for table, columns, params in (
+                    (Response._meta.db_table, RESPONSE_COLUMNS, response_params),
+                    (ResponseAnswer._meta.db_table, ANSWER_COLUMNS, answer_params),
+                ):
+                    names = ", ".join(quote(c) for c in columns)
+                    with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                        for values in params:
+                            copy.write_row(values)
+        else:
+            with connection.cursor() as cursor:
+                response_sql = _insert_sql(Response._meta.db_table, RESPONSE_COLUMNS)
+                answer_sql = _insert_sql(ResponseAnswer._meta.db_table, ANSWER_COLUMNS)
+                for start in range(0, len(response_params), chunk):
+                    cursor.executemany(response_sql, response_params[start : start + chunk])
+                for start in range(0, len(answer_params), chunk):
+                    cursor.executemany(answer_sql, answer_params[start : start + chunk])
     return len(answer_params)

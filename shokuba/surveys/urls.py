@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shokuba.surveys import respond, views
+from shokuba.surveys import export_views, respond, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/<str:code>/surveys/waves/new/", views.wave_create, name="wave_create"),
     path("surveys/questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("surveys/questionnaires/<int:pk>/draft/", views.draft_start, name="draft_start"),
+    path("surveys/questionnaires/<int:pk>/draft/discard/", views.draft_discard, name="draft_discard"),
     path("surveys/questionnaires/<int:pk>/draft/meta/", views.draft_meta, name="draft_meta"),
     path("surveys/questionnaires/<int:pk>/draft/questions/", views.question_add, name="question_add"),
     path("surveys/questionnaires/<int:pk>/draft/questions/<str:code>/", views.question_edit, name="question_edit"),
@@ -28,7 +29,13 @@ urlpatterns = [
     path("surveys/waves/<int:pk>/", views.wave_detail, name="wave_detail"),
     path("surveys/waves/<int:pk>/open/", views.wave_open, name="wave_open"),
     path("surveys/waves/<int:pk>/close/", views.wave_close, name="wave_close"),
+    path("surveys/waves/<int:pk>/dates/", views.wave_dates, name="wave_dates"),
     path("surveys/waves/<int:pk>/export.<str:fmt>", views.wave_export, name="wave_export"),
+    path("surveys/waves/<int:pk>/exports/", export_views.wave_exports, name="wave_exports"),
+    path("surveys/exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("surveys/exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("surveys/waves/<int:pk>/import/", views.wave_import, name="wave_import"),
+    path("surveys/waves/<int:pk>/import-sheet.<str:fmt>", views.wave_import_sheet, name="wave_import_sheet"),
     path("surveys/waves/<int:pk>/organisations/", views.wave_organisations_add, name="wave_organisations_add"),
     path("surveys/links/<int:pk>/headcount/", views.link_headcount, name="link_headcount"),
     path("surveys/links/<int:pk>/qr.svg", views.link_qr_svg, name="link_qr_svg"),

@@ -31,17 +31,21 @@ from shokuba.core.permissions import (
 from shokuba.surveys import exports, selectors, services
 from shokuba.surveys.authoring import RowEdit
 from shokuba.surveys.distribution import Flyer, flyer_pdf, qr_png, qr_svg
+from shokuba.surveys.export_views import export_context
 from shokuba.surveys.forms import (
     DraftMetaForm,
     HeadcountForm,
     QuestionAddForm,
     QuestionEditForm,
+    ResponsesImportForm,
     TemplateStartForm,
+    WaveDatesForm,
     WaveForm,
     WaveOrganisationsForm,
     scale_choices,
     type_label,
 )
+from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.instrument import ATTRIBUTES, DefinitionError, parse_definition
 from shokuba.surveys.library import latest_templates, library_template
 from shokuba.surveys.messages import definition_messages
@@ -227,6 +231,25 @@ def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("第%(n)d版を作成しました。公開するまで回答者には表示されません。") % {"n": draft.number}
     )
     return redirect(reverse("surveys:questionnaire_detail", args=[pk]) + f"?version={draft.number}")
+
+
+@login_required
+@require_POST
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    member_code = draft.questionnaire.member_id
+    try:
+        remaining = services.questionnaire_draft_discard(actor=request.user, version=draft)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("surveys:questionnaire_detail", pk)
+    if remaining is None:
+        messages.success(request, _("公開前の調査票を削除しました。"))
+        return redirect("surveys:member_surveys", member_code)
+    messages.success(
+        request, _("第%(n)d版（編集中）を破棄しました。公開済みの版はそのままです。") % {"n": draft.number}
+    )
+    return redirect("surveys:questionnaire_detail", pk)
 
 
 @login_required
@@ -520,6 +543,8 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_responses": has_perm(request.user, "wave.view_responses", wave),
             "add_form": WaveOrganisationsForm(organisations=addable) if addable else None,
             "link_rows": [{"row": row, "url": _answer_url(request, row.link)} for row in counts.links],
+            **import_context(request.user, wave),
+            **export_context(request.user, wave, counts.total),
         },
     )
 
@@ -548,6 +573,38 @@ def wave_close(request: HttpRequest, pk: int) -> HttpResponse:
     services.wave_close(actor=request.user, wave=wave)
     messages.success(request, _("回答の受付を終了しました。リンクを開くと「受付終了」と表示されます。"))
     return redirect("surveys:wave_detail", pk)
+
+
+@login_required
+def wave_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the answering period, e.g. extend the deadline of an open wave."""
+    wave = _wave(request, pk)
+    require(request.user, "wave.change", wave)
+    form = WaveDatesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"opens_on": wave.opens_on, "closes_on": wave.closes_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = services.wave_dates_update(
+                actor=request.user,
+                wave=wave,
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                _("回答受付の期間を %(start)s〜%(end)s に変更しました。")
+                % {"start": wareki(wave.opens_on), "end": wareki(wave.closes_on)},
+            )
+            return redirect("surveys:wave_detail", pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "surveys/wave_dates.html", {"wave": wave, "member": wave.member, "form": form}, status=status
+    )
 
 
 @login_required
@@ -655,7 +712,7 @@ def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     count = Response.objects.filter(member_id=wave.member_id, wave=wave).count()
     if count > exports.SYNC_EXPORT_MAX:
         messages.error(request, exports.too_large_message(count))
-        return redirect("surveys:wave_detail", wave.pk)
+        return redirect("surveys:wave_exports", wave.pk)
     definition = services.definition_of(wave.version)
     codebook_header, codebook_rows = exports.codebook(definition)
     return table_response(
@@ -666,4 +723,78 @@ def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         encoding=request.GET.get("encoding", ""),
         sheet_title="回答",
         extra_sheets=[("コードブック", codebook_header, codebook_rows)],
+    )
+
+
+# --- paper and Excel imports ----------------------------------------------------------------------------------
+
+IMPORTS_ON_WAVE_PAGE = 5
+
+
+def import_context(user: Any, wave: Wave, *, limit: int | None = IMPORTS_ON_WAVE_PAGE) -> dict[str, Any]:
+    """What the import section needs (empty when the user may not see imports): the form and past imports."""
+    if not has_perm(user, "wave.view_imports", wave):
+        return {}
+    records = list(wave.imports.select_related("created_by").order_by("-created_at", "-id")[: (limit or 10_000) + 1])
+    shown = records[:limit] if limit else records
+    return {
+        "show_imports": True,
+        "import_form": ResponsesImportForm() if has_perm(user, "wave.import_responses", wave) else None,
+        "import_records": shown,
+        "import_more": len(records) > len(shown),
+    }
+
+
+@login_required
+def wave_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import page: the blank sheets, the upload and every past import; a refused file lists its problems."""
+    wave = _wave(request, pk)
+    require(request.user, "wave.view_imports", wave)
+    context: dict[str, Any] = {"wave": wave, "member": wave.member, **import_context(request.user, wave, limit=None)}
+    if request.method != "POST":
+        return render(request, "surveys/wave_import.html", context)
+    require(request.user, "wave.import_responses", wave)
+    form = ResponsesImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context["import_form"] = form
+        return render(request, "surveys/wave_import.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        record = services.responses_import(
+            actor=request.user, wave=wave, uploaded_file=upload, channel=form.cleaned_data["channel"]
+        )
+    except services.ResponsesImportRefused as exc:
+        context.update(
+            {
+                "import_form": ResponsesImportForm(initial={"channel": form.cleaned_data["channel"]}),
+                "import_errors": exc.errors,
+                "import_total": exc.total,
+                "import_summary": exc.summary,
+                "import_file_name": upload.name,
+            }
+        )
+        return render(request, "surveys/wave_import.html", context, status=400)
+    messages.success(
+        request,
+        _("「%(name)s」から%(n)s件の回答を取り込みました。") % {"name": record.file_name, "n": f"{record.rows:,}"},
+    )
+    return redirect(reverse("surveys:wave_detail", args=[wave.pk]) + "#import")
+
+
+@login_required
+def wave_import_sheet(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The blank import sheet: the export's header and no rows; the XLSX adds the codebook and how to fill it."""
+    wave = _wave(request, pk)
+    require(request.user, "wave.import_responses", wave)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    header, extra_sheets = services.import_sheet(services.definition_of(wave.version))
+    return table_response(
+        fmt=fmt,
+        filename=f"{wave.name}_取込用シート",
+        header=header,
+        rows=[],
+        encoding=request.GET.get("encoding", ""),
+        sheet_title=IMPORT_SHEET_NAME,
+        extra_sheets=extra_sheets,
     )

@@ -41,10 +41,12 @@ _skip_reasons: set[str] = set()
 def reference_data_load() -> None:
     from shokuba.guidebook.reference import guidebook_load
     from shokuba.network.reference import local_governments_load, members_load
+    from shokuba.workplace.reference import referrals_load
 
     local_governments_load()
     members_load()
     guidebook_load()
+    referrals_load()
 
 
 def reference_data_present() -> bool:

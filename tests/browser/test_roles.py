@@ -30,7 +30,11 @@ HOMES: list[tuple[str, Callable[[Any], str], Callable[[Any], str]]] = [
     ("support", lambda user: "/guidebook/board/", lambda user: "進捗一覧"),
     ("coordinator", lambda user: "/members/282090/", lambda user: "兵庫県豊岡市"),
     ("prefecture_coordinator", lambda user: "/members/040002/", lambda user: "宮城県"),
-    ("org_admin", lambda user: f"/organisations/{user.organisation_id}/", lambda user: "株式会社テスト精工"),
+    (
+        "org_admin",
+        lambda user: f"/workplace/organisations/{user.organisation_id}/dashboard/",
+        lambda user: "株式会社テスト精工",
+    ),
 ]
 
 

@@ -38,7 +38,11 @@ class Api:
             kwargs["data"] = data
             kwargs["content_type"] = "application/json"
         response = getattr(self.client, method.lower())(f"/api/v1/{path.lstrip('/')}", **kwargs)
-        response.json_body = json.loads(response.content) if response.content else None
+        if getattr(response, "streaming", False):  # a file download: the test reads streaming_content itself
+            response.json_body = None
+            return response
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        response.json_body = json.loads(response.content) if response.content and is_json else None
         return response
 
     def get(self, path: str, **headers: str) -> Any:

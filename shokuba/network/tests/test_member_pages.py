@@ -123,8 +123,9 @@ def test_home_sends_each_role_to_its_page(request: pytest.FixtureRequest, role: 
 
 @pytest.mark.django_db
 def test_home_sends_an_org_admin_to_their_organisation(org_admin: Any, organisation: Organisation) -> None:
-    response = logged_in(org_admin).get("/")
-    assert response.status_code == 302 and response["Location"] == f"/organisations/{organisation.pk}/"
+    response = logged_in(org_admin).get("/")  # their workplace dashboard (shokuba/workplace)
+    assert response.status_code == 302
+    assert response["Location"] == f"/workplace/organisations/{organisation.pk}/dashboard/"
 
 
 # --- the member list ----------------------------------------------------------------------------------------

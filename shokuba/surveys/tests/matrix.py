@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shokuba.surveys import services
@@ -59,8 +60,35 @@ def survey_world(world: Any) -> SurveyWorld:
     return found
 
 
+def import_file(wave: Wave) -> SimpleUploadedFile:
+    """A valid one-response import sheet (CSV) for a wave of the workplace template."""
+    from shokuba.core.exports import csv_bytes
+    from shokuba.surveys import exports
+    from shokuba.surveys.answers import raw_from_form
+    from shokuba.surveys.tests.samples import workplace_form
+
+    definition = services.definition_of(wave.version)
+    answers, attributes = raw_from_form(definition, {k: [v] for k, v in workplace_form().items()})
+    organisation = wave.links.filter(organisation__isnull=False).order_by("pk").first()
+    name = organisation.organisation.name if organisation and organisation.organisation else ""
+    row = ["", "", name, ""] + [attributes.get(a, "") for a in definition.attributes]
+    row += [column.value(answers) for column in exports.columns(definition)]
+    return SimpleUploadedFile("回答.csv", csv_bytes(exports.header(definition), [row]))
+
+
 def _s(world: Any) -> SurveyWorld:
     return survey_world(world)
+
+
+def _export(world: Any) -> int:
+    """A finished background export of the matrix wave, requested by its coordinator (made on first use)."""
+    found = getattr(world, "_survey_export", None)
+    if found is None:
+        from shokuba.surveys import export_jobs
+
+        found = export_jobs.export_job_request(actor=world.users["coord"], wave=_s(world).wave, file_format="csv").pk
+        world._survey_export = found
+    return int(found)
 
 
 def survey_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]) -> list[Any]:
@@ -96,6 +124,21 @@ def survey_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
             lambda w: f"/surveys/questionnaires/{_s(w).published.pk}/draft/",
             expect(404, **change),
             body=lambda w: {},
+        ),
+        case(
+            "surveys:draft_discard",
+            "POST",
+            lambda w: f"/surveys/questionnaires/{_s(w).draft.pk}/draft/discard/",
+            expect(404, **change),
+            body=lambda w: {},
+        ),
+        case(
+            "surveys:draft_discard",
+            "POST",
+            lambda w: f"/surveys/questionnaires/{_s(w).published.pk}/draft/discard/",
+            expect(404, sec=404, sup=403, coord=404),
+            body=lambda w: {},
+            label="no draft to discard",
         ),
         case(
             "surveys:draft_meta",
@@ -171,6 +214,19 @@ def survey_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
             body=lambda w: {},
         ),
         case(
+            "surveys:wave_dates",
+            "GET",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/dates/",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+        ),
+        case(
+            "surveys:wave_dates",
+            "POST",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/dates/",
+            expect(404, **change, org=403),
+            body=lambda w: {"opens_on": _s(w).wave.opens_on.isoformat(), "closes_on": "2027-03-31"},
+        ),
+        case(
             "surveys:wave_organisations_add",
             "POST",
             lambda w: f"/surveys/waves/{_s(w).wave.pk}/organisations/",
@@ -229,6 +285,60 @@ def survey_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
             "surveys:wave_export",
             "GET",
             lambda w: f"/surveys/waves/{_s(w).wave.pk}/export.csv?encoding=cp932",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+            label="csv",
+        ),
+        # Background exports: raw responses again, so the programme's coordinator and the secretariat only.
+        case(
+            "surveys:wave_exports",
+            "GET",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/exports/",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+        ),
+        case(
+            "surveys:wave_exports",
+            "POST",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/exports/",
+            expect(404, sec=302, sup=403, coord=302, org=403),
+            body=lambda w: {"file_format": "csv"},
+        ),
+        case(
+            "surveys:export_job",
+            "GET",
+            lambda w: f"/surveys/exports/{_export(w)}/",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+        ),
+        case(
+            "surveys:export_download",
+            "GET",
+            lambda w: f"/surveys/exports/{_export(w)}/download/",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+        ),
+        # Paper/Excel imports: whoever manages the wave imports; the support team reads the history.
+        case(
+            "surveys:wave_import",
+            "GET",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/import/",
+            expect(404, sec=200, sup=200, coord=200, org=403),
+        ),
+        case(
+            "surveys:wave_import",
+            "POST",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/import/",
+            expect(404, sec=302, sup=403, coord=302, org=403),
+            body=lambda w: {"file": import_file(_s(w).wave), "channel": "paper"},
+        ),
+        case(
+            "surveys:wave_import_sheet",
+            "GET",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/import-sheet.xlsx",
+            expect(404, sec=200, sup=403, coord=200, org=403),
+            label="xlsx",
+        ),
+        case(
+            "surveys:wave_import_sheet",
+            "GET",
+            lambda w: f"/surveys/waves/{_s(w).wave.pk}/import-sheet.csv?encoding=cp932",
             expect(404, sec=200, sup=403, coord=200, org=403),
             label="csv",
         ),

@@ -14,9 +14,18 @@ from django.utils import timezone
 
 from shokuba.api.tests.helpers import ROLES, Api, assert_error_shape
 from shokuba.core.models import AuditEntry
-from shokuba.surveys import services
+from shokuba.surveys import export_jobs, services
 from shokuba.surveys.library import library_template
-from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, Wave, WaveLink
+from shokuba.surveys.models import (
+    ExportJob,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseImport,
+    Wave,
+    WaveLink,
+)
+from shokuba.surveys.tests.matrix import import_file
 
 SEC, SUP, COORD, PREF, OTHER, ORG = ROLES
 
@@ -31,6 +40,7 @@ def expect(default: int, **by_role: int) -> dict[str, int]:
 WORKPLACE = library_template("workplace")
 assert WORKPLACE is not None
 TODAY = "{today}"
+UPLOAD = "<a filled import sheet, sent as multipart/form-data>"
 
 # (name, method, path, body, statuses). Placeholders: {questionnaire} (published), {draft} (a draft),
 # {wave} (open, links for {link} = the org admin's organisation and {spare_link}), {draft_wave} (not yet open).
@@ -96,6 +106,32 @@ CASES: list[tuple[str, str, str, Any, dict[str, int]]] = [
         {"expected_headcount": 10},
         expect(404, sec=200, sup=403, coord=200, org=200),
     ),
+    # Paper/Excel imports (multipart): whoever manages the wave; the support team reads the history.
+    ("imports", "GET", "surveys/waves/{wave}/imports", None, expect(404, sec=200, sup=200, coord=200, org=403)),
+    ("import", "POST", "surveys/waves/{wave}/imports", UPLOAD, expect(404, sec=201, sup=403, coord=201, org=403)),
+    (
+        "import sheet",
+        "GET",
+        "surveys/waves/{wave}/import-sheet?format=csv",
+        None,
+        expect(404, sec=200, sup=403, coord=200, org=403),
+    ),
+    # Background exports of raw responses: the programme's coordinator and the secretariat only.
+    (
+        "request export",
+        "POST",
+        "surveys/waves/{wave}/exports",
+        {"format": "csv"},
+        expect(404, sec=202, sup=403, coord=202, org=403),
+    ),
+    ("export job", "GET", "surveys/exports/{export}", None, expect(404, sec=200, sup=403, coord=200, org=403)),
+    (
+        "export download",
+        "GET",
+        "surveys/exports/{export}/download",
+        None,
+        expect(404, sec=200, sup=403, coord=200, org=403),
+    ),
     (
         "head-count other organisation",
         "PATCH",
@@ -129,6 +165,7 @@ def places(coordinator: Any, published: QuestionnaireVersion, wave: Wave, link: 
         "link": link.pk,
         "spare_link": wave.links.exclude(pk=link.pk).get().pk,
         "today": today.isoformat(),
+        "export": export_jobs.export_job_request(actor=coordinator, wave=wave, file_format="csv").pk,
     }
 
 
@@ -140,9 +177,21 @@ def _fill(value: Any, places: dict[str, Any]) -> Any:
     return value
 
 
+def _upload(api: Api, path: str, places: dict[str, Any]) -> Any:
+    wave = Wave.objects.get(pk=places["wave"])
+    response = api.client.post(
+        f"/api/v1/{path}", data={"file": import_file(wave), "channel": "paper"}, headers=api.headers
+    )
+    response.json_body = json.loads(response.content) if response.content else None
+    return response
+
+
 def _state() -> tuple[Any, ...]:
     return (
         AuditEntry.objects.count(),
+        Response.objects.count(),
+        ResponseImport.objects.count(),
+        ExportJob.objects.count(),
         sorted(Questionnaire.objects.values_list("pk", "title")),
         sorted(QuestionnaireVersion.objects.values_list("pk", "status")),
         sorted(Wave.objects.values_list("pk", "status")),
@@ -170,7 +219,10 @@ def test_surveys_api_matrix(
     user = request.getfixturevalue(role)
     api = Api(user, auth=auth)
     before = _state()
-    response = api.call(method, path.format(**places), _fill(json.loads(json.dumps(body)), places))
+    if body == UPLOAD:
+        response = _upload(api, path.format(**places), places)
+    else:
+        response = api.call(method, path.format(**places), _fill(json.loads(json.dumps(body)), places))
     expected = statuses[role]
     if expected >= 400:
         assert_error_shape(response, expected)

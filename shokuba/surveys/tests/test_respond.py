@@ -254,3 +254,41 @@ def test_answer_rows_cannot_exist_without_their_response_and_go_with_it(link: Wa
     assert ResponseAnswer.objects.count() == 32
     response.delete()
     assert stored() == (0, 0)
+
+
+def test_a_ranking_and_scale_answers_store_together(coordinator: Any, toyooka: Any) -> None:
+    """Ranks (whole numbers) and scale values travel in one array of the submission statement: on PostgreSQL a
+    list of mixed int and float once failed to bind. The resident survey has both."""
+    questionnaire = services.questionnaire_create_from_template(
+        actor=coordinator, member=toyooka, template_code="resident"
+    )
+    version = services.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
+    today = timezone.localdate()
+    wave = services.wave_create(
+        actor=coordinator,
+        version=version,
+        name="住民調査",
+        fiscal_year=2026,
+        opens_on=today,
+        closes_on=today,
+        public_link=True,
+        organisations=[],
+    )
+    services.wave_open(actor=coordinator, wave=wave)
+    link = wave.links.get()
+    form = {
+        "q.RS-01": "3",
+        "q.RS-02.r1": "04",
+        "q.RS-02.r2": "01",
+        "q.RS-03": "2",
+        "q.RS-04": ["1", "5"],
+        "q.RS-05": "1",
+        "a.sex": "F",
+        "a.age_band": "-29",
+    }
+    response = submit(link, form)
+    assert response.status_code == 303, response.content.decode()
+    row = Response.objects.get()
+    ranks = ResponseAnswer.objects.filter(submission_id=row.submission_id, item_code="RS-02").order_by("seq")
+    assert [(r.seq, r.choice_code, r.value) for r in ranks] == [(1, "04", 1.0), (2, "01", 2.0)]
+    assert ResponseAnswer.objects.get(submission_id=row.submission_id, item_code="RS-03").choice_code == "2"

@@ -1,0 +1,163 @@
+"""Background export of raw survey responses: 1,000,000 responses × 40 item columns to CSV, time and peak memory.
+
+Registered by `import bench.survey_export` in bench/__main__.py. For each database (SURVEY_EXPORT_DATABASES,
+default "postgresql"; add ",sqlite" for the file database too) a scratch database is built: migrations, the
+reference data, and a wave whose 40-item questionnaire has every kind of column (matrix, scale, free text, ranking,
+multiple choice, number) with SURVEY_EXPORT_ROWS (default 1,000,000) responses written straight into the response
+table (bench/survey_export_worker.py). The export job then runs in a child process, as the task worker would run
+it; the child reports its wall time and its own peak RSS (getrusage maxrss: the whole process, Django included).
+
+Reference: the same table (every row and column of our file, read back as strings) written from memory by
+pyarrow.csv.write_csv, in this run. PostgreSQL as in survey_submit: BENCH_POSTGRES_URL, else DATABASE_URL when it
+is PostgreSQL, else postgres://postgres@127.0.0.1:5432/postgres; the scratch database is dropped afterwards.
+
+Figures:
+- survey_export_csv[_sqlite]: seconds for the export job, against pyarrow's seconds (target: under 60 s);
+- survey_export_rss[_sqlite]: the export process's peak RSS in MB, against the 512 MB budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+
+def _runner() -> ModuleType:
+    main = sys.modules.get("__main__")
+    if main is not None and hasattr(main, "benchmark"):
+        return main
+    from bench import __main__ as imported
+
+    return imported
+
+
+_bench = _runner()
+benchmark, report = _bench.benchmark, _bench.report
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE = "shokuba_bench_export"
+MEMORY_BUDGET_MB = 512
+
+
+def _child(env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = subprocess.run(  # noqa: S603 - our own worker module
+        [PYTHON, "-m", "bench.survey_export_worker", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _pyarrow_seconds(path: str) -> tuple[float, int, int]:
+    """Read our file back as a table of strings (not timed), then time pyarrow writing it as CSV (best of 3)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline().rstrip("\r\n").split(",")
+    table = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string())),
+    )
+    target = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
+    target.close()
+    best = float("inf")
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            pacsv.write_csv(table, target.name)
+            best = min(best, time.perf_counter() - started)
+    finally:
+        os.unlink(target.name)
+    return best, table.num_rows, table.num_columns
+
+
+def _postgres_url() -> str:
+    for candidate in (os.environ.get("BENCH_POSTGRES_URL", ""), os.environ.get("DATABASE_URL", "")):
+        if candidate.startswith(("postgres://", "postgresql://")):
+            return candidate
+    return "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def _one(vendor: str, rows: int) -> None:
+    from bench.surveys import _admin, _with_database
+
+    folder = Path(tempfile.mkdtemp(prefix="shokuba-bench-export-"))
+    server = _postgres_url()
+    if vendor == "postgresql":
+        try:
+            _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            _admin(server, f"CREATE DATABASE {DATABASE}")
+        except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
+            print(f"bench: survey_export skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
+            return
+        database_url = _with_database(server, DATABASE)
+    else:
+        database_url = f"sqlite:///{folder}/bench.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "shokuba.settings.dev",
+        "SHOKUBA_VAR_DIR": str(folder),
+        "SHOKUBA_PRIVATE_FILES_DIR": str(folder / "private"),
+        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",  # the child runs the job itself, timed
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+    }
+    suffix = "" if vendor == "postgresql" else "_sqlite"
+    try:
+        manage = [PYTHON, str(ROOT / "manage.py")]
+        for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
+            subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        setup = _child(env, "setup", str(rows))
+        result = _child(env, "export", str(setup["wave"]), str(setup["user"]), "csv")
+        if result["status"] != "succeeded":
+            print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
+            return
+        reference, table_rows, table_columns = _pyarrow_seconds(result["path"])
+        label = "PostgreSQL" if vendor == "postgresql" else "SQLite"
+        report(
+            f"survey_export_csv{suffix}",
+            result["seconds"],
+            "s",
+            reference,
+            f"pyarrow.csv.write_csv of the same {table_rows:,} × {table_columns} table from memory "
+            f"({reference:.1f} s); {label}, {setup['item_columns']} item columns, "
+            f"{result['size_bytes'] / 1e6:.0f} MB file; CPU: export process {result['cpu_seconds']:.1f} s"
+            + (f", PostgreSQL backend {result['database_cpu_seconds']:.1f} s" if vendor == "postgresql" else "")
+            + ", "
+            f"load average {result['load_average']:.1f} on {os.cpu_count()} cores; target < 60 s",
+        )
+        report(
+            f"survey_export_rss{suffix}",
+            result["max_rss_mb"],
+            "MB",
+            MEMORY_BUDGET_MB,
+            f"the {MEMORY_BUDGET_MB} MB budget (peak RSS of the whole export process, Django included)",
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if vendor == "postgresql":
+            try:
+                _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            except Exception:  # noqa: S110 - best effort clean-up of a scratch database
+                pass
+
+
+@benchmark("survey_export")
+def bench_survey_export() -> None:
+    rows = int(os.environ.get("SURVEY_EXPORT_ROWS", "1000000"))
+    for vendor in os.environ.get("SURVEY_EXPORT_DATABASES", "postgresql").split(","):
+        _one(vendor.strip(), rows)

@@ -1,0 +1,741 @@
+"""The wave's analyses for pages, downloads and the API: selectors' SQL counts → the engine (which applies the one
+suppression mechanism) → the engine's results, charts and tables. Nothing here computes a statistic itself.
+
+Every function takes a `Scope` (the wave, and the organisation for an organisation admin) and returns a dict for
+JSON (`data`, suppressed values as null) and the charts (`Chart`, suppressed values as "—").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
+from shokuba.analysis.change import before_after
+from shokuba.analysis.suppression import Aggregate, differencing_safe, suppress_table
+from shokuba.analysis.types import Category, to_jsonable
+from shokuba.network.models import Organisation
+from shokuba.regional.charts import Chart
+from shokuba.results import charts, selectors
+from shokuba.results.selectors import Item, Scope
+from shokuba.surveys.instrument import ATTRIBUTES
+
+PRESET_CHOICES: list[tuple[str, str]] = [(code, f"{a[0]} と {b[0]}") for code, (a, b) in gaps.PRESETS.items()]
+RECOGNITION_ITEMS = recognition.DEFAULT_ITEMS
+GAP_CHART_ITEMS = 12
+
+
+class AnalysisInputError(ValueError):
+    """A request the analysis cannot answer (unknown item, dimension or wave), worded in Japanese."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass
+class Analysis:
+    data: dict[str, Any]
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    objects: dict[str, Any] = field(default_factory=dict)  # engine results for the templates
+
+    def chart(self, name: str) -> Chart | None:
+        return next((c for c in self.charts if c.name == name), None)
+
+
+def _too_few(scope: Scope, total: int) -> bool:
+    return total < scope.threshold
+
+
+def _too_few_note(scope: Scope) -> str:
+    return f"回答が{scope.threshold}人未満のため、集計結果を表示しません。"
+
+
+def _label(item: Item) -> str:
+    return f"{item.code} {charts.short(item.text)}"
+
+
+# --- 気づきポイント（overview） ----------------------------------------------------------------------------------
+
+
+def _group_safe(scope: Scope, filters: Mapping[str, Sequence[str]], total: int) -> bool:
+    """A preset group is compared only if it cannot be recovered by subtracting it from a group that contains it
+    and is published elsewhere (the wave, or each single-attribute group it narrows)."""
+    size = sum(selectors.group_sizes(scope, (), filters).values())
+    parents = [total]
+    if len(filters) > 1:
+        for dimension, codes in filters.items():
+            parents.append(sum(selectors.group_sizes(scope, (), {dimension: codes}).values()))
+    return differencing_safe(size, parents, scope.threshold)
+
+
+def gap_report(scope: Scope, items: Sequence[Item], preset: str, total: int) -> tuple[gaps.GapReport, list[str]]:
+    (label_a, filters_a), (label_b, filters_b) = gaps.PRESETS[preset]
+    pairs = selectors.gap_pairs(scope, items, filters_a, filters_b)
+    notes: list[str] = []
+    for side, filters, label in (("a", filters_a, label_a), ("b", filters_b, label_b)):
+        if not _group_safe(scope, filters, total):
+            notes.append(f"{label}は人数が少ないか、ほかの集計との差から人数がわかるため、比べていません。")
+            pairs = [
+                gaps.ScaleItemPair(
+                    p.item_code,
+                    p.text,
+                    tuple(0 for _ in p.counts_a) if side == "a" else p.counts_a,
+                    tuple(0 for _ in p.counts_b) if side == "b" else p.counts_b,
+                    p.top_box,
+                )
+                for p in pairs
+            ]
+    return gaps.gap_analysis(pairs, label_a, label_b, scope.threshold), notes
+
+
+def overview(scope: Scope, preset: str = "sex") -> Analysis:
+    if preset not in gaps.PRESETS:
+        raise AnalysisInputError("preset", "比べる2つの群の組み合わせを一覧から選んでください。")
+    items = selectors.wave_items(scope.wave)
+    scale = [i for i in items if i.kind == "scale"]
+    total = sum(selectors.group_sizes(scope).values())
+    data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold, "preset": preset}
+    result = Analysis(data)
+    if _too_few(scope, total):
+        data.update(responses=None, hidden=True, gaps=None, national=[], network=None, recognition=[], programme=None)
+        result.notes.append(_too_few_note(scope))
+        return result
+    data.update(responses=total, hidden=False)
+    report, notes = gap_report(scope, scale, preset, total)
+    result.notes += notes
+    data["gaps"] = to_jsonable(report)
+    result.objects["gaps"] = report
+    ranked = [c for c in report.items if not c.hidden][:GAP_CHART_ITEMS]
+    by_code = {i.code: i for i in scale}
+    if ranked:
+        spec = charts.dumbbell(
+            f"気づきポイント: {report.label_a}と{report.label_b}の差が大きい項目",
+            ["「そう思う傾向」（上位2段階）の割合", f"差の大きい順に最大{GAP_CHART_ITEMS}項目"],
+            report.label_a,
+            report.label_b,
+            [(_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b) for c in ranked],
+        )
+        result.charts.append(
+            charts.chart(
+                "gaps",
+                spec,
+                [
+                    "項目",
+                    f"{report.label_a}（%）",
+                    f"{report.label_b}（%）",
+                    "差（ポイント）",
+                    "95%下限",
+                    "95%上限",
+                    "調整後p値",
+                    f"{report.label_a} n",
+                    f"{report.label_b} n",
+                ],
+                [
+                    [
+                        _label(by_code[c.item_code]),
+                        c.top_percent_a,
+                        c.top_percent_b,
+                        c.top_diff_points,
+                        c.top_diff_ci_low,
+                        c.top_diff_ci_high,
+                        c.q_value,
+                        c.n_a,
+                        c.n_b,
+                    ]
+                    for c in report.items
+                ],
+            )
+        )
+
+    national: list[benchmarks.NationalComparison] = []
+    for item in scale:
+        if item.benchmarks:
+            national += benchmarks.vs_national(
+                item.code, item.text, selectors.national_groups(scope, item), item.benchmarks, scope.threshold
+            )
+    data["national"] = to_jsonable(national)
+    result.objects["national"] = national
+
+    network_counts = selectors.network_counts(scope, scale) if scale else selectors.NetworkCounts(0)
+    own = selectors.scale_vectors(scope, scale).get((), {})
+    reference_items = [
+        benchmarks.ReferenceItem(
+            i.code,
+            i.text,
+            own.get(i.code, tuple(0 for _ in i.categories)),
+            network_counts.counts.get(i.code, tuple(0 for _ in i.categories)),
+            i.top_box,
+        )
+        for i in scale
+        if sum(network_counts.counts.get(i.code, ())) > 0
+    ]
+    network = benchmarks.vs_network(
+        reference_items, contributors=network_counts.contributors, threshold=scope.threshold
+    )
+    data["network"] = to_jsonable(network)
+    result.objects["network"] = network
+    if network.report is not None:
+        shown_items = [c for c in network.report.items if not c.hidden]
+        if shown_items:
+            spec = charts.dumbbell(
+                "ネットワーク全体（他の自治体）との比較",
+                ["同じ項目コードの他の自治体の回答を合計", "「そう思う傾向」の割合"],
+                network.report.label_a,
+                network.report.label_b,
+                [
+                    (_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b)
+                    for c in shown_items[:GAP_CHART_ITEMS]
+                ],
+            )
+            result.charts.append(
+                charts.chart(
+                    "network",
+                    spec,
+                    [
+                        "項目",
+                        f"{network.report.label_a}（%）",
+                        f"{network.report.label_b}（%）",
+                        "差（ポイント）",
+                        "95%下限",
+                        "95%上限",
+                        "調整後p値",
+                    ],
+                    [
+                        [
+                            _label(by_code[c.item_code]),
+                            c.top_percent_a,
+                            c.top_percent_b,
+                            c.top_diff_points,
+                            c.top_diff_ci_low,
+                            c.top_diff_ci_high,
+                            c.q_value,
+                        ]
+                        for c in network.report.items
+                    ],
+                )
+            )
+
+    rule_items = [by_code[c] for c in RECOGNITION_ITEMS if c in by_code]
+    verdicts: list[recognition.Recognition] = []
+    if len(rule_items) == len(RECOGNITION_ITEMS) and (scope.organisations_allowed or scope.organisation_id):
+        counts = selectors.recognition_counts(scope, rule_items)
+        names = dict(Organisation.objects.filter(pk__in=[int(k) for k in counts]).values_list("pk", "name"))
+        for org_id, entries in sorted(counts.items(), key=lambda kv: names.get(int(kv[0]), "")):
+            verdicts.append(recognition.recognition(names.get(int(org_id), org_id), entries, threshold=scope.threshold))
+    data["recognition"] = to_jsonable(verdicts)
+    result.objects["recognition"] = verdicts
+
+    programme = None
+    if scope.organisation_id is not None:
+        whole = Scope(scope.wave, None, False, False, scope.threshold)
+        everyone = selectors.scale_vectors(whole, scale).get((), {})
+        programme = benchmarks.vs_programme(
+            [
+                benchmarks.ReferenceItem(
+                    i.code,
+                    i.text,
+                    own.get(i.code, tuple(0 for _ in i.categories)),
+                    everyone.get(i.code, tuple(0 for _ in i.categories)),
+                    i.top_box,
+                )
+                for i in scale
+            ],
+            threshold=scope.threshold,
+        )
+    data["programme"] = to_jsonable(programme)
+    result.objects["programme"] = programme
+    return result
+
+
+# --- distributions ---------------------------------------------------------------------------------------------
+
+
+def item_distributions(scope: Scope) -> Analysis:
+    items = selectors.wave_items(scope.wave)
+    counts, multiple, ranking, total = selectors.distribution_inputs(scope, items)
+    data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold}
+    result = Analysis(data)
+    if _too_few(scope, total):
+        data.update(responses=None, hidden=True, distributions=[], multiple_choice=[], rankings=[])
+        result.notes.append(_too_few_note(scope))
+        return result
+    dists = [distributions.distribution(c, scope.threshold) for c in counts]
+    mcs = [distributions.multiple_choice(m, scope.threshold) for m in multiple]
+    rks = [distributions.ranking(r, scope.threshold) for r in ranking]
+    data.update(
+        responses=total,
+        hidden=False,
+        distributions=to_jsonable(dists),
+        multiple_choice=to_jsonable(mcs),
+        rankings=to_jsonable(rks),
+    )
+    by_code = {i.code: i for i in items}
+    # One diverging chart per question (a matrix's statements together; a Likert item alone).
+    groups: dict[str, list[distributions.Distribution]] = {}
+    singles = []
+    for d in dists:
+        item = by_code[d.item_code]
+        if item.kind == "scale":
+            groups.setdefault(item.question.code, []).append(d)
+        else:
+            singles.append(d)
+    for question_code, members in groups.items():
+        first = by_code[members[0].item_code]
+        points = [c.label for c in first.categories]
+        title = first.question.text if first.question.type == "matrix" else first.text
+        spec = charts.diverging_likert(
+            f"dist-{question_code}",
+            charts.short(title, 40),
+            [f"{question_code}", "左右の棒の長さは有効回答に占める割合（わからない・無回答を除く）"],
+            points,
+            first.top_box,
+            [(_label(by_code[d.item_code]), [c.percent for c in d.categories]) for d in members],
+        )
+        ns_labels = [c.label for c in first.non_substantive]
+        header = [
+            "項目",
+            *[f"{p}（人）" for p in points],
+            *[f"{p}（%）" for p in points],
+            "有効回答数",
+            *[f"{p}（人）" for p in ns_labels],
+            "無回答",
+            "そう思う傾向（%）",
+            "95%下限",
+            "95%上限",
+            "平均",
+            "平均95%下限",
+            "平均95%上限",
+        ]
+        rows = []
+        for d in members:
+            s = d.scale
+            rows.append(
+                [
+                    _label(by_code[d.item_code]),
+                    *[c.count for c in d.categories],
+                    *[c.percent for c in d.categories],
+                    d.valid_n,
+                    *[c.count for c in d.non_substantive],
+                    d.missing,
+                    s.top_percent if s else None,
+                    s.top_ci_low if s else None,
+                    s.top_ci_high if s else None,
+                    s.mean if s else None,
+                    s.mean_ci_low if s else None,
+                    s.mean_ci_high if s else None,
+                ]
+            )
+        result.charts.append(charts.chart(f"dist-{question_code}", spec, header, rows, digits=2))
+    for d in singles:
+        spec = charts.bars(
+            charts.short(d.text, 40),
+            [d.item_code, "有効回答に占める割合（%）"],
+            [(c.label, c.percent) for c in d.categories],
+            axis_title="%",
+            domain=(0, 100),
+        )
+        result.charts.append(
+            charts.chart(
+                f"dist-{d.item_code}",
+                spec,
+                ["選択肢", "人数", "%", "95%下限", "95%上限"],
+                [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in d.categories]
+                + [["有効回答数", d.valid_n, None, None, None], ["無回答", d.missing, None, None, None]],
+            )
+        )
+    for m in mcs:
+        spec = charts.bars(
+            charts.short(m.text, 40),
+            [m.item_code, "選んだ人の割合（回答者に占める%、複数回答）"],
+            [(c.label, c.percent) for c in m.choices],
+            axis_title="%",
+            domain=(0, 100),
+        )
+        result.charts.append(
+            charts.chart(
+                f"dist-{m.item_code}",
+                spec,
+                ["選択肢", "選んだ人数", "%", "95%下限", "95%上限"],
+                [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in m.choices]
+                + [["回答者数", m.respondents, None, None, None]],
+            )
+        )
+    for r in rks:
+        ordered = sorted(r.choices, key=lambda c: c.order or 10**6)
+        spec = charts.bars(
+            charts.short(r.text, 40),
+            [r.item_code, f"重み付け得点（1位={r.max_rank}点 … {r.max_rank}位=1点）の回答者1人あたり"],
+            [(c.label, c.score_per_respondent) for c in ordered],
+            axis_title="1人あたり得点",
+        )
+        result.charts.append(
+            charts.chart(
+                f"dist-{r.item_code}",
+                spec,
+                [
+                    "選択肢",
+                    "1位（人）",
+                    "1位（%）",
+                    f"{r.max_rank}位以内（人）",
+                    f"{r.max_rank}位以内（%）",
+                    "得点",
+                    "1人あたり得点",
+                ],
+                [
+                    [
+                        c.label,
+                        c.first_count,
+                        c.first_percent,
+                        c.top_count,
+                        c.top_percent,
+                        c.score,
+                        c.score_per_respondent,
+                    ]
+                    for c in ordered
+                ],
+                digits=2,
+            )
+        )
+    result.objects.update(distributions=dists, multiple_choice=mcs, rankings=rks, items=by_code)
+    return result
+
+
+# --- cross-tabulation ------------------------------------------------------------------------------------------
+
+
+def crosstab_items(scope: Scope) -> list[Item]:
+    return [i for i in selectors.wave_items(scope.wave) if i.kind in ("scale", "single")]
+
+
+def _recoverable(n: int, margins: Sequence[Aggregate], hidden: Sequence[bool]) -> list[int]:
+    """Hidden rows that the shown rows and the published margins determine exactly (linear algebra: a hidden value
+    is free iff some null-space vector of the margins restricted to the hidden rows is non-zero at it)."""
+    import numpy as np
+
+    index = [r for r in range(n) if hidden[r]]
+    if not index:
+        return []
+    matrix = np.zeros((len(margins), len(index)))
+    for g, aggregate in enumerate(margins):
+        for cell, weight in aggregate.terms:
+            if hidden[cell]:
+                matrix[g, index.index(cell)] = weight
+    _, singular, vh = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(1.0, float(singular[0]) if singular.size else 1.0)).sum())
+    basis = vh[rank:].T
+    free = np.abs(basis).max(axis=1) > 1e-9 if basis.size else np.zeros(len(index), dtype=bool)
+    return [index[k] for k in range(len(index)) if not free[k]]
+
+
+def _protect_margins(
+    ct: crosstab.Crosstab, rows: Sequence[tuple[Category, ...]], table: Sequence[Sequence[int]], top_box: int
+) -> int:
+    """Two attributes: each attribute's own groups (e.g. all women) are published by the one-attribute tables, so a
+    value hidden here could be recovered by subtracting the shown combined rows from that margin. Rows are hidden
+    whole (a row with any "—" becomes all "—"), and more rows are hidden until no hidden row is determined by the
+    attribute margins (engine `recoverable` on the grid attribute 1 × attribute 2 with its margins; the same
+    pattern protects every answer column). Returns how many rows were hidden here."""
+    n = len(rows)
+    hidden = [row.n is None or any(v is None for v in row.counts) for row in ct.rows]
+    aggregates: list[Aggregate] = []
+    threshold = ct.threshold
+    k = len(ct.columns)
+    weights: dict[str, list[float]] = {}
+    if top_box:
+        weights = {"top": [1.0 if c < top_box else 0.0 for c in range(k)], "score": [float(k - c) for c in range(k)]}
+    total_published = True
+    for dim in range(2):
+        values = sorted({combo[dim].code for combo in rows})
+        members_of = {v: [r for r in range(n) if rows[r][dim].code == v] for v in values}
+        # The one-attribute table as that page publishes it (same engine, same counts): its shown group sizes are
+        # the margins an attacker can subtract from.
+        one = suppress_table(
+            [[sum(table[r][c] for r in members_of[v]) for c in range(k)] for v in values],
+            threshold,
+            row_weights=weights,
+        )
+        total_published = total_published and one.total is not None
+        for i, value in enumerate(values):
+            members = members_of[value]
+            if len(members) > 1 and one.row_totals[i] is not None:
+                aggregates.append(Aggregate(tuple((r, 1.0) for r in members), "group"))
+    if total_published:
+        aggregates.append(Aggregate(tuple((r, 1.0) for r in range(n)), "group"))
+    while True:
+        exposed = _recoverable(n, aggregates, hidden)
+        if not exposed:
+            break
+        target = exposed[0]
+        shown_rows = [r for r in range(n) if not hidden[r]]
+        near = [
+            r for r in shown_rows if rows[r][0].code == rows[target][0].code or rows[r][1].code == rows[target][1].code
+        ]
+        candidates = sorted(near or shown_rows, key=lambda r: (sum(table[r]), r))
+        if not candidates:
+            break
+        # The smallest row whose hiding frees the target; else the smallest neighbour (the next round goes on).
+        chosen: tuple[int, ...] = (candidates[0],)
+        trials = [(c,) for c in candidates] + sorted(
+            ((a, b) for i, a in enumerate(shown_rows) for b in shown_rows[i + 1 :]),
+            key=lambda pair: (sum(map(sum, (table[pair[0]], table[pair[1]]))), pair),
+        )
+        for trial_rows in trials:
+            trial = list(hidden)
+            for r in trial_rows:
+                trial[r] = True
+            if target not in _recoverable(n, aggregates, trial):
+                chosen = trial_rows
+                break
+        for r in chosen:
+            hidden[r] = True
+    added = 0
+    for r, row in enumerate(ct.rows):
+        if not hidden[r]:
+            continue
+        if row.n is not None:
+            added += 1
+        row.n = None
+        row.counts = [None] * k
+        row.percents = [None] * k
+        row.residuals = [None] * k
+        row.flags = [""] * k
+        row.top_percent = None
+        row.mean = None
+    complete = [r for r in range(n) if not hidden[r]]
+    if complete:
+        ct.test = crosstab.test_table([table[r] for r in complete], [ct.rows[r].label for r in complete])
+    else:
+        ct.test = crosstab.TestResult(
+            "", None, None, None, None, None, [], None, "表示できる群がないため、検定していません。"
+        )
+    ct.hidden_cells = sum(v is None for row in ct.rows for v in row.counts)
+    return added
+
+
+def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analysis:
+    items = {i.code: i for i in crosstab_items(scope)}
+    if item_code not in items:
+        raise AnalysisInputError("item", f"項目「{item_code}」はこの調査回のクロス集計できる項目にありません。")
+    allowed = dict(selectors.dimensions_for(scope))
+    by = [d for d in by if d]
+    if not by or len(by) > 2 or len(set(by)) != len(by) or any(d not in allowed for d in by):
+        raise AnalysisInputError("by", "集計に使う属性を1つか2つ（別々のもの）選んでください。")
+    item = items[item_code]
+    total = sum(selectors.group_sizes(scope).values())
+    data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold, "item": item_code, "by": list(by)}
+    result = Analysis(data)
+    if _too_few(scope, total):
+        data.update(hidden=True, crosstab=None)
+        result.notes.append(_too_few_note(scope))
+        return result
+    rows, table, _sizes = selectors.crosstab_counts(scope, item, by)
+    attribute_label = "×".join(allowed[d] for d in by)
+    contingency = crosstab.ContingencyTable(
+        item.code,
+        item.text,
+        attribute_label,
+        tuple(Category("|".join(c.code for c in combo), "・".join(c.label for c in combo)) for combo in rows),
+        item.categories,
+        tuple(tuple(r) for r in table),
+        item.top_box if item.kind == "scale" else 0,
+    )
+    ct = crosstab.crosstab(contingency, scope.threshold)
+    if len(by) == 2 and table:
+        if _protect_margins(ct, rows, table, contingency.top_box):
+            ct.notes.append(
+                "2つの属性の組み合わせでは、それぞれの属性だけの集計との差から人数がわかる群も「—」にしています。"
+            )
+    data.update(hidden=False, crosstab=to_jsonable(ct))
+    columns = [c.label for c in item.categories]
+    spec = charts.stacked_rows(
+        f"{item.code} {charts.short(item.text, 30)}（{attribute_label}別）",
+        ["行%（各群の有効回答に占める割合）", "「—」の群は表示していません"],
+        columns,
+        [(r.label, r.percents) for r in [*ct.rows, ct.total] if r.n is not None],
+    )
+    header = [
+        "群",
+        "n",
+        *[f"{c}（人）" for c in columns],
+        *[f"{c}（%）" for c in columns],
+        *[f"{c}（調整済み残差）" for c in columns],
+    ]
+    if contingency.top_box:
+        header += ["そう思う傾向（%）", "平均"]
+    body = []
+    for r in [*ct.rows, ct.total]:
+        line = [
+            r.label,
+            r.n,
+            *r.counts,
+            *r.percents,
+            *[
+                None if v is None else f"{v:+.2f}{'▲' if f == '+' else '▼' if f == '-' else ''}"
+                for v, f in zip(r.residuals, r.flags, strict=True)
+            ],
+        ]
+        if contingency.top_box:
+            line += [r.top_percent, r.mean]
+        body.append(line)
+    result.charts.append(charts.chart("crosstab", spec, header, body, digits=1))
+    result.objects.update(
+        crosstab=ct,
+        item=item,
+        scale=bool(contingency.top_box),
+        rows=[
+            {
+                "label": r.label,
+                "n": r.n,
+                "cells": [
+                    (p, "▲" if f == "+" else "▼" if f == "-" else "") for p, f in zip(r.percents, r.flags, strict=True)
+                ],
+                "top": r.top_percent,
+                "mean": r.mean,
+                "total": r is ct.total,
+            }
+            for r in [*ct.rows, ct.total]
+        ],
+    )
+    return result
+
+
+# --- before/after ----------------------------------------------------------------------------------------------
+
+TARGET_STRATA: list[tuple[str, str]] = [
+    (f"{sex}|{age.code}", f"{'女性' if sex == 'F' else '男性'}・{age.label}")
+    for sex in ("F", "M")
+    for age in ATTRIBUTES["age_band"].choices
+    if age.code != "R"
+]
+
+
+def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | None = None) -> Analysis:
+    """`other` is the earlier (or the compared) wave; this wave is "今回"."""
+    items = [i for i in selectors.wave_items(scope.wave) if i.kind == "scale"]
+    other_items = [i for i in selectors.wave_items(other.wave) if i.kind == "scale"]
+    data: dict[str, Any] = {"wave": scope.wave.pk, "other": other.wave.pk, "threshold": scope.threshold}
+    result = Analysis(data)
+    totals = (sum(selectors.group_sizes(scope).values()), sum(selectors.group_sizes(other).values()))
+    if min(totals) < scope.threshold:
+        data.update(hidden=True, change=None)
+        result.notes.append(f"どちらかの調査回の回答が{scope.threshold}人未満のため、比べられません。")
+        return result
+    report = before_after(
+        selectors.change_items(other, other_items),
+        selectors.change_items(scope, items),
+        label_before=other.wave.name,
+        label_after=scope.wave.name,
+        target=dict(target) if target else None,
+        threshold=scope.threshold,
+    )
+    data.update(hidden=False, change=to_jsonable(report))
+    by_code = {i.code: i for i in items}
+    shown_items = [c for c in report.unweighted.items if not c.hidden]
+    shown_items.sort(key=lambda c: list(by_code).index(c.item_code))
+    if shown_items:
+        spec = charts.dumbbell(
+            f"{other.wave.name} → {scope.wave.name}",
+            ["「そう思う傾向」の割合（%）の変化", "重み付けなし"],
+            scope.wave.name,
+            other.wave.name,
+            [(_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b) for c in shown_items],
+        )
+        result.charts.append(
+            charts.chart(
+                "change",
+                spec,
+                [
+                    "項目",
+                    f"{other.wave.name}（%）",
+                    f"{scope.wave.name}（%）",
+                    "変化（ポイント）",
+                    "95%下限",
+                    "95%上限",
+                    "平均の変化",
+                    "p値",
+                    "調整後p値",
+                ],
+                [
+                    [
+                        _label(by_code[c.item_code]),
+                        c.top_percent_b,
+                        c.top_percent_a,
+                        c.top_diff_points,
+                        c.top_diff_ci_low,
+                        c.top_diff_ci_high,
+                        c.mean_diff,
+                        c.p_value,
+                        c.q_value,
+                    ]
+                    for c in report.unweighted.items
+                ],
+                digits=3,
+            )
+        )
+    result.objects.update(change=report, items=by_code)
+    return result
+
+
+# --- free text -------------------------------------------------------------------------------------------------
+
+
+def text_items(scope: Scope) -> list[Item]:
+    return [i for i in selectors.wave_items(scope.wave) if i.kind == "text"]
+
+
+def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analysis:
+    items = {i.code: i for i in text_items(scope)}
+    if item_code not in items:
+        raise AnalysisInputError("item", f"項目「{item_code}」はこの調査回の自由記述の項目にありません。")
+    keyword = keyword.strip()[:40]
+    item = items[item_code]
+    answers, sizes = selectors.text_answers(scope, item)
+    report = freetext.freetext(
+        answers, group_sizes=sizes, threshold=scope.threshold, keywords=[keyword] if keyword else []
+    )
+    data: dict[str, Any] = {
+        "wave": scope.wave.pk,
+        "threshold": scope.threshold,
+        "item": item_code,
+        "keyword": keyword,
+        "free_text": to_jsonable(report),
+    }
+    result = Analysis(data)
+    if not report.hidden and report.words:
+        top = report.words[:30]
+        spec = charts.bars(
+            f"{item.code} よく使われた語",
+            ["その語を含む記述の数（上位30語）", "氏名・連絡先は伏せています"],
+            [(w.word, float(w.answers)) for w in top],
+            axis_title="記述数",
+        )
+        result.charts.append(
+            charts.chart(
+                "words",
+                spec,
+                ["語", "品詞", "記述数", "出現数"],
+                [[w.word, w.pos, w.answers, w.occurrences] for w in report.words],
+            )
+        )
+    if not report.hidden and report.cooccurrence:
+        spec = charts.network(
+            f"{item.code} 共起ネットワーク",
+            [f"同じ記述に一緒に現れる語（Jaccard係数の上位{len(report.cooccurrence)}組）"],
+            [(w.word, w.answers) for w in report.words],
+            [(e.source, e.target, e.jaccard) for e in report.cooccurrence],
+        )
+        result.charts.append(
+            charts.chart(
+                "network",
+                spec,
+                ["語1", "語2", "Jaccard係数", "両方を含む記述数"],
+                [[e.source, e.target, e.jaccard, e.together] for e in report.cooccurrence],
+                digits=3,
+            )
+        )
+    result.objects.update(free_text=report, item=item, keyword=keyword, kwic=report.keyword_in_context.get(keyword, []))
+    return result

@@ -1,0 +1,96 @@
+"""/api/v1/results/: every analysis of a wave as JSON, with the pages' permissions and suppression.
+
+The same `analyses` functions as the pages. A suppressed number is null (the pages show "—"); `threshold` says
+the smallest group shown. A wave the caller may not see is 404; free text for a role without it is 403.
+The JSON fields are the engine's (docs/analysis-json.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from shokuba.api.errors import ApiError, not_found
+from shokuba.api.lookups import caller
+from shokuba.api.schemas import ErrorOut
+from shokuba.core.permissions import require, visible_result_waves
+from shokuba.results import analyses, selectors
+from shokuba.results.analyses import TARGET_STRATA, AnalysisInputError
+from shokuba.results.selectors import Scope
+
+router = Router(tags=["results"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _scope(request: HttpRequest, wave_id: int) -> Scope:
+    user = caller(request)
+    wave = visible_result_waves(user).filter(pk=wave_id).first()
+    if wave is None:
+        raise not_found(_("調査（ID %(id)d）は見つかりません。") % {"id": wave_id}, loc=["path", "wave_id"])
+    require(user, "results.view", wave)
+    return selectors.scope_for(user, wave)
+
+
+def _run(function: Any, *args: Any) -> dict[str, Any]:
+    try:
+        result: dict[str, Any] = function(*args).data
+    except AnalysisInputError as error:
+        raise ApiError(422, error.message, loc=["query", error.field], type="invalid") from error
+    return result
+
+
+@router.get("/waves/{wave_id}/overview", response={200: dict[str, Any], **ERRORS}, summary="気づきポイント")
+def overview(request: HttpRequest, wave_id: int, preset: str = "sex") -> dict[str, Any]:
+    """2つの群の認識の差（preset: sex / managers / male_managers_young_women / young_old）、全国調査・
+    ネットワークとの比較、3分の2基準。回答者が閾値未満の数値は null です。"""
+    return _run(analyses.overview, _scope(request, wave_id), preset)
+
+
+@router.get("/waves/{wave_id}/items", response={200: dict[str, Any], **ERRORS}, summary="項目ごとの集計")
+def items(request: HttpRequest, wave_id: int) -> dict[str, Any]:
+    return _run(analyses.item_distributions, _scope(request, wave_id))
+
+
+@router.get("/waves/{wave_id}/crosstab", response={200: dict[str, Any], **ERRORS}, summary="クロス集計")
+def crosstab(request: HttpRequest, wave_id: int, item: str, by: str, by2: str = "") -> dict[str, Any]:
+    """by / by2: sex, age_band, position, employment, service_years, care, organisation, industry, size_band."""
+    return _run(analyses.crosstab_analysis, _scope(request, wave_id), item, [by, by2])
+
+
+@router.get("/waves/{wave_id}/change", response={200: dict[str, Any], **ERRORS}, summary="効果検証（前後比較）")
+def change(request: HttpRequest, wave_id: int, other: int, target: str = "") -> dict[str, Any]:
+    """other: 比べる調査回のID（同じ自治体）。target: 事後層化の目標構成 "F|-29=120,M|30=80"（任意）。"""
+    scope = _scope(request, wave_id)
+    other_wave = visible_result_waves(caller(request)).filter(pk=other, member_id=scope.wave.member_id).first()
+    if other_wave is None:
+        raise not_found(_("比べる調査（ID %(id)d）は見つかりません。") % {"id": other}, loc=["query", "other"])
+    weights: dict[str, float] = {}
+    known = {code for code, _label in TARGET_STRATA}
+    for part in (p.strip() for p in target.split(",") if p.strip()):
+        key, _sep, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if key.strip() not in known or number < 0:
+            raise ApiError(
+                422,
+                _("目標構成「%(part)s」は「性別|年齢=人数」の形で指定してください（例: F|-29=120）。") % {"part": part},
+                loc=["query", "target"],
+            )
+        weights[key.strip()] = number
+    other_scope = Scope(
+        other_wave, scope.organisation_id, scope.organisations_allowed, scope.free_text_allowed, scope.threshold
+    )
+    return _run(analyses.change_analysis, scope, other_scope, weights or None)
+
+
+@router.get("/waves/{wave_id}/free-text", response={200: dict[str, Any], **ERRORS}, summary="自由記述")
+def free_text(request: HttpRequest, wave_id: int, item: str, keyword: str = "") -> dict[str, Any]:
+    scope = _scope(request, wave_id)
+    require(caller(request), "results.view_free_text", scope.wave)
+    return _run(analyses.free_text_analysis, scope, item, keyword)

@@ -1,0 +1,268 @@
+"""Workplace indicators in the API (/api/v1/workplace/): an organisation's yearly figures (read and write, with the
+pages' permissions), its certification readiness, and the regional picture (aggregates, suppressed under the
+threshold: a hidden number is null)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from shokuba.api.errors import ApiError, not_found
+from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.core.permissions import require, visible_members, visible_organisations
+from shokuba.network.models import Organisation
+from shokuba.workplace import insights
+from shokuba.workplace.definitions import ARRANGEMENTS_BY_CODE, MALE_LEAVE_FORMULAS
+from shokuba.workplace.models import IndicatorYear
+from shokuba.workplace.picture import Picture
+from shokuba.workplace.readiness import RuleResult
+from shokuba.workplace.services import indicator_year_save
+
+router = Router(tags=["workplace"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class IndicatorYearOut(Schema):
+    organisation: int
+    fiscal_year: int
+    male_childcare_leave_formula: str = Field(..., description="leave / leave_and_purpose")
+    raw: dict[str, float] = Field(..., description="入力した数（definitions.INPUTS のコード）")
+    values: dict[str, float | None] = Field(..., description="計算した指標（null は不明）")
+    arrangements: dict[str, bool]
+    warnings: list[dict[str, str]]
+
+
+class IndicatorYearIn(RequestBody):
+    raw: dict[str, float | None] = Field(..., description="入力する数。年度の入力値を丸ごと置き換えます。")
+    male_childcare_leave_formula: str = "leave"
+    arrangements: dict[str, bool] | None = Field(None, description="省略すると今の設定のまま")
+    period_note: str = ""
+
+
+class RuleOut(Schema):
+    code: str
+    label: str
+    status: str = Field(..., description="met / not_met / missing / needs_check（確認が必要）")
+    value: float | None
+    threshold: float | None
+    op: str | None
+    unit: str
+    shortfall: str
+    note: str
+    missing: list[str]
+    source: str
+    children: list[RuleOut]
+
+
+class LevelOut(Schema):
+    code: str
+    name: str
+    status: str
+    shortfalls: list[str]
+    missing: list[str]
+    checks: list[str]
+    criteria: list[RuleOut]
+
+
+class CertificationOut(Schema):
+    code: str
+    name: str
+    achieved: str | None
+    levels: list[LevelOut]
+    to_confirm: list[str]
+    sources: list[dict[str, str]]
+
+
+class ReadinessOut(Schema):
+    organisation: int
+    fiscal_year: int
+    certifications: list[CertificationOut]
+
+
+class PictureCellOut(Schema):
+    group_kind: str = Field(..., description="all / industry / size_band")
+    group: str
+    indicator: str
+    n: int = Field(..., description="値のある企業・団体の数")
+    hidden: bool = Field(..., description="閾値未満のため数値を表示しない")
+    q1: float | None
+    median: float | None
+    q3: float | None
+    share_meeting_target: float | None
+    change_median: float | None
+
+
+class PictureOut(Schema):
+    scope: str
+    fiscal_year: int | None
+    threshold: int
+    cells: list[PictureCellOut]
+
+
+def _actor(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or request.user
+
+
+def _organisation(request: HttpRequest, pk: int) -> Organisation:
+    organisation = visible_organisations(_actor(request)).filter(pk=pk).first()
+    if organisation is None:
+        raise not_found(_("参加企業・団体（ID %(pk)s）はありません。") % {"pk": pk}, loc=["path", "pk"])
+    require(_actor(request), "workplace.view_indicators", organisation)
+    return organisation
+
+
+def _year_out(year: IndicatorYear) -> dict[str, Any]:
+    return {
+        "organisation": year.organisation_id,
+        "fiscal_year": year.fiscal_year,
+        "male_childcare_leave_formula": year.male_childcare_leave_formula,
+        "raw": {k: float(v) for k, v in year.raw.items()},
+        "values": year.values,
+        "arrangements": year.arrangements,
+        "warnings": year.warnings,
+    }
+
+
+@router.get(
+    "/organisations/{pk}/indicators", response={200: list[IndicatorYearOut], **ERRORS}, summary="職場の指標（年度ごと）"
+)
+def indicators_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """1つの参加企業・団体の年度ごとの入力値と計算した指標。"""
+    organisation = _organisation(request, pk)
+    return [_year_out(y) for y in insights.organisation_years(organisation)]
+
+
+@router.put(
+    "/organisations/{pk}/indicators/{fiscal_year}",
+    response={200: IndicatorYearOut, **ERRORS},
+    summary="職場の指標を保存（年度ごと）",
+)
+def indicators_put(request: HttpRequest, pk: int, fiscal_year: int, payload: IndicatorYearIn) -> dict[str, Any]:
+    """年度の入力値を丸ごと置き換えます。比率は入力した数から計算し、数の矛盾は 422 で項目ごとに返します。"""
+    organisation = _organisation(request, pk)
+    if payload.male_childcare_leave_formula not in MALE_LEAVE_FORMULAS:
+        raise ApiError(
+            422, _("算定式は leave か leave_and_purpose です。"), loc=["body", "male_childcare_leave_formula"]
+        )
+    unknown = [code for code in (payload.arrangements or {}) if code not in ARRANGEMENTS_BY_CODE]
+    if unknown:
+        raise ApiError(
+            422, _("不明な制度のコード：%(codes)s") % {"codes": "、".join(unknown)}, loc=["body", "arrangements"]
+        )
+    year = indicator_year_save(
+        actor=_actor(request),
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        raw=payload.raw,
+        formula=payload.male_childcare_leave_formula,
+        arrangements=payload.arrangements,
+        period_note=payload.period_note,
+    )
+    return _year_out(year)
+
+
+def _rule(rule: RuleResult) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "label": rule.label,
+        "status": str(rule.status),
+        "value": rule.value,
+        "threshold": rule.threshold,
+        "op": rule.op,
+        "unit": rule.unit,
+        "shortfall": rule.shortfall,
+        "note": rule.note,
+        "missing": rule.missing,
+        "source": rule.source,
+        "children": [_rule(c) for c in rule.children],
+    }
+
+
+@router.get("/organisations/{pk}/readiness", response={200: ReadinessOut, **ERRORS}, summary="認定の準備状況")
+def readiness_get(request: HttpRequest, pk: int, year: int | None = None) -> dict[str, Any]:
+    """えるぼし・くるみん（令和7年4月〜の基準）の段階ごとの判定、あと どれだけ、未入力のデータ、確認が必要な要件。"""
+    organisation = _organisation(request, pk)
+    years = insights.organisation_years(organisation)
+    chosen = years[-1] if years and year is None else next((y for y in years if y.fiscal_year == year), None)
+    if chosen is None:
+        raise not_found(_("その年度の指標はありません。"), loc=["query", "year"])
+    certifications = insights.readiness_for(chosen)
+    return {
+        "organisation": organisation.pk,
+        "fiscal_year": chosen.fiscal_year,
+        "certifications": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "achieved": None if c.achieved is None else c.achieved.code,
+                "levels": [
+                    {
+                        "code": level.code,
+                        "name": level.name,
+                        "status": str(level.status),
+                        "shortfalls": level.shortfalls,
+                        "missing": level.missing,
+                        "checks": level.checks,
+                        "criteria": [_rule(r) for r in level.criteria],
+                    }
+                    for level in c.levels
+                ],
+                "to_confirm": [r.label for r in c.to_confirm],
+                "sources": [{"title": s.title, "url": s.url, "date": s.date} for s in c.sources],
+            }
+            for c in certifications
+        ],
+    }
+
+
+def _picture_out(scope: str, result: Picture, year: int | None) -> dict[str, Any]:
+    if year is not None and year not in result.years:
+        raise not_found(_("%(year)d年度の指標はありません。") % {"year": year}, loc=["query", "year"])
+    chosen = year if year is not None else (result.years[-1] if result.years else None)
+    cells = []
+    if chosen is not None:
+        for group in result.groups:
+            for code, cell in group.years[chosen].items():
+                cells.append(
+                    {
+                        "group_kind": group.kind,
+                        "group": group.key,
+                        "indicator": code,
+                        "n": cell.n,
+                        "hidden": cell.hidden,
+                        "q1": cell.q1,
+                        "median": cell.median,
+                        "q3": cell.q3,
+                        "share_meeting_target": cell.share_meeting,
+                        "change_median": cell.change_median,
+                    }
+                )
+    return {"scope": scope, "fiscal_year": chosen, "threshold": result.threshold, "cells": cells}
+
+
+@router.get("/members/{code}/picture", response={200: PictureOut, **ERRORS}, summary="地域の職場の指標（取組ごと）")
+def member_picture(
+    request: HttpRequest, code: str, year: int | None = None, scope: str = "programme"
+) -> dict[str, Any]:
+    """参加自治体の取組の企業・団体について、指標の分布（四分位・中央値）、目標を満たす割合、前年度からの変化。
+    scope=prefecture は県の取組と県内のネットワーク参加市町村。閾値未満の数値は null。"""
+    member = visible_members(_actor(request)).filter(pk=code).first()
+    if member is None:
+        raise not_found(_("参加自治体「%(code)s」はありません。") % {"code": code}, loc=["path", "code"])
+    require(_actor(request), "workplace.view_picture", member)
+    scopes = {s.code: s for s in insights.member_scopes(member)}
+    if scope not in scopes:
+        raise ApiError(
+            422, _("scope は %(names)s のいずれかです。") % {"names": " / ".join(scopes)}, loc=["query", "scope"]
+        )
+    return _picture_out(scope, insights.summarise(scopes[scope]), year)
+
+
+@router.get("/picture", response={200: PictureOut, **ERRORS}, summary="地域の職場の指標（ネットワーク全体）")
+def network_picture(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    """全参加自治体の企業・団体についての分布（事務局・支援チーム）。閾値未満の数値は null。"""
+    require(_actor(request), "workplace.view_network_picture")
+    return _picture_out("network", insights.summarise(insights.network_scope()), year)

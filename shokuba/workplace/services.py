@@ -1,0 +1,277 @@
+"""Every change to workplace indicators: permission-checked, validated, written and audited in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from shokuba.core.audit import audit_saved, snapshot
+from shokuba.core.permissions import require
+from shokuba.network.models import Member, Organisation
+from shokuba.workplace import definitions
+from shokuba.workplace.messages import problem_message
+from shokuba.workplace.models import (
+    FISCAL_YEAR_MAX,
+    FISCAL_YEAR_MIN,
+    ImportKind,
+    ImportStatus,
+    IndicatorImport,
+    IndicatorYear,
+    MaleLeaveFormula,
+    Source,
+)
+
+BOOKKEEPING = frozenset({"updated_at", "updated_by_id", "created_at"})
+
+
+class SystemActor:
+    """The server itself (the demo generator, management commands): whoever can run it administers the site."""
+
+    pk = None
+    username = "system"
+    is_authenticated = False
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is not SYSTEM:
+        require(actor, perm, obj)
+
+
+def _user(actor: Any) -> Any:
+    return None if actor is SYSTEM or not getattr(actor, "pk", None) else actor
+
+
+def fiscal_year_problem(fiscal_year: Any) -> str | None:
+    _ = gettext
+    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
+        return _("年度は西暦の4桁の数字で入力してください。")
+    if not FISCAL_YEAR_MIN <= fiscal_year <= FISCAL_YEAR_MAX:
+        return _("年度は%(first)d〜%(last)dで入力してください。") % {"first": FISCAL_YEAR_MIN, "last": FISCAL_YEAR_MAX}
+    return None
+
+
+def apply_values(
+    instance: IndicatorYear,
+    *,
+    raw: Mapping[str, Any],
+    formula: str,
+    arrangements: Mapping[str, bool] | None,
+    warnings: list[definitions.Problem],
+) -> None:
+    """Set raw, formula, the computed columns, the arrangements and the warnings on an (unsaved) row."""
+    instance.raw = definitions.stored_raw(raw)
+    instance.male_childcare_leave_formula = formula
+    for code, value in definitions.compute(instance.raw, formula=formula).items():
+        setattr(instance, code, value)
+    if arrangements is not None:
+        for code in definitions.ARRANGEMENTS_BY_CODE:
+            setattr(instance, code, bool(arrangements.get(code, False)))
+    instance.warnings = [{"field": p.field, "message": problem_message(p)} for p in warnings]
+
+
+def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, list[str]], list[definitions.Problem]]:
+    """Field errors (Japanese, keyed by input or indicator code) and the warnings to keep."""
+    problems = definitions.check(raw, formula=formula)
+    errors: dict[str, list[str]] = {}
+    for problem in definitions.errors(problems):
+        errors.setdefault(problem.field, []).append(problem_message(problem))
+    return errors, [p for p in problems if p.severity == "warning"]
+
+
+@transaction.atomic
+def indicator_year_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    fiscal_year: int,
+    raw: Mapping[str, Any],
+    formula: str = MaleLeaveFormula.LEAVE,
+    arrangements: Mapping[str, bool] | None = None,
+    source: str = Source.ENTERED,
+    period_note: str = "",
+) -> IndicatorYear:
+    """Create or replace one organisation's figures for a fiscal year. `raw` replaces the year's raw figures
+    whole (codes from definitions.INPUTS, or an indicator's code for a ratio given directly); `arrangements`
+    None keeps the current ones. Raises ValidationError({code: [message]}) and writes nothing on any error."""
+    _require(actor, "workplace.change_indicators", organisation)
+    year_problem = fiscal_year_problem(fiscal_year)
+    if year_problem:
+        raise ValidationError({"fiscal_year": [year_problem]})
+    errors, warnings = validate_year(raw, formula=formula)
+    if errors:
+        raise ValidationError(errors)
+    instance = (
+        IndicatorYear.objects.select_for_update().filter(organisation=organisation, fiscal_year=fiscal_year).first()
+    )
+    before = snapshot(instance) if instance is not None else None
+    if instance is None:
+        instance = IndicatorYear(organisation=organisation, fiscal_year=fiscal_year)
+    apply_values(instance, raw=raw, formula=formula, arrangements=arrangements, warnings=warnings)
+    instance.source = source
+    instance.period_note = period_note[:120]
+    instance.updated_by = _user(actor)
+    instance.save()
+    audit_saved(
+        actor=actor, instance=instance, before=before, member_code=organisation.member_id, bookkeeping=BOOKKEEPING
+    )
+    return instance
+
+
+@transaction.atomic
+def indicator_year_delete(*, actor: Any, indicator_year: IndicatorYear) -> None:
+    from shokuba.core.audit import audit_record
+    from shokuba.core.models import AuditAction
+
+    organisation = indicator_year.organisation
+    _require(actor, "workplace.change_indicators", organisation)
+    before = snapshot(indicator_year)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=indicator_year,
+        before=before,
+        after=None,
+        member_code=organisation.member_id,
+    )
+    indicator_year.delete()
+
+
+# --- imports: preview, then confirm ---------------------------------------------------------------------------
+
+
+class ImportNotConfirmable(Exception):
+    """The preview cannot be written (problems, already done, or the stored figures changed since)."""
+
+
+def import_scope(actor: Any, member: Member | None) -> list[Organisation]:
+    """The organisations a file is matched against: the member's (the programme's), or every one for a
+    network-wide import by the secretariat."""
+    organisations = Organisation.objects.all() if member is None else Organisation.objects.filter(member=member)
+    return list(organisations.only("id", "name", "corporate_number", "member_id").order_by("id"))
+
+
+@transaction.atomic
+def indicator_import_preview(
+    *,
+    actor: Any,
+    member: Member | None,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    file_sha256: str,
+    fiscal_year: int | None,
+) -> IndicatorImport:
+    """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
+    cannot be read at all."""
+    from shokuba.workplace import imports
+
+    _require(actor, "workplace.import", member)
+    if fiscal_year is not None:
+        problem = fiscal_year_problem(fiscal_year)
+        if problem:
+            raise imports.ImportRefused([problem])
+    organisations = import_scope(actor, member)
+    if kind == ImportKind.WDB:
+        if fiscal_year is None:
+            raise imports.ImportRefused([gettext("取り込む年度を指定してください。")])
+        preview = imports.preview_wdb(data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year)
+    else:
+        preview = imports.preview_template(
+            data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year
+        )
+    return IndicatorImport.objects.create(
+        member=member,
+        kind=kind,
+        file_name=file_name[:255],
+        file_sha256=file_sha256,
+        encoding=preview.encoding,
+        fiscal_year=fiscal_year,
+        rows=preview.rows,
+        summary=preview.summary(),
+        created_by=_user(actor),
+    )
+
+
+@transaction.atomic
+def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
+    """Write every row of a preview, all or none, each audited. Returns the number of organisation-years written.
+    Refused when the preview had blocking problems, was already confirmed or discarded, or when any figure it
+    would overwrite was changed after the preview was made (the user reads the file again)."""
+    _require(actor, "workplace.import", batch.member)
+    batch = IndicatorImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        raise ImportNotConfirmable(gettext("この取込はすでに確定または取り消しされています。"))
+    if batch.summary.get("blocking"):
+        raise ImportNotConfirmable(
+            gettext("問題のある行があるため取り込めません。ファイルを直して読み込み直してください。")
+        )
+    source = Source.WDB if batch.kind == ImportKind.WDB else Source.TEMPLATE
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=[r["organisation_id"] for r in batch.rows])}
+    written = 0
+    for row in batch.rows:
+        organisation = organisations.get(row["organisation_id"])
+        if organisation is None or (batch.member_id is not None and organisation.member_id != batch.member_id):
+            raise ImportNotConfirmable(
+                gettext("「%(name)s」は参加企業・団体から外れています。読み込み直してください。")
+                % {"name": row["organisation"]}
+            )
+        current = (
+            IndicatorYear.objects.select_for_update()
+            .filter(organisation=organisation, fiscal_year=row["fiscal_year"])
+            .first()
+        )
+        stamp = current.updated_at.isoformat() if current is not None else None
+        if stamp != row["base_updated_at"]:
+            raise ImportNotConfirmable(
+                gettext(
+                    "「%(name)s」の%(year)d年度の値が読み込みの後に変更されました。ファイルを読み込み直してください。"
+                )
+                % {"name": organisation.name, "year": row["fiscal_year"]}
+            )
+        if not row["changes"] and not row["flag_changes"] and current is not None:
+            continue
+        try:
+            indicator_year_save(
+                actor=actor,
+                organisation=organisation,
+                fiscal_year=row["fiscal_year"],
+                raw=row["raw"],
+                formula=row["formula"],
+                arrangements=row["arrangements"],
+                source=source,
+                period_note=row.get("period_note") or (current.period_note if current else ""),
+            )
+        except ValidationError as exc:
+            raise ImportNotConfirmable(
+                gettext("「%(name)s」の値に問題があります: %(detail)s")
+                % {"name": organisation.name, "detail": " ".join(exc.messages)}
+            ) from exc
+        written += 1
+    batch.status = ImportStatus.CONFIRMED
+    batch.confirmed_at = timezone.now()
+    batch.confirmed_by = _user(actor)
+    batch.summary = {**batch.summary, "written": written}
+    batch.save(update_fields=["status", "confirmed_at", "confirmed_by", "summary"])
+    return written
+
+
+@transaction.atomic
+def indicator_import_discard(*, actor: Any, batch: IndicatorImport) -> None:
+    _require(actor, "workplace.import", batch.member)
+    batch = IndicatorImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        raise ImportNotConfirmable(gettext("この取込はすでに確定または取り消しされています。"))
+    batch.status = ImportStatus.DISCARDED
+    batch.rows = []
+    batch.save(update_fields=["status", "rows"])
