@@ -65,14 +65,16 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int, batch: int = 1)
             counts[0] = 0
     if unsent:
         bucket = f"rate:{key}:{window}"
-        if cache.add(bucket, unsent, timeout=window_seconds * 2):
-            total = unsent
-        else:
-            try:
-                total = int(cache.incr(bucket, unsent))
-            except ValueError:  # expired between add and incr
-                cache.set(bucket, unsent, timeout=window_seconds * 2)
+        # Increment first: the bucket usually exists, and a failed `add` on the database cache is an INSERT that
+        # violates the key and rolls back to a savepoint — which also makes psycopg drop every prepared statement
+        # of the connection (the survey submission's among them). Only the first flush of a window adds.
+        try:
+            total = int(cache.incr(bucket, unsent))
+        except ValueError:  # no bucket yet in this window
+            if cache.add(bucket, unsent, timeout=window_seconds * 2):
                 total = unsent
+            else:  # another process added it a moment ago
+                total = int(cache.incr(bucket, unsent))
         with _local_lock:
             counts[1] = total
     with _local_lock:
