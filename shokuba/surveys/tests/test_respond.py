@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -235,25 +234,6 @@ def test_a_public_link_collects_without_an_organisation(coordinator: Any, toyook
     assert ranks == [(1, "04"), (2, "08")]
     repeated = submit(link, {**data, "q.RS-02.r2": "04"})
     assert repeated.status_code == 400 and "2回以上選ばれています" in repeated.content.decode()
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the composite key is a PostgreSQL constraint (migration 0003)"
-)
-def test_answer_rows_cannot_exist_without_their_response_and_go_with_it(link: WaveLink) -> None:
-    assert submit(link, workplace_form()).status_code == 303
-    response = Response.objects.get()
-    orphan_id = uuid.uuid4()
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO surveys_responseanswer (member_id, submission_id, wave_id, item_code, seq, choice_code, "
-            "text, sex, age_band, position, employment, service_years, care) "
-            "VALUES (%s, %s, %s, 'WS-Z01', 0, '1', '', '', '', '', '', '', '')",
-            [response.member_id, orphan_id, response.wave_id],
-        )
-    assert ResponseAnswer.objects.count() == 32
-    response.delete()
-    assert stored() == (0, 0)
 
 
 def test_a_ranking_and_scale_answers_store_together(coordinator: Any, toyooka: Any) -> None:
