@@ -13,7 +13,7 @@ from typing import Any
 
 from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
 from shokuba.analysis.change import before_after
-from shokuba.analysis.suppression import Aggregate, differencing_safe, suppress_table
+from shokuba.analysis.suppression import Aggregate, differencing_safe, recoverable, suppress_table
 from shokuba.analysis.types import Category, to_jsonable
 from shokuba.network.models import Organisation
 from shokuba.regional.charts import Chart
@@ -412,23 +412,9 @@ def crosstab_items(scope: Scope) -> list[Item]:
 
 
 def _recoverable(n: int, margins: Sequence[Aggregate], hidden: Sequence[bool]) -> list[int]:
-    """Hidden rows that the shown rows and the published margins determine exactly (linear algebra: a hidden value
-    is free iff some null-space vector of the margins restricted to the hidden rows is non-zero at it)."""
-    import numpy as np
-
-    index = [r for r in range(n) if hidden[r]]
-    if not index:
-        return []
-    matrix = np.zeros((len(margins), len(index)))
-    for g, aggregate in enumerate(margins):
-        for cell, weight in aggregate.terms:
-            if hidden[cell]:
-                matrix[g, index.index(cell)] = weight
-    _, singular, vh = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9 * max(1.0, float(singular[0]) if singular.size else 1.0)).sum())
-    basis = vh[rank:].T
-    free = np.abs(basis).max(axis=1) > 1e-9 if basis.size else np.zeros(len(index), dtype=bool)
-    return [index[k] for k in range(len(index)) if not free[k]]
+    """Hidden rows that the shown rows and the published margins determine exactly (the engine's check, with every
+    margin shown)."""
+    return [k for k in recoverable(n, margins, [*hidden, *([False] * len(margins))]) if k < n]
 
 
 def _protect_margins(
