@@ -9,7 +9,7 @@
   sums (what a page publishes), without the memo (each table decided from scratch). Typical: the median over 40
   tables of 2–12 groups of 15–200 respondents × 4–7 answer columns, threshold 5. Worst
   (analysis_suppression_worst): the slowest of 25 adversarial 8–12 × 5–7 tables made mostly of counts 0–6
-  (thresholds 3/5/10) plus the 10 × 5 table H4 measured. Reference: the chi-square of the same tables.
+  (thresholds 3/5/10) plus a 10 × 5 table with many small cells. Reference: the chi-square of the same tables.
 """
 
 from __future__ import annotations

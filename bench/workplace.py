@@ -4,7 +4,7 @@
   text cells) read, matched by 法人番号 against the network's organisations and turned into a stored preview —
   in a child process, so that its peak memory (ru_maxrss) is its own; against a plain pandas read_csv of the same
   file, also in a child process, in the same run. Targets: < 60 s and < 1 GB.
-- (H5) the regional summary over 10,000 organisations × 5 years: add it below the marked line.
+- the regional summary over 10,000 organisations × 5 years.
 
 Registered by `import bench.workplace` in bench/__main__.py.
 """
@@ -130,7 +130,7 @@ def bench_workplace_import() -> None:
     path.unlink()
 
 
-# --- H5: the regional summary over 10,000 organisations × 5 years goes below this line. ---------------------------
+# --- the regional summary over 10,000 organisations × 5 years. -----------------------------------------------------
 
 SUMMARY_ORGANISATIONS = 10_000
 SUMMARY_YEARS = (2021, 2022, 2023, 2024, 2025)

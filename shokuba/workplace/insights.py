@@ -1,4 +1,4 @@
-"""Reads for readiness, the self-diagnosis, the regional picture and the organisation dashboard (H5). Always narrowed
+"""Reads for readiness, the self-diagnosis, the regional picture and the organisation dashboard. Always narrowed
 by `core.permissions` first; aggregates go through `picture` (suppressed under the threshold)."""
 
 from __future__ import annotations

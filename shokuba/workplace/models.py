@@ -194,7 +194,7 @@ class IndicatorImport(models.Model):
         return self.file_name
 
 
-# --- H5: referral directory and the programme's own recognition scheme ------------------------------------------
+# --- referral directory and the programme's own recognition scheme ------------------------------------------
 
 
 class ReferralKind(models.TextChoices):

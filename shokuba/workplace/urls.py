@@ -12,7 +12,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
-    # H5: add dashboard / readiness / diagnosis / picture paths below.
+    # Dashboard, readiness, diagnosis, picture.
     path("organisations/<int:pk>/dashboard/", insight_views.dashboard, name="dashboard"),
     path("organisations/<int:pk>/readiness/", insight_views.readiness_detail, name="readiness"),
     path("organisations/<int:pk>/diagnosis/", insight_views.diagnosis_page, name="diagnosis"),

@@ -1,5 +1,5 @@
 """Workplace indicator pages: an organisation's years, entering a year, importing files (preview, then confirm).
-Thin: parse, check, call, render. (H5's dashboard and picture views are added below the marked line.)"""
+Thin: parse, check, call, render."""
 
 from __future__ import annotations
 
@@ -285,4 +285,4 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("home")
 
 
-# --- H5: dashboard, readiness, diagnosis, picture (add below) --------------------------------------------------
+# --- dashboard, readiness, diagnosis, picture --------------------------------------------------------------
