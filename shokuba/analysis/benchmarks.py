@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
 from shokuba.analysis.gaps import GapReport, ScaleItemPair, gap_analysis
+from shokuba.analysis.i18n import _, gettext_noop
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, validate_threshold
 from shokuba.analysis.types import clean
 
@@ -28,9 +29,9 @@ class PublishedFigure:
 
     source: str
     year: int
-    group: str  # 男性 / 女性 / 男性20代 / 全体 …
+    group: str  # 男性 / 女性 / 男性20代 / 全体 … (a key as the template writes it; translated for display)
     value: float  # percent
-    measure: str = "そう思う傾向（%）"
+    measure: str = gettext_noop("そう思う傾向（%）")
 
 
 @dataclass
@@ -65,6 +66,7 @@ def vs_national(
             continue
         top, n = groups[figure.group]
         base = (item_code, text, figure.group, figure.source, figure.year, figure.value)
+        words: dict[str, object] = {"group": _(figure.group), "text": text, "source": figure.source}
         if n < threshold or 0 < top < threshold or 0 < n - top < threshold:
             results.append(
                 NationalComparison(
@@ -75,29 +77,40 @@ def vs_national(
                     None,
                     None,
                     "hidden",
-                    f"{figure.group}の回答が少ないため、全国調査とは比べていません。",
+                    _("%(group)sの回答が少ないため、全国調査とは比べていません。") % words,
                 )
             )
             continue
         low, high = stats.wilson_interval(top, n)
         percent = 100 * top / n
         diff = percent - figure.value
+        words.update(
+            points=f"{abs(diff):.0f}",
+            diff=diff,
+            national=figure.value,
+            percent=percent,
+            low=100 * low,
+            high=100 * high,
+        )
         if 100 * low > figure.value:
-            verdict, words = "above", f"全国（{figure.source}）より{abs(diff):.0f}ポイント高く、"
-            words += "偶然では説明しにくい差です。"
+            verdict = "above"
+            template = _(
+                "%(group)sの『%(text)s』の「そう思う傾向」は%(percent).0f%%（95%%信頼区間 %(low).0f〜%(high).0f%%）で、"
+                "全国（%(source)s）より%(points)sポイント高く、偶然では説明しにくい差です。"
+            )
         elif 100 * high < figure.value:
-            verdict, words = "below", f"全国（{figure.source}）より{abs(diff):.0f}ポイント低く、"
-            words += "偶然では説明しにくい差です。"
+            verdict = "below"
+            template = _(
+                "%(group)sの『%(text)s』の「そう思う傾向」は%(percent).0f%%（95%%信頼区間 %(low).0f〜%(high).0f%%）で、"
+                "全国（%(source)s）より%(points)sポイント低く、偶然では説明しにくい差です。"
+            )
         else:
             verdict = "unclear"
-            words = (
-                f"全国（{figure.source}、{figure.value:.1f}%）との差（{diff:+.0f}ポイント）は、"
-                "この人数でははっきりしません。"
+            template = _(
+                "%(group)sの『%(text)s』の「そう思う傾向」は%(percent).0f%%（95%%信頼区間 %(low).0f〜%(high).0f%%）で、"
+                "全国（%(source)s、%(national).1f%%）との差（%(diff)+.0fポイント）は、この人数でははっきりしません。"
             )
-        explanation = (
-            f"{figure.group}の『{text}』の「そう思う傾向」は{percent:.0f}%"
-            f"（95%信頼区間 {100 * low:.0f}〜{100 * high:.0f}%）で、" + words
-        )
+        explanation = template % words
         results.append(
             NationalComparison(
                 *base, n, clean(percent), clean(100 * low), clean(100 * high), clean(diff), verdict, explanation
@@ -130,8 +143,8 @@ def vs_network(
     items: Sequence[ReferenceItem],
     *,
     contributors: int,
-    label_own: str = "この事業",
-    label_network: str = "ネットワーク全体（他の自治体）",
+    label_own: str | None = None,
+    label_network: str | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     min_contributors: int = MIN_CONTRIBUTORS,
 ) -> ReferenceReport:
@@ -142,17 +155,20 @@ def vs_network(
             None,
             None,
             True,
-            [f"比べられる他の自治体が{min_contributors}未満のため、ネットワークとは比べていません。"],
+            [_("比べられる他の自治体が%(n)d未満のため、ネットワークとは比べていません。") % {"n": min_contributors}],
         )
     pairs = [ScaleItemPair(i.item_code, i.text, i.own, i.reference, i.top_box) for i in items]
-    return ReferenceReport("network", contributors, gap_analysis(pairs, label_own, label_network, threshold), False)
+    report = gap_analysis(
+        pairs, label_own or _("この事業"), label_network or _("ネットワーク全体（他の自治体）"), threshold
+    )
+    return ReferenceReport("network", contributors, report, False)
 
 
 def vs_programme(
     items: Sequence[ReferenceItem],
     *,
-    label_own: str = "この企業・団体",
-    label_rest: str = "事業のほかの企業・団体",
+    label_own: str | None = None,
+    label_rest: str | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ReferenceReport:
     """An organisation against the rest of its programme: `reference` holds the programme's counts INCLUDING the
@@ -163,4 +179,5 @@ def vs_programme(
         if any(v < 0 for v in rest):
             raise ValueError(f"{i.item_code}: 事業全体の件数が企業・団体の件数より少なくなっています。")
         pairs.append(ScaleItemPair(i.item_code, i.text, i.own, rest, i.top_box))
-    return ReferenceReport("programme", None, gap_analysis(pairs, label_own, label_rest, threshold), False)
+    report = gap_analysis(pairs, label_own or _("この企業・団体"), label_rest or _("事業のほかの企業・団体"), threshold)
+    return ReferenceReport("programme", None, report, False)

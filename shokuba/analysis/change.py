@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
-from shokuba.analysis.gaps import GapReport, ScaleItemPair, format_p, gap_analysis
+from shokuba.analysis.gaps import GapReport, ScaleItemPair, clear_items, format_p, gap_analysis
+from shokuba.analysis.i18n import _, join
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, validate_threshold
 from shokuba.analysis.types import clean
 
@@ -114,7 +115,7 @@ def poststratify(strata: Mapping[str, Sequence[int]], target: Mapping[str, float
 
 
 def _unweighted(code: str, before: WeightedEstimate | None, after: WeightedEstimate | None) -> WeightedChange:
-    return WeightedChange(code, before, after, None, None, None, None, None, None, None, "重み付けの対象外です。")
+    return WeightedChange(code, before, after, None, None, None, None, None, None, None, _("重み付けの対象外です。"))
 
 
 def _sd_from(estimate: WeightedEstimate) -> float:
@@ -130,12 +131,14 @@ def before_after(
     before: Sequence[WaveItem],
     after: Sequence[WaveItem],
     *,
-    label_before: str = "前回",
-    label_after: str = "今回",
+    label_before: str | None = None,
+    label_after: str | None = None,
     target: Mapping[str, float] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ChangeReport:
     threshold = validate_threshold(threshold)
+    label_before = label_before or _("前回")
+    label_after = label_after or _("今回")
     earlier = {i.item_code: i for i in before}
     later = {i.item_code: i for i in after}
     both = [code for code in later if code in earlier]
@@ -149,7 +152,7 @@ def before_after(
     weighted: list[WeightedChange] = []
     notes = list(report.notes)
     if missing:
-        notes.append("片方の調査回にしかない項目は比べていません: " + "、".join(missing))
+        notes.append(_("片方の調査回にしかない項目は比べていません: %(items)s") % {"items": join(missing)})
     if target:
         for code in both:
             b, a = earlier[code], later[code]
@@ -170,16 +173,34 @@ def before_after(
             mdiff, mlow, mhigh, mp = stats.welch_difference(
                 ea.effective_n, ea.mean, _sd_from(ea), eb.effective_n, eb.mean, _sd_from(eb)
             )
-            direction = "上がりました" if diff > 0 else "下がりました"
-            text = (
-                f"構成を合わせると、『{a.text}』の「そう思う傾向」の割合は{label_before}より"
-                f"{abs(100 * diff):.0f}ポイント"
-                f"{direction}（95%信頼区間 {100 * low:+.0f}〜{100 * high:+.0f}ポイント、{format_p(mp)}）。"
-                if round(abs(100 * diff)) > 0
-                else f"構成を合わせると、『{a.text}』の「そう思う傾向」の割合はほぼ変わりません。"
-            )
+            words = {
+                "text": a.text,
+                "before": label_before,
+                "points": f"{abs(100 * diff):.0f}",
+                "low": 100 * low,
+                "high": 100 * high,
+                "p": format_p(mp),
+            }
+            if round(abs(100 * diff)) == 0:
+                text = _("構成を合わせると、『%(text)s』の「そう思う傾向」の割合はほぼ変わりません。") % words
+            elif diff > 0:
+                text = (
+                    _(
+                        "構成を合わせると、『%(text)s』の「そう思う傾向」の割合は%(before)sより%(points)sポイント"
+                        "上がりました（95%%信頼区間 %(low)+.0f〜%(high)+.0fポイント、%(p)s）。"
+                    )
+                    % words
+                )
+            else:
+                text = (
+                    _(
+                        "構成を合わせると、『%(text)s』の「そう思う傾向」の割合は%(before)sより%(points)sポイント"
+                        "下がりました（95%%信頼区間 %(low)+.0f〜%(high)+.0fポイント、%(p)s）。"
+                    )
+                    % words
+                )
             if not (low > 0 or high < 0):
-                text += "この人数では、偶然による変化の可能性を否定できません。"
+                text += _("この人数では、偶然による変化の可能性を否定できません。")
             weighted.append(
                 WeightedChange(
                     code,
@@ -196,7 +217,30 @@ def before_after(
                 )
             )
         notes.append(
-            "重み付け: 性別×年齢の構成を目標の構成に合わせています（事後層化）。デザイン効果（Kish）を併記します。"
+            _("重み付け: 性別×年齢の構成を目標の構成に合わせています（事後層化）。デザイン効果（Kish）を併記します。")
         )
-    summary = report.summary.replace(f"{label_after}と{label_before}の", f"{label_before}から{label_after}への")
-    return ChangeReport(label_before, label_after, report, weighted, missing, summary, notes)
+    return ChangeReport(
+        label_before, label_after, report, weighted, missing, change_summary(report, label_before, label_after), notes
+    )
+
+
+def change_summary(report: GapReport, label_before: str, label_after: str) -> str:
+    """The unweighted comparison in one sentence, worded as a change from the earlier wave to this one."""
+    shown = [r for r in report.items if not r.hidden]
+    clear = clear_items(report)
+    words: dict[str, object] = {
+        "before": label_before,
+        "after": label_after,
+        "threshold": report.threshold,
+        "shown": len(shown),
+        "clear": len(clear),
+    }
+    if not shown:
+        return _("%(before)sと%(after)sのどちらかの回答が%(threshold)d人未満のため、比べられません。") % words
+    if clear:
+        top = max(clear, key=lambda r: abs(r.top_diff_points or 0))
+        return _(
+            "%(shown)d項目のうち%(clear)d項目で、%(before)sから%(after)sへの回答の変化は偶然では説明しにくい"
+            "大きさです。最も変化が大きいのは『%(text)s』です。"
+        ) % {**words, "text": top.text}
+    return _("%(shown)d項目のいずれも、この人数では%(before)sから%(after)sへの変化ははっきりしません。") % words

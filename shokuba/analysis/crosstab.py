@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
 from shokuba.analysis.gaps import format_p
+from shokuba.analysis.i18n import _
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, suppress_table
 from shokuba.analysis.types import Category, clean, ensure_counts
 
@@ -75,12 +76,17 @@ class Crosstab:
 
 def _strength(v: float) -> str:
     if v < 0.1:
-        return "ごく弱い"
+        return _("ごく弱い")
     if v < 0.2:
-        return "弱い"
+        return _("弱い")
     if v < 0.3:
-        return "中程度の"
-    return "強い"
+        return _("中程度の")
+    return _("強い")
+
+
+def untested() -> TestResult:
+    """No test: no group is left to compare (every one has a "—")."""
+    return TestResult("", None, None, None, None, None, [], None, _("表示できる群がないため、検定していません。"))
 
 
 def test_table(counts: Sequence[Sequence[int]], labels: Sequence[str]) -> TestResult:
@@ -98,9 +104,9 @@ def test_table(counts: Sequence[Sequence[int]], labels: Sequence[str]) -> TestRe
             None,
             None,
             n or None,
-            [lbl for lbl, _ in rows],
+            [lbl for lbl, _counts in rows],
             None,
-            "比べられる群または回答の種類が2つ未満のため、検定していません。",
+            _("比べられる群または回答の種類が2つ未満のため、検定していません。"),
         )
     statistic, df, p, expected = stats.chi_square(table)
     min_expected = min(min(r) for r in expected)
@@ -108,18 +114,28 @@ def test_table(counts: Sequence[Sequence[int]], labels: Sequence[str]) -> TestRe
     method = "chi2"
     if len(table) == 2 and len(kept) == 2 and min_expected < 5:
         method = "fisher"
-        _, p = stats.fisher_exact_2x2(table)
+        _odds, p = stats.fisher_exact_2x2(table)
     note = ""
     if method == "chi2" and min_expected < 5:
-        note = "（期待度数が5未満のセルがあり、p値は目安です）"
+        note = _("（期待度数が5未満のセルがあり、p値は目安です）")
+    words = {"strength": _strength(v), "v": v, "p": format_p(p), "note": note}
     if p < 0.05:
         summary = (
-            f"群によって回答の分布に差がみられます（{_strength(v)}関連、クラメールのV={v:.2f}、{format_p(p)}）{note}。"
+            _("群によって回答の分布に差がみられます（%(strength)s関連、クラメールのV=%(v).2f、%(p)s）%(note)s。")
+            % words
         )
     else:
-        summary = f"この人数では、群による回答の分布の差ははっきりしません（{format_p(p)}）{note}。"
+        summary = _("この人数では、群による回答の分布の差ははっきりしません（%(p)s）%(note)s。") % words
     return TestResult(
-        method, clean(statistic), df, clean(p), clean(v), n, [lbl for lbl, _ in rows], clean(min_expected), summary
+        method,
+        clean(statistic),
+        df,
+        clean(p),
+        clean(v),
+        n,
+        [lbl for lbl, _counts in rows],
+        clean(min_expected),
+        summary,
     )
 
 
@@ -190,7 +206,7 @@ def crosstab(table: ContingencyTable, threshold: int = DEFAULT_THRESHOLD) -> Cro
     total_visible: list[int | None] = list(shown.column_totals) if shown else [None] * k
     total = build(
         "",
-        "全体",
+        _("全体"),
         [sum(c) for c in zip(*counts, strict=True)] if counts else [0] * k,
         total_visible,
         shown.total if shown else None,
@@ -201,16 +217,16 @@ def crosstab(table: ContingencyTable, threshold: int = DEFAULT_THRESHOLD) -> Cro
     )
     complete = [r for r in range(len(counts)) if shown is not None and shown.row_complete(r)]
     test = (
-        test_table([counts[r] for r in complete], [table.rows[r].label for r in complete])
-        if complete
-        else TestResult("", None, None, None, None, None, [], None, "表示できる群がないため、検定していません。")
+        test_table([counts[r] for r in complete], [table.rows[r].label for r in complete]) if complete else untested()
     )
     notes = []
     hidden_cells = shown.hidden_cells if shown else 0
     if hidden_cells:
-        notes.append(f"{threshold}人未満のセルと、そこから逆算できるセルは「—」で表示しています。")
+        notes.append(
+            _("%(threshold)d人未満のセルと、そこから逆算できるセルは「—」で表示しています。") % {"threshold": threshold}
+        )
     if len(complete) < len(counts):
-        notes.append("「—」を含む群は検定から除いています。")
+        notes.append(_("「—」を含む群は検定から除いています。"))
     return Crosstab(
         table.item_code,
         table.text,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
+from shokuba.analysis.i18n import _
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, Aggregate, suppress, suppress_counts, suppress_table
 from shokuba.analysis.types import ItemCounts, MultipleChoiceCounts, RankingCounts, clean
 
@@ -81,9 +82,11 @@ def distribution(item: ItemCounts, threshold: int = DEFAULT_THRESHOLD) -> Distri
     notes: list[str] = []
     hidden_all = responses_total < threshold or item.valid_n < threshold
     if hidden_all:
-        notes.append(f"回答が{threshold}人未満のため表示しません。")
+        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
     elif any(result.cells_hidden):
-        notes.append(f"{threshold}人未満の区分と、そこから逆算できる区分は「—」で表示しています。")
+        notes.append(
+            _("%(threshold)d人未満の区分と、そこから逆算できる区分は「—」で表示しています。") % {"threshold": threshold}
+        )
     categories = [
         _share(c.code, c.label, shown[i], valid if not hidden_all else None) for i, c in enumerate(item.categories)
     ]
@@ -111,7 +114,8 @@ def distribution(item: ItemCounts, threshold: int = DEFAULT_THRESHOLD) -> Distri
             mean_ci_low=clean(mlow) if mean_visible else None,
             mean_ci_high=clean(mhigh) if mean_visible else None,
             sd=clean(sd) if mean_visible else None,
-            scale_note=f"平均は「{item.categories[0].label}」={k}〜「{item.categories[-1].label}」=1 の得点",
+            scale_note=_("平均は「%(first)s」=%(k)d〜「%(last)s」=1 の得点")
+            % {"first": item.categories[0].label, "k": k, "last": item.categories[-1].label},
         )
     return Distribution(
         item_code=item.item_code,
@@ -151,9 +155,12 @@ def multiple_choice(item: MultipleChoiceCounts, threshold: int = DEFAULT_THRESHO
             choices[-1] = Share(choice.code, choice.label, None, None, None, None)
     notes = []
     if hidden_all:
-        notes.append(f"回答が{threshold}人未満のため表示しません。")
+        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
     elif any_hidden:
-        notes.append(f"選んだ人・選ばなかった人が{threshold}人未満の選択肢は「—」で表示しています。")
+        notes.append(
+            _("選んだ人・選ばなかった人が%(threshold)d人未満の選択肢は「—」で表示しています。")
+            % {"threshold": threshold}
+        )
     return MultipleChoiceResult(
         item.item_code, item.text, None if hidden_all else item.respondents, choices, hidden_all, notes
     )
@@ -219,7 +226,9 @@ def ranking(item: RankingCounts, threshold: int = DEFAULT_THRESHOLD) -> RankingR
         rc.order = position
     notes = []
     if hidden_all:
-        notes.append(f"回答が{threshold}人未満のため表示しません。")
+        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
     elif table.hidden_cells:
-        notes.append(f"{threshold}人未満の区分と、そこから逆算できる区分は「—」で表示しています。")
+        notes.append(
+            _("%(threshold)d人未満の区分と、そこから逆算できる区分は「—」で表示しています。") % {"threshold": threshold}
+        )
     return RankingResult(item.item_code, item.text, None if hidden_all else n, big_n, choices, hidden_all, notes)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 
+from shokuba.analysis.i18n import _, join
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, validate_threshold
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -294,11 +295,13 @@ def freetext(
     left_out = len(answers) - len(kept)
     notes: list[str] = []
     if small:
-        notes.append(f"回答者が{threshold}人未満の群（{'、'.join(small)}）の記述は表示・集計していません。")
-    if len(kept) < threshold:
-        return FreeTextReport(
-            0, len(answers), small, [], [], [], [], {}, True, [*notes, f"記述が{threshold}件未満のため表示しません。"]
+        notes.append(
+            _("回答者が%(threshold)d人未満の群（%(groups)s）の記述は表示・集計していません。")
+            % {"threshold": threshold, "groups": join(small)}
         )
+    if len(kept) < threshold:
+        notes.append(_("記述が%(threshold)d件未満のため表示しません。") % {"threshold": threshold})
+        return FreeTextReport(0, len(answers), small, [], [], [], [], {}, True, notes)
     # Words get integer ids in order of first appearance; a document is the set of its word ids.
     texts: list[str] = []
     word_id: dict[str, int] = {}

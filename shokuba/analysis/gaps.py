@@ -3,7 +3,8 @@
 For each item: the difference in top-box rate (Newcombe 95 % interval) and in mean score (Welch 95 % interval),
 the Mann–Whitney U test from the two count vectors (asymptotic, tie-corrected, with continuity correction),
 Cliff's delta, and Benjamini–Hochberg adjustment of the Mann–Whitney p-values across the items compared.
-Items are ranked by the size of the top-box gap and explained in plain Japanese without overclaiming.
+Items are ranked by the size of the top-box gap and explained in plain words without overclaiming (Japanese
+templates, translated through `i18n`).
 
 A comparison where either group has fewer respondents than the threshold is hidden as a whole ("—").
 """
@@ -15,19 +16,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
+from shokuba.analysis.i18n import _, gettext_noop
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, group_hidden, validate_threshold
 from shokuba.analysis.types import clean, ensure_counts
 
-# Presets the pages offer (attribute filters; the selectors turn them into counts).
+# Presets the pages offer (attribute filters; the selectors turn them into counts). The labels are Japanese,
+# marked for translation; callers translate them (`_(label)`) before passing them to `gap_analysis`.
 PRESETS: dict[str, tuple[tuple[str, dict[str, tuple[str, ...]]], tuple[str, dict[str, tuple[str, ...]]]]] = {
-    "sex": (("女性", {"sex": ("F",)}), ("男性", {"sex": ("M",)})),
-    "managers": (("管理職", {"position": ("manager", "exec")}), ("管理職以外", {"position": ("staff", "chief")})),
-    "male_managers_young_women": (
-        ("男性管理職", {"sex": ("M",), "position": ("manager", "exec")}),
-        ("29歳以下の女性", {"sex": ("F",), "age_band": ("-29",)}),
+    "sex": ((gettext_noop("女性"), {"sex": ("F",)}), (gettext_noop("男性"), {"sex": ("M",)})),
+    "managers": (
+        (gettext_noop("管理職"), {"position": ("manager", "exec")}),
+        (gettext_noop("管理職以外"), {"position": ("staff", "chief")}),
     ),
-    "young_old": (("29歳以下", {"age_band": ("-29",)}), ("50歳以上", {"age_band": ("50", "60+")})),
+    "male_managers_young_women": (
+        (gettext_noop("男性管理職"), {"sex": ("M",), "position": ("manager", "exec")}),
+        (gettext_noop("29歳以下の女性"), {"sex": ("F",), "age_band": ("-29",)}),
+    ),
+    "young_old": (
+        (gettext_noop("29歳以下"), {"age_band": ("-29",)}),
+        (gettext_noop("50歳以上"), {"age_band": ("50", "60+")}),
+    ),
 }
+TOP_LABEL = gettext_noop("そう思う傾向")
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class ScaleItemPair:
     counts_a: tuple[int, ...]
     counts_b: tuple[int, ...]
     top_box: int = 2
-    top_label: str = "そう思う傾向"  # how the positive side is worded in the explanation
+    top_label: str = TOP_LABEL  # how the positive side is worded in the explanation (translated when used)
 
 
 @dataclass
@@ -63,7 +73,7 @@ class Comparison:
     p_value: float | None  # Mann–Whitney, two-sided
     q_value: float | None  # Benjamini–Hochberg across the items compared
     cliffs_delta: float | None
-    effect: str  # ごく小さい / 小さい / 中程度 / 大きい
+    effect: str  # ごく小さい / 小さい / 中程度 / 大きい (in the active language)
     rank: int | None  # 1 = largest absolute top-box gap
     hidden: bool
     explanation: str
@@ -84,12 +94,12 @@ def effect_label(delta: float) -> str:
     """Romano et al. (2006) thresholds for |Cliff's delta|."""
     size = abs(delta)
     if size < 0.147:
-        return "ごく小さい"
+        return _("ごく小さい")
     if size < 0.33:
-        return "小さい"
+        return _("小さい")
     if size < 0.474:
-        return "中程度"
-    return "大きい"
+        return _("中程度")
+    return _("大きい")
 
 
 def compare_counts(counts_a: Sequence[int], counts_b: Sequence[int], top_box: int) -> dict[str, float]:
@@ -130,26 +140,39 @@ def format_p(p: float) -> str:
 
 def explain(label_a: str, label_b: str, text: str, top_label: str, c: Comparison, alpha: float) -> str:
     if c.hidden or c.top_diff_points is None:
-        return f"『{text}』は、どちらかの群の回答が少ないため比べていません。"
+        return _("『%(text)s』は、どちらかの群の回答が少ないため比べていません。") % {"text": text}
     d = c.top_diff_points
-    points = f"{abs(d):.0f}"
-    interval = f"（95%信頼区間 {c.top_diff_ci_low:+.0f}〜{c.top_diff_ci_high:+.0f}ポイント）"
+    words = {
+        "a": label_a,
+        "b": label_b,
+        "text": text,
+        "top": _(top_label),
+        "points": f"{abs(d):.0f}",
+        "interval": _("（95%%信頼区間 %(low)+.0f〜%(high)+.0fポイント）")
+        % {"low": c.top_diff_ci_low, "high": c.top_diff_ci_high},
+    }
     if round(abs(d)) == 0:
-        head = f"『{text}』に「{top_label}」の回答の割合は、{label_a}と{label_b}でほぼ同じです{interval}。"
-    else:
-        direction = "高い" if d > 0 else "低い"
+        head = _("『%(text)s』に「%(top)s」の回答の割合は、%(a)sと%(b)sでほぼ同じです%(interval)s。") % words
+    elif d > 0:
         head = (
-            f"{label_a}は{label_b}より、『{text}』に「{top_label}」の回答の割合が"
-            f"{points}ポイント{direction}{interval}。"
+            _("%(a)sは%(b)sより、『%(text)s』に「%(top)s」の回答の割合が%(points)sポイント高い%(interval)s。") % words
+        )
+    else:
+        head = (
+            _("%(a)sは%(b)sより、『%(text)s』に「%(top)s」の回答の割合が%(points)sポイント低い%(interval)s。") % words
         )
     if c.q_value is not None and c.q_value < alpha:
-        tail = (
-            "回答の分布の差は偶然では説明しにくい水準です"
-            f"（複数項目を考慮した調整後{format_p(c.q_value)}、差の大きさは{c.effect}）。"
-        )
+        tail = _(
+            "回答の分布の差は偶然では説明しにくい水準です（複数項目を考慮した調整後%(p)s、差の大きさは%(effect)s）。"
+        ) % {"p": format_p(c.q_value), "effect": c.effect}
     else:
-        tail = "この人数では、偶然による差の可能性を否定できません。"
+        tail = _("この人数では、偶然による差の可能性を否定できません。")
     return head + tail
+
+
+def clear_items(report: GapReport) -> list[Comparison]:
+    """The compared items whose adjusted p is below the report's alpha (a difference chance hardly explains)."""
+    return [r for r in report.items if not r.hidden and r.q_value is not None and r.q_value < report.alpha]
 
 
 def gap_analysis(
@@ -237,15 +260,20 @@ def gap_analysis(
         r.explanation = explain(label_a, label_b, item.text, item.top_label, r, alpha)
     ordered += [r for r in results if r.hidden]
     clear = [r for r in shown if r.q_value is not None and r.q_value < alpha]
+    words: dict[str, object] = {"a": label_a, "b": label_b, "threshold": threshold, "shown": len(shown)}
     if not shown:
-        summary = f"{label_a}と{label_b}のどちらかの回答が{threshold}人未満のため、比べられません。"
+        summary = _("%(a)sと%(b)sのどちらかの回答が%(threshold)d人未満のため、比べられません。") % words
     elif clear:
         top = max(clear, key=lambda r: abs(r.top_diff_points or 0))
-        summary = (
-            f"{len(shown)}項目のうち{len(clear)}項目で、{label_a}と{label_b}の回答に偶然では説明しにくい差があります。"
-            f"最も差が大きいのは『{top.text}』です。"
-        )
+        summary = _(
+            "%(shown)d項目のうち%(clear)d項目で、%(a)sと%(b)sの回答に偶然では説明しにくい差があります。"
+            "最も差が大きいのは『%(text)s』です。"
+        ) % {**words, "clear": len(clear), "text": top.text}
     else:
-        summary = f"{len(shown)}項目のいずれも、この人数では{label_a}と{label_b}の差ははっきりしません。"
-    notes = [] if len(shown) == len(results) else [f"どちらかの群が{threshold}人未満の項目は「—」で表示しています。"]
+        summary = _("%(shown)d項目のいずれも、この人数では%(a)sと%(b)sの差ははっきりしません。") % words
+    notes = (
+        []
+        if len(shown) == len(results)
+        else [_("どちらかの群が%(threshold)d人未満の項目は「—」で表示しています。") % words]
+    )
     return GapReport(label_a, label_b, threshold, alpha, ordered, summary, notes)

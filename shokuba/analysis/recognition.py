@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from shokuba.analysis.i18n import _, gettext_noop, join
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, suppress_table, validate_threshold
 from shokuba.analysis.types import clean
 
 DEFAULT_ITEMS = ("WS-Z01", "WS-Z02")
 Verdict = Literal["meets", "does_not_meet", "too_few"]
-VERDICT_LABELS: dict[str, str] = {
-    "meets": "基準を満たしています",
-    "does_not_meet": "基準を満たしていません",
-    "too_few": "回答が少なく判定できません",
+VERDICT_LABELS: dict[str, str] = {  # marked only: translated when a result is made
+    "meets": gettext_noop("基準を満たしています"),
+    "does_not_meet": gettext_noop("基準を満たしていません"),
+    "too_few": gettext_noop("回答が少なく判定できません"),
 }
 
 
@@ -47,7 +48,7 @@ class ItemVerdict:
     women_n: int | None
     women_percent: float | None
     verdict: Verdict
-    failing: list[str]  # which of 全体/男性/女性 fall short
+    failing: list[str]  # which of 全体/男性/女性 fall short (in the active language)
 
 
 @dataclass
@@ -100,9 +101,9 @@ def recognition(
             failing = [
                 name
                 for name, pos, n, share in (
-                    ("全体", pos_all, n_all, overall),
-                    ("男性", c.men_positive, c.men_n, men),
-                    ("女性", c.women_positive, c.women_n, women),
+                    (_("全体"), pos_all, n_all, overall),
+                    (_("男性"), c.men_positive, c.men_n, men),
+                    (_("女性"), c.women_positive, c.women_n, women),
                 )
                 if not _meets(pos, n, share)
             ]
@@ -126,19 +127,25 @@ def recognition(
         )
     if any(v.verdict == "too_few" for v in verdicts):
         overall_verdict: Verdict = "too_few"
-        text = f"男性・女性のどちらかの回答が{threshold}人未満の項目があるため、判定できません。"
+        text = _("男性・女性のどちらかの回答が%(threshold)d人未満の項目があるため、判定できません。") % {
+            "threshold": threshold
+        }
     elif any(v.verdict == "does_not_meet" for v in verdicts):
         overall_verdict = "does_not_meet"
-        short = "、".join(f"{v.item_code}（{'・'.join(v.failing)}）" for v in verdicts if v.failing)
-        text = f"肯定的な回答が基準に届いていない項目があります: {short}。"
+        short = join(
+            _("%(item)s（%(groups)s）") % {"item": v.item_code, "groups": _("・").join(v.failing)}
+            for v in verdicts
+            if v.failing
+        )
+        text = _("肯定的な回答が基準に届いていない項目があります: %(items)s。") % {"items": short}
     else:
         overall_verdict = "meets"
-        text = "すべての項目で、全体・男性・女性それぞれの肯定的な回答が基準以上です。"
-    notes = ["判定は回答者に占める割合です。全従業員に占める割合ではありません（回答率も確かめてください）。"]
+        text = _("すべての項目で、全体・男性・女性それぞれの肯定的な回答が基準以上です。")
+    notes = [_("判定は回答者に占める割合です。全従業員に占める割合ではありません（回答率も確かめてください）。")]
     return Recognition(
         organisation,
         overall_verdict,
-        VERDICT_LABELS[overall_verdict],
+        _(VERDICT_LABELS[overall_verdict]),
         verdicts,
         {"overall": overall, "men": men, "women": women},
         text,

@@ -3,6 +3,11 @@ suppression mechanism) → the engine's results, charts and tables. Nothing here
 
 Every function takes a `Scope` (the wave, and the organisation for an organisation admin) and returns a dict for
 JSON (`data`, suppressed values as null) and the charts (`Chart`, suppressed values as "—").
+
+Words are in the active language: titles, headers and notes here through Django's gettext, the engine's sentences
+through its own hook (shokuba/analysis/i18n.py, installed by `results.apps`). Group and attribute labels are
+translated before they reach the engine, so its sentences name them in the same language. Survey content (item
+texts, scale points, organisation and wave names) stays as written.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
 from shokuba.analysis.change import before_after
 from shokuba.analysis.suppression import Aggregate, differencing_safe, recoverable, suppress_table
@@ -18,16 +27,24 @@ from shokuba.analysis.types import Category, to_jsonable
 from shokuba.network.models import Organisation
 from shokuba.regional.charts import Chart
 from shokuba.results import charts, selectors
+from shokuba.results.labels import category_label, dimension_label
 from shokuba.results.selectors import Item, Scope
 from shokuba.surveys.instrument import ATTRIBUTES
 
-PRESET_CHOICES: list[tuple[str, str]] = [(code, f"{a[0]} と {b[0]}") for code, (a, b) in gaps.PRESETS.items()]
+
+def preset_label(label_a: str, label_b: str) -> str:
+    return _("%(a)s と %(b)s") % {"a": _(label_a), "b": _(label_b)}
+
+
+PRESET_CHOICES: list[tuple[str, str]] = [
+    (code, lazy(preset_label, str)(a[0], b[0])) for code, (a, b) in gaps.PRESETS.items()
+]
 RECOGNITION_ITEMS = recognition.DEFAULT_ITEMS
 GAP_CHART_ITEMS = 12
 
 
 class AnalysisInputError(ValueError):
-    """A request the analysis cannot answer (unknown item, dimension or wave), worded in Japanese."""
+    """A request the analysis cannot answer (unknown item, dimension or wave), worded in the active language."""
 
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
@@ -51,11 +68,28 @@ def _too_few(scope: Scope, total: int) -> bool:
 
 
 def _too_few_note(scope: Scope) -> str:
-    return f"回答が{scope.threshold}人未満のため、集計結果を表示しません。"
+    return _("回答が%(threshold)d人未満のため、集計結果を表示しません。") % {"threshold": scope.threshold}
 
 
 def _label(item: Item) -> str:
     return f"{item.code} {charts.short(item.text)}"
+
+
+def item_header() -> str:
+    return pgettext("survey item", "項目")
+
+
+def percent_of(label: str) -> str:
+    return _("%(label)s（%%）") % {"label": label}
+
+
+def people_of(label: str) -> str:
+    return _("%(label)s（人）") % {"label": label}
+
+
+def dimensions(scope: Scope) -> list[tuple[str, str]]:
+    """The dimensions the scope may group by, labelled in the active language."""
+    return [(code, dimension_label(code, label)) for code, label in selectors.dimensions_for(scope)]
 
 
 # --- 気づきポイント（overview） ----------------------------------------------------------------------------------
@@ -74,17 +108,21 @@ def _group_safe(scope: Scope, filters: Mapping[str, Sequence[str]], total: int) 
 
 def gap_report(scope: Scope, items: Sequence[Item], preset: str, total: int) -> tuple[gaps.GapReport, list[str]]:
     (label_a, filters_a), (label_b, filters_b) = gaps.PRESETS[preset]
+    label_a, label_b = _(label_a), _(label_b)
     pairs = selectors.gap_pairs(scope, items, filters_a, filters_b)
     notes: list[str] = []
     for side, filters, label in (("a", filters_a, label_a), ("b", filters_b, label_b)):
         if not _group_safe(scope, filters, total):
-            notes.append(f"{label}は人数が少ないか、ほかの集計との差から人数がわかるため、比べていません。")
+            notes.append(
+                _("%(group)sは人数が少ないか、ほかの集計との差から人数がわかるため、比べていません。")
+                % {"group": label}
+            )
             pairs = [
                 gaps.ScaleItemPair(
                     p.item_code,
                     p.text,
-                    tuple(0 for _ in p.counts_a) if side == "a" else p.counts_a,
-                    tuple(0 for _ in p.counts_b) if side == "b" else p.counts_b,
+                    tuple(0 for _point in p.counts_a) if side == "a" else p.counts_a,
+                    tuple(0 for _point in p.counts_b) if side == "b" else p.counts_b,
                     p.top_box,
                 )
                 for p in pairs
@@ -94,7 +132,7 @@ def gap_report(scope: Scope, items: Sequence[Item], preset: str, total: int) -> 
 
 def overview(scope: Scope, preset: str = "sex") -> Analysis:
     if preset not in gaps.PRESETS:
-        raise AnalysisInputError("preset", "比べる2つの群の組み合わせを一覧から選んでください。")
+        raise AnalysisInputError("preset", _("比べる2つの群の組み合わせを一覧から選んでください。"))
     items = selectors.wave_items(scope.wave)
     scale = [i for i in items if i.kind == "scale"]
     total = sum(selectors.group_sizes(scope).values())
@@ -113,8 +151,11 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
     by_code = {i.code: i for i in scale}
     if ranked:
         spec = charts.dumbbell(
-            f"気づきポイント: {report.label_a}と{report.label_b}の差が大きい項目",
-            ["「そう思う傾向」（上位2段階）の割合", f"差の大きい順に最大{GAP_CHART_ITEMS}項目"],
+            _("気づきポイント: %(a)sと%(b)sの差が大きい項目") % {"a": report.label_a, "b": report.label_b},
+            [
+                _("「そう思う傾向」（上位2段階）の割合"),
+                _("差の大きい順に最大%(n)d項目") % {"n": GAP_CHART_ITEMS},
+            ],
             report.label_a,
             report.label_b,
             [(_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b) for c in ranked],
@@ -124,13 +165,13 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                 "gaps",
                 spec,
                 [
-                    "項目",
-                    f"{report.label_a}（%）",
-                    f"{report.label_b}（%）",
-                    "差（ポイント）",
-                    "95%下限",
-                    "95%上限",
-                    "調整後p値",
+                    item_header(),
+                    percent_of(report.label_a),
+                    percent_of(report.label_b),
+                    _("差（ポイント）"),
+                    _("95%下限"),
+                    _("95%上限"),
+                    _("調整後p値"),
                     f"{report.label_a} n",
                     f"{report.label_b} n",
                 ],
@@ -166,8 +207,8 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
         benchmarks.ReferenceItem(
             i.code,
             i.text,
-            own.get(i.code, tuple(0 for _ in i.categories)),
-            network_counts.counts.get(i.code, tuple(0 for _ in i.categories)),
+            own.get(i.code, tuple(0 for _point in i.categories)),
+            network_counts.counts.get(i.code, tuple(0 for _point in i.categories)),
             i.top_box,
         )
         for i in scale
@@ -182,8 +223,8 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
         shown_items = [c for c in network.report.items if not c.hidden]
         if shown_items:
             spec = charts.dumbbell(
-                "ネットワーク全体（他の自治体）との比較",
-                ["同じ項目コードの他の自治体の回答を合計", "「そう思う傾向」の割合"],
+                _("ネットワーク全体（他の自治体）との比較"),
+                [_("同じ項目コードの他の自治体の回答を合計"), _("「そう思う傾向」の割合")],
                 network.report.label_a,
                 network.report.label_b,
                 [
@@ -196,13 +237,13 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                     "network",
                     spec,
                     [
-                        "項目",
-                        f"{network.report.label_a}（%）",
-                        f"{network.report.label_b}（%）",
-                        "差（ポイント）",
-                        "95%下限",
-                        "95%上限",
-                        "調整後p値",
+                        item_header(),
+                        percent_of(network.report.label_a),
+                        percent_of(network.report.label_b),
+                        _("差（ポイント）"),
+                        _("95%下限"),
+                        _("95%上限"),
+                        _("調整後p値"),
                     ],
                     [
                         [
@@ -238,8 +279,8 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                 benchmarks.ReferenceItem(
                     i.code,
                     i.text,
-                    own.get(i.code, tuple(0 for _ in i.categories)),
-                    everyone.get(i.code, tuple(0 for _ in i.categories)),
+                    own.get(i.code, tuple(0 for _point in i.categories)),
+                    everyone.get(i.code, tuple(0 for _point in i.categories)),
                     i.top_box,
                 )
                 for i in scale
@@ -290,25 +331,25 @@ def item_distributions(scope: Scope) -> Analysis:
         spec = charts.diverging_likert(
             f"dist-{question_code}",
             charts.short(title, 40),
-            [f"{question_code}", "左右の棒の長さは有効回答に占める割合（わからない・無回答を除く）"],
+            [f"{question_code}", _("左右の棒の長さは有効回答に占める割合（わからない・無回答を除く）")],
             points,
             first.top_box,
             [(_label(by_code[d.item_code]), [c.percent for c in d.categories]) for d in members],
         )
         ns_labels = [c.label for c in first.non_substantive]
         header = [
-            "項目",
-            *[f"{p}（人）" for p in points],
-            *[f"{p}（%）" for p in points],
-            "有効回答数",
-            *[f"{p}（人）" for p in ns_labels],
-            "無回答",
-            "そう思う傾向（%）",
-            "95%下限",
-            "95%上限",
-            "平均",
-            "平均95%下限",
-            "平均95%上限",
+            item_header(),
+            *[people_of(p) for p in points],
+            *[percent_of(p) for p in points],
+            _("有効回答数"),
+            *[people_of(p) for p in ns_labels],
+            _("無回答"),
+            _("そう思う傾向（%）"),
+            _("95%下限"),
+            _("95%上限"),
+            _("平均"),
+            _("平均95%下限"),
+            _("平均95%上限"),
         ]
         rows = []
         for d in members:
@@ -333,7 +374,7 @@ def item_distributions(scope: Scope) -> Analysis:
     for d in singles:
         spec = charts.bars(
             charts.short(d.text, 40),
-            [d.item_code, "有効回答に占める割合（%）"],
+            [d.item_code, _("有効回答に占める割合（%）")],
             [(c.label, c.percent) for c in d.categories],
             axis_title="%",
             domain=(0, 100),
@@ -342,15 +383,15 @@ def item_distributions(scope: Scope) -> Analysis:
             charts.chart(
                 f"dist-{d.item_code}",
                 spec,
-                ["選択肢", "人数", "%", "95%下限", "95%上限"],
+                [_("選択肢"), _("人数"), "%", _("95%下限"), _("95%上限")],
                 [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in d.categories]
-                + [["有効回答数", d.valid_n, None, None, None], ["無回答", d.missing, None, None, None]],
+                + [[_("有効回答数"), d.valid_n, None, None, None], [_("無回答"), d.missing, None, None, None]],
             )
         )
     for m in mcs:
         spec = charts.bars(
             charts.short(m.text, 40),
-            [m.item_code, "選んだ人の割合（回答者に占める%、複数回答）"],
+            [m.item_code, _("選んだ人の割合（回答者に占める%、複数回答）")],
             [(c.label, c.percent) for c in m.choices],
             axis_title="%",
             domain=(0, 100),
@@ -359,31 +400,34 @@ def item_distributions(scope: Scope) -> Analysis:
             charts.chart(
                 f"dist-{m.item_code}",
                 spec,
-                ["選択肢", "選んだ人数", "%", "95%下限", "95%上限"],
+                [_("選択肢"), _("選んだ人数"), "%", _("95%下限"), _("95%上限")],
                 [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in m.choices]
-                + [["回答者数", m.respondents, None, None, None]],
+                + [[_("回答者数"), m.respondents, None, None, None]],
             )
         )
     for r in rks:
         ordered = sorted(r.choices, key=lambda c: c.order or 10**6)
         spec = charts.bars(
             charts.short(r.text, 40),
-            [r.item_code, f"重み付け得点（1位={r.max_rank}点 … {r.max_rank}位=1点）の回答者1人あたり"],
+            [
+                r.item_code,
+                _("重み付け得点（1位=%(n)d点 … %(n)d位=1点）の回答者1人あたり") % {"n": r.max_rank},
+            ],
             [(c.label, c.score_per_respondent) for c in ordered],
-            axis_title="1人あたり得点",
+            axis_title=_("1人あたり得点"),
         )
         result.charts.append(
             charts.chart(
                 f"dist-{r.item_code}",
                 spec,
                 [
-                    "選択肢",
-                    "1位（人）",
-                    "1位（%）",
-                    f"{r.max_rank}位以内（人）",
-                    f"{r.max_rank}位以内（%）",
-                    "得点",
-                    "1人あたり得点",
+                    _("選択肢"),
+                    _("1位（人）"),
+                    _("1位（%）"),
+                    _("%(n)d位以内（人）") % {"n": r.max_rank},
+                    _("%(n)d位以内（%%）") % {"n": r.max_rank},
+                    _("得点"),
+                    _("1人あたり得点"),
                 ],
                 [
                     [
@@ -495,9 +539,7 @@ def _protect_margins(
     if complete:
         ct.test = crosstab.test_table([table[r] for r in complete], [ct.rows[r].label for r in complete])
     else:
-        ct.test = crosstab.TestResult(
-            "", None, None, None, None, None, [], None, "表示できる群がないため、検定していません。"
-        )
+        ct.test = crosstab.untested()
     ct.hidden_cells = sum(v is None for row in ct.rows for v in row.counts)
     return added
 
@@ -505,11 +547,13 @@ def _protect_margins(
 def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analysis:
     items = {i.code: i for i in crosstab_items(scope)}
     if item_code not in items:
-        raise AnalysisInputError("item", f"項目「{item_code}」はこの調査回のクロス集計できる項目にありません。")
-    allowed = dict(selectors.dimensions_for(scope))
+        raise AnalysisInputError(
+            "item", _("項目「%(item)s」はこの調査回のクロス集計できる項目にありません。") % {"item": item_code}
+        )
+    allowed = dict(dimensions(scope))
     by = [d for d in by if d]
     if not by or len(by) > 2 or len(set(by)) != len(by) or any(d not in allowed for d in by):
-        raise AnalysisInputError("by", "集計に使う属性を1つか2つ（別々のもの）選んでください。")
+        raise AnalysisInputError("by", _("集計に使う属性を1つか2つ（別々のもの）選んでください。"))
     item = items[item_code]
     total = sum(selectors.group_sizes(scope).values())
     data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold, "item": item_code, "by": list(by)}
@@ -524,7 +568,13 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
         item.code,
         item.text,
         attribute_label,
-        tuple(Category("|".join(c.code for c in combo), "・".join(c.label for c in combo)) for combo in rows),
+        tuple(
+            Category(
+                "|".join(c.code for c in combo),
+                _("・").join(category_label(d, c) for d, c in zip(by, combo, strict=True)),
+            )
+            for combo in rows
+        ),
         item.categories,
         tuple(tuple(r) for r in table),
         item.top_box if item.kind == "scale" else 0,
@@ -533,25 +583,26 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
     if len(by) == 2 and table:
         if _protect_margins(ct, rows, table, contingency.top_box):
             ct.notes.append(
-                "2つの属性の組み合わせでは、それぞれの属性だけの集計との差から人数がわかる群も「—」にしています。"
+                _("2つの属性の組み合わせでは、それぞれの属性だけの集計との差から人数がわかる群も「—」にしています。")
             )
     data.update(hidden=False, crosstab=to_jsonable(ct))
     columns = [c.label for c in item.categories]
     spec = charts.stacked_rows(
-        f"{item.code} {charts.short(item.text, 30)}（{attribute_label}別）",
-        ["行%（各群の有効回答に占める割合）", "「—」の群は表示していません"],
+        _("%(code)s %(text)s（%(by)s別）")
+        % {"code": item.code, "text": charts.short(item.text, 30), "by": attribute_label},
+        [_("行%（各群の有効回答に占める割合）"), _("「—」の群は表示していません")],
         columns,
         [(r.label, r.percents) for r in [*ct.rows, ct.total] if r.n is not None],
     )
     header = [
-        "群",
+        _("群"),
         "n",
-        *[f"{c}（人）" for c in columns],
-        *[f"{c}（%）" for c in columns],
-        *[f"{c}（調整済み残差）" for c in columns],
+        *[people_of(c) for c in columns],
+        *[percent_of(c) for c in columns],
+        *[_("%(label)s（調整済み残差）") % {"label": c} for c in columns],
     ]
     if contingency.top_box:
-        header += ["そう思う傾向（%）", "平均"]
+        header += [_("そう思う傾向（%）"), _("平均")]
     body = []
     for r in [*ct.rows, ct.total]:
         line = [
@@ -591,8 +642,13 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
 
 # --- before/after ----------------------------------------------------------------------------------------------
 
+
+def stratum_label(sex: str, age_band: str) -> str:
+    return _("%(sex)s・%(age)s") % {"sex": _("女性") if sex == "F" else _("男性"), "age": _(age_band)}
+
+
 TARGET_STRATA: list[tuple[str, str]] = [
-    (f"{sex}|{age.code}", f"{'女性' if sex == 'F' else '男性'}・{age.label}")
+    (f"{sex}|{age.code}", lazy(stratum_label, str)(sex, age.label))
     for sex in ("F", "M")
     for age in ATTRIBUTES["age_band"].choices
     if age.code != "R"
@@ -600,7 +656,7 @@ TARGET_STRATA: list[tuple[str, str]] = [
 
 
 def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | None = None) -> Analysis:
-    """`other` is the earlier (or the compared) wave; this wave is "今回"."""
+    """`other` is the earlier (or the compared) wave; this wave is "今回" (the later one)."""
     items = [i for i in selectors.wave_items(scope.wave) if i.kind == "scale"]
     other_items = [i for i in selectors.wave_items(other.wave) if i.kind == "scale"]
     data: dict[str, Any] = {"wave": scope.wave.pk, "other": other.wave.pk, "threshold": scope.threshold}
@@ -608,7 +664,9 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
     totals = (sum(selectors.group_sizes(scope).values()), sum(selectors.group_sizes(other).values()))
     if min(totals) < scope.threshold:
         data.update(hidden=True, change=None)
-        result.notes.append(f"どちらかの調査回の回答が{scope.threshold}人未満のため、比べられません。")
+        result.notes.append(
+            _("どちらかの調査回の回答が%(threshold)d人未満のため、比べられません。") % {"threshold": scope.threshold}
+        )
         return result
     report = before_after(
         selectors.change_items(other, other_items),
@@ -625,7 +683,7 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
     if shown_items:
         spec = charts.dumbbell(
             f"{other.wave.name} → {scope.wave.name}",
-            ["「そう思う傾向」の割合（%）の変化", "重み付けなし"],
+            [_("「そう思う傾向」の割合（%）の変化"), _("重み付けなし")],
             scope.wave.name,
             other.wave.name,
             [(_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b) for c in shown_items],
@@ -635,15 +693,15 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
                 "change",
                 spec,
                 [
-                    "項目",
-                    f"{other.wave.name}（%）",
-                    f"{scope.wave.name}（%）",
-                    "変化（ポイント）",
-                    "95%下限",
-                    "95%上限",
-                    "平均の変化",
-                    "p値",
-                    "調整後p値",
+                    item_header(),
+                    percent_of(other.wave.name),
+                    percent_of(scope.wave.name),
+                    _("変化（ポイント）"),
+                    _("95%下限"),
+                    _("95%上限"),
+                    _("平均の変化"),
+                    _("p値"),
+                    _("調整後p値"),
                 ],
                 [
                     [
@@ -676,10 +734,15 @@ def text_items(scope: Scope) -> list[Item]:
 def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analysis:
     items = {i.code: i for i in text_items(scope)}
     if item_code not in items:
-        raise AnalysisInputError("item", f"項目「{item_code}」はこの調査回の自由記述の項目にありません。")
+        raise AnalysisInputError(
+            "item", _("項目「%(item)s」はこの調査回の自由記述の項目にありません。") % {"item": item_code}
+        )
     keyword = keyword.strip()[:40]
     item = items[item_code]
     answers, sizes = selectors.text_answers(scope, item)
+    # Groups (by sex) are named in the words × groups network and the notes: in the page's language.
+    answers = [freetext.TextAnswer(a.text, category_label("sex", Category("", a.group))) for a in answers]
+    sizes = {category_label("sex", Category("", g)): n for g, n in sizes.items()}
     report = freetext.freetext(
         answers, group_sizes=sizes, threshold=scope.threshold, keywords=[keyword] if keyword else []
     )
@@ -694,23 +757,23 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
     if not report.hidden and report.words:
         top = report.words[:30]
         spec = charts.bars(
-            f"{item.code} よく使われた語",
-            ["その語を含む記述の数（上位30語）", "氏名・連絡先は伏せています"],
+            _("%(code)s よく使われた語") % {"code": item.code},
+            [_("その語を含む記述の数（上位30語）"), _("氏名・連絡先は伏せています")],
             [(w.word, float(w.answers)) for w in top],
-            axis_title="記述数",
+            axis_title=_("記述数"),
         )
         result.charts.append(
             charts.chart(
                 "words",
                 spec,
-                ["語", "品詞", "記述数", "出現数"],
+                [_("語"), _("品詞"), _("記述数"), _("出現数")],
                 [[w.word, w.pos, w.answers, w.occurrences] for w in report.words],
             )
         )
     if not report.hidden and report.cooccurrence:
         spec = charts.network(
-            f"{item.code} 共起ネットワーク",
-            [f"同じ記述に一緒に現れる語（Jaccard係数の上位{len(report.cooccurrence)}組）"],
+            _("%(code)s 共起ネットワーク") % {"code": item.code},
+            [_("同じ記述に一緒に現れる語（Jaccard係数の上位%(n)d組）") % {"n": len(report.cooccurrence)}],
             [(w.word, w.answers) for w in report.words],
             [(e.source, e.target, e.jaccard) for e in report.cooccurrence],
         )
@@ -718,7 +781,7 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
             charts.chart(
                 "network",
                 spec,
-                ["語1", "語2", "Jaccard係数", "両方を含む記述数"],
+                [_("語1"), _("語2"), _("Jaccard係数"), _("両方を含む記述数")],
                 [[e.source, e.target, e.jaccard, e.together] for e in report.cooccurrence],
                 digits=3,
             )

@@ -3,6 +3,7 @@ and the co-occurrence network, each with the table it draws. Rendering to PNG/SV
 and the page's chart machinery are regional's (`shokuba.regional.charts`): one spec for page, PNG, SVG and report.
 
 Only numbers the engine left visible are drawn; a suppressed value is absent from the chart and "—" in the table.
+Axis titles and tooltips are worded in the active language when a spec is built.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shokuba.analysis.suppression import HIDDEN_MARK
 from shokuba.regional.charts import PAGE_FONT, SCHEMA, Chart
@@ -112,7 +116,7 @@ def diverging_likert(
                 "x": {
                     "field": "x",
                     "type": "quantitative",
-                    "title": "%（左: そう思わない側 / 右: そう思う側）",
+                    "title": _("%（左: そう思わない側 / 右: そう思う側）"),
                     "scale": {"domain": [-100, 100]},
                 },
                 "x2": {"field": "x2"},
@@ -124,8 +128,8 @@ def diverging_likert(
                     "sort": list(points),
                 },
                 "tooltip": [
-                    {"field": "item", "title": "項目"},
-                    {"field": "point", "title": "回答"},
+                    {"field": "item", "title": pgettext("survey item", "項目")},
+                    {"field": "point", "title": _("回答")},
                     {"field": "p", "title": "%", "format": ".1f"},
                 ],
             },
@@ -141,9 +145,10 @@ def dumbbell(
     label_b: str,
     rows: Sequence[tuple[str, float | None, float | None]],
     *,
-    axis_title: str = "「そう思う傾向」の割合（%）",
+    axis_title: str | None = None,
 ) -> dict[str, Any]:
     """Gap dumbbell: per item, group A and group B as dots joined by a line (only items with both shown)."""
+    axis_title = axis_title or _("「そう思う傾向」の割合（%）")
     points: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     for order, (label, a, b) in enumerate(rows):
@@ -180,8 +185,8 @@ def dumbbell(
                         },
                         "shape": {"field": "group", "type": "nominal", "title": None},
                         "tooltip": [
-                            {"field": "item", "title": "項目"},
-                            {"field": "group", "title": "群"},
+                            {"field": "item", "title": pgettext("survey item", "項目")},
+                            {"field": "group", "title": _("群")},
                             {"field": "value", "title": "%", "format": ".1f"},
                         ],
                     },
@@ -240,14 +245,14 @@ def stacked_rows(
                     "field": "p",
                     "type": "quantitative",
                     "stack": "zero",
-                    "title": "行%",
+                    "title": _("行%"),
                     "scale": {"domain": [0, 100]},
                 },
                 "color": {"field": "answer", "type": "nominal", "title": None, "sort": list(columns)},
                 "order": {"field": "corder"},
                 "tooltip": [
-                    {"field": "group", "title": "群"},
-                    {"field": "answer", "title": "回答"},
+                    {"field": "group", "title": _("群")},
+                    {"field": "answer", "title": _("回答")},
                     {"field": "p", "title": "%", "format": ".1f"},
                 ],
             },
@@ -272,7 +277,7 @@ def _layout(
     k = 2.4 / math.sqrt(n)
     temperature = 0.2
     pairs = [(index[a], index[b], w) for a, b, w in edges]
-    for _ in range(200):
+    for _step in range(200):
         delta = pos[:, None, :] - pos[None, :, :]
         distance = np.maximum(np.linalg.norm(delta, axis=2), 1e-3)
         force = (k * k / distance**2)[:, :, None] * delta
@@ -299,9 +304,9 @@ def network(
     edges: Sequence[tuple[str, str, float]],
 ) -> dict[str, Any]:
     """Co-occurrence network: words as circles sized by frequency, edges by Jaccard coefficient."""
-    used = {w for a, b, _ in edges for w in (a, b)}
+    used = {w for a, b, _weight in edges for w in (a, b)}
     frequency = dict(words)
-    nodes = [w for w in frequency if w in used] or [w for w, _ in words[:20]]
+    nodes = [w for w in frequency if w in used] or [w for w, _count in words[:20]]
     layout = _layout(nodes, [(a, b, j) for a, b, j in edges if a in layout_set(nodes) and b in layout_set(nodes)])
     node_values = [{"word": w, "x": layout[w][0], "y": layout[w][1], "n": frequency.get(w, 0)} for w in nodes]
     edge_values = [
@@ -329,7 +334,7 @@ def network(
                             "scale": {"range": [0.5, 4]},
                         },
                         "tooltip": [
-                            {"field": "pair", "title": "語の組"},
+                            {"field": "pair", "title": _("語の組")},
                             {"field": "jaccard", "title": "Jaccard", "format": ".2f"},
                         ],
                     },
@@ -343,7 +348,7 @@ def network(
                         "size": {
                             "field": "n",
                             "type": "quantitative",
-                            "title": "記述数",
+                            "title": _("記述数"),
                             "scale": {"range": [80, 1400]},
                         },
                     },

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.results.analyses import PRESET_CHOICES, TARGET_STRATA
@@ -16,7 +17,7 @@ class PresetForm(AccessibleFormMixin, forms.Form):
 
 
 class CrosstabForm(AccessibleFormMixin, forms.Form):
-    item = forms.ChoiceField(label=_("項目"))
+    item = forms.ChoiceField(label=pgettext_lazy("survey item", "項目"))
     by = forms.ChoiceField(label=_("属性（行）"))
     by2 = forms.ChoiceField(label=_("2つ目の属性（任意）"), required=False)
 
@@ -70,7 +71,7 @@ class ChangeForm(AccessibleFormMixin, forms.Form):
 
 
 class FreeTextForm(AccessibleFormMixin, forms.Form):
-    item = forms.ChoiceField(label=_("項目"))
+    item = forms.ChoiceField(label=pgettext_lazy("survey item", "項目"))
     keyword = forms.CharField(
         label=_("キーワード（前後の文脈を表示）"),
         required=False,

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require, visible_result_waves
@@ -30,11 +31,11 @@ PAGES = ("overview", "items", "crosstab", "change", "free-text")
 IMAGE_FORMATS = ("png", "svg")
 TABLE_FORMATS = ("xlsx", "csv")
 PAGE_TITLES = {
-    "overview": "気づきポイント",
-    "items": "項目ごとの集計",
-    "crosstab": "クロス集計",
-    "change": "効果検証（前後比較）",
-    "free-text": "自由記述",
+    "overview": gettext_lazy("気づきポイント"),
+    "items": gettext_lazy("項目ごとの集計"),
+    "crosstab": gettext_lazy("クロス集計"),
+    "change": gettext_lazy("効果検証（前後比較）"),
+    "free-text": gettext_lazy("自由記述"),
 }
 
 
@@ -65,7 +66,7 @@ def _items(request: HttpRequest, scope: Scope) -> Built:
 
 def _crosstab(request: HttpRequest, scope: Scope) -> Built:
     items = [(i.code, f"{i.code} {i.text}") for i in analyses.crosstab_items(scope)]
-    dimensions = selectors.dimensions_for(scope)
+    dimensions = analyses.dimensions(scope)
     initial = {"item": items[0][0] if items else "", "by": "sex", "by2": ""}
     form = CrosstabForm(request.GET or initial, items=items, dimensions=dimensions)
     if not items:
@@ -80,7 +81,7 @@ def _crosstab(request: HttpRequest, scope: Scope) -> Built:
 def _change(request: HttpRequest, scope: Scope) -> Built:
     items = selectors.wave_items(scope.wave)
     waves = selectors.comparable_waves(scope, items)
-    choices = [(str(w.pk), f"{w.name}（{w.fiscal_year}年度）") for w in waves]
+    choices = [(str(w.pk), _("%(name)s（%(year)s年度）") % {"name": w.name, "year": w.fiscal_year}) for w in waves]
     if not choices:
         return Built(None, {"form": None})
     form = ChangeForm(request.GET or {"other": choices[0][0]}, waves=choices)

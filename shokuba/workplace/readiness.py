@@ -24,10 +24,16 @@ Levels: a certification either grades by the number of criteria met (えるぼ�
 5 = 3段階目) or lists each level's own criteria (くるみん). Requirements common to every level that the platform
 cannot judge (action plan, publication, no violations) are listed apart as `to_confirm`; they never make a level
 "met" or "not met".
+
+Language: results are worded when they are made, in the active language of the analysis engine's translation hook
+(`shokuba.analysis.i18n`, which Django feeds from `core.apps`): the data's texts from their `<key>_en` twins
+when the language is English, this module's own words (statuses, criteria, shortfalls) through gettext. Without a
+host everything stays Japanese, as written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -37,6 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shokuba.analysis.i18n import _, gettext_noop, language, ngettext
 from shokuba.workplace.definitions import INDICATORS_BY_CODE
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "certifications.json"
@@ -53,11 +60,11 @@ class Status(StrEnum):
     NEEDS_CHECK = "needs_check"
 
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.MET: "満たしている",
-    Status.NOT_MET: "満たしていない",
-    Status.MISSING: "データ不足",
-    Status.NEEDS_CHECK: "確認が必要",
+STATUS_LABELS: dict[Status, str] = {  # marked only: `status_label` translates
+    Status.MET: gettext_noop("満たしている"),
+    Status.NOT_MET: gettext_noop("満たしていない"),
+    Status.MISSING: gettext_noop("データ不足"),
+    Status.NEEDS_CHECK: gettext_noop("確認が必要"),
 }
 
 _OPS = {
@@ -66,7 +73,23 @@ _OPS = {
     "<=": lambda a, b: a <= b,
     "<": lambda a, b: a < b,
 }
-_OP_WORDS = {">=": "以上", ">": "超", "<=": "以下", "<": "未満"}
+_CRITERIA = {  # the threshold in words: 「30%以上」
+    ">=": gettext_noop("%(value)s以上"),
+    ">": gettext_noop("%(value)s超"),
+    "<=": gettext_noop("%(value)s以下"),
+    "<": gettext_noop("%(value)s未満"),
+}
+
+
+def text(node: Mapping[str, Any], key: str, default: str = "") -> str:
+    """A text of the certification data in the active language: `<key>_en` in English when the data has it."""
+    lang = language()
+    if lang != "ja":
+        translated = node.get(f"{key}_{lang}")
+        if isinstance(translated, str) and translated:
+            return translated
+    value = node.get(key, default)
+    return value if isinstance(value, str) else default
 
 
 class RuleError(ValueError):
@@ -80,6 +103,7 @@ class Source:
     url: str
     date: str
     publisher: str
+    translations: Mapping[str, str] = field(default_factory=dict, compare=False)  # title_en, publisher_en …
 
 
 @dataclass
@@ -100,20 +124,20 @@ class RuleResult:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return _(STATUS_LABELS[self.status])
 
     @property
     def criterion_text(self) -> str:
         """「30%以上」 — the rule's threshold in words (leaves only)."""
         if self.threshold is None or self.op is None:
             return ""
-        return f"{format_number(self.threshold, self.unit)}{_unit_suffix(self.unit)}{_OP_WORDS[self.op]}"
+        return _(_CRITERIA[self.op]) % {"value": quantity(self.threshold, self.unit)}
 
     @property
     def value_text(self) -> str:
         if self.value is None:
             return ""
-        return f"{format_number(self.value, self.unit)}{_unit_suffix(self.unit)}"
+        return quantity(self.value, self.unit)
 
     def leaves(self) -> list[RuleResult]:
         if not self.children:
@@ -156,7 +180,7 @@ class LevelResult:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return _(STATUS_LABELS[self.status])
 
     @property
     def shortfalls(self) -> list[str]:
@@ -200,10 +224,6 @@ class CertificationResult:
 _DECIMALS = {"%": 1, "時間": 1, "倍": 2, "年": 1, "人": 0, "件": 0}
 
 
-def _unit_suffix(unit: str) -> str:
-    return unit
-
-
 def format_number(value: float, unit: str = "") -> str:
     """30 → "30", 22.25 → "22.3" (percent), 0.654 → "0.65" (a ratio): no trailing zeros."""
     decimals = _DECIMALS.get(unit, 2)
@@ -219,26 +239,46 @@ def _ceil_to(value: float, decimals: int) -> float:
     return math.ceil(round(value * factor, 6)) / factor
 
 
+def quantity(value: float, unit: str, *, spaced: bool = False) -> str:
+    """A number with its unit: 「30%」「30時間」「1.25倍」, or spaced as a shortfall says it: 「8 ポイント」「8 時間」.
+
+    `unit` is the data's Japanese unit code (also the key of `_DECIMALS`); the words are translated."""
+    amount = format_number(value, unit)
+    n = 1 if amount == "1" else 2
+    words = {"n": amount}
+    if unit == "%":
+        return ngettext("%(n)s ポイント", "%(n)s ポイント", n) % words if spaced else f"{amount}%"
+    if unit == "時間":
+        return (ngettext("%(n)s 時間", "%(n)s 時間", n) if spaced else ngettext("%(n)s時間", "%(n)s時間", n)) % words
+    if unit == "年":
+        return (ngettext("%(n)s 年", "%(n)s 年", n) if spaced else ngettext("%(n)s年", "%(n)s年", n)) % words
+    if unit == "人":
+        return (ngettext("%(n)s 人", "%(n)s 人", n) if spaced else ngettext("%(n)s人", "%(n)s人", n)) % words
+    if unit == "件":
+        return (ngettext("%(n)s 件", "%(n)s 件", n) if spaced else ngettext("%(n)s件", "%(n)s件", n)) % words
+    if unit == "倍":
+        return (_("%(n)s 倍") if spaced else _("%(n)s倍")) % words
+    if unit == "日":
+        return (ngettext("%(n)s 日", "%(n)s 日", n) if spaced else ngettext("%(n)s日", "%(n)s日", n)) % words
+    if unit == "円":
+        return (_("%(n)s 円") if spaced else _("%(n)s円")) % words
+    if not unit:
+        return amount
+    return f"{amount} {unit}" if spaced else f"{amount}{unit}"
+
+
 def shortfall_words(label: str, value: float, op: str, threshold: float, unit: str) -> str:
     """「男性育休等取得率 あと 8 ポイント」, 「平均残業時間 あと 8.5 時間超の削減」…"""
     decimals = _DECIMALS.get(unit, 2)
-    gap = abs(threshold - value)
-    amount = format_number(_ceil_to(gap, decimals), unit)
+    gap = _ceil_to(abs(threshold - value), decimals)
     if op in (">=", ">"):
-        if unit == "%":
-            words = f"あと {amount} ポイント"
-        elif unit in ("時間", "年", "人", "件"):
-            words = f"あと {amount} {unit}"
-        else:
-            words = f"あと {amount}"
-        if op == ">":
-            words += "超"
-        return f"{label} {words}"
+        # Raising a figure: units without a word of their own (倍, none, …) show the bare number.
+        counted = unit in ("%", "時間", "年", "人", "件")
+        words = {"label": label, "amount": quantity(gap, unit, spaced=True) if counted else format_number(gap, unit)}
+        return (_("%(label)s あと %(amount)s超") if op == ">" else _("%(label)s あと %(amount)s")) % words
     # A ceiling: reduce the value.
-    step = f"{amount} ポイント" if unit == "%" else (f"{amount} {unit}" if unit else amount)
-    if op == "<":
-        return f"{label} あと {step}超の削減"
-    return f"{label} あと {step}の削減"
+    words = {"label": label, "amount": quantity(gap, unit, spaced=True)}
+    return (_("%(label)s あと %(amount)s超の削減") if op == "<" else _("%(label)s あと %(amount)sの削減")) % words
 
 
 # --- evaluation ------------------------------------------------------------------------------------------------
@@ -302,21 +342,21 @@ def _leaf_threshold(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleR
         return result
     result = RuleResult(
         code=node["code"],
-        label=node["label"],
+        label=text(node, "label"),
         status=Status.MISSING,
         kind="threshold",
         value=value,
         threshold=threshold,
         op=op,
         unit=unit,
-        note=node.get("note", ""),
+        note=text(node, "note"),
         missing=missing,
         source=node.get("source", ""),
     )
     if value is None:
         if not missing:  # both inputs present but the denominator is zero: nothing to judge from
             result.status = Status.NEEDS_CHECK
-            result.note = node.get("zero_note", "") or "対象者がいないため計算できません。"
+            result.note = text(node, "zero_note") or _("対象者がいないため計算できません。")
         return result
     passes = bool(_OPS[op](value, threshold))
     if passes:
@@ -324,14 +364,17 @@ def _leaf_threshold(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleR
         result.status = Status.NEEDS_CHECK if node.get("judgement") == "necessary_only" else Status.MET
     else:
         result.status = Status.NOT_MET
-        result.shortfall = shortfall_words(node.get("short_label", node["label"]), value, op, threshold, unit)
+        result.shortfall = shortfall_words(_short_label(node), value, op, threshold, unit)
     return result
 
 
+def _short_label(node: Mapping[str, Any]) -> str:
+    return text(node, "short_label") or text(node, "label")
+
+
 def fallback_note(node: Mapping[str, Any], fallback: Mapping[str, Any]) -> str:
-    primary = node.get("short_label", node["label"])
-    stand_in = fallback.get("short_label", fallback.get("indicator", ""))
-    return f"「{primary}」が未入力のため「{stand_in}」で判定しました。"
+    words = {"primary": _short_label(node), "stand_in": text(fallback, "short_label", fallback.get("indicator", ""))}
+    return _("「%(primary)s」が未入力のため「%(stand_in)s」で判定しました。") % words
 
 
 def _leaf_count(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleResult:
@@ -342,14 +385,14 @@ def _leaf_count(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleResul
     missing = [c for c, v in numbers.items() if v is None]
     result = RuleResult(
         code=node["code"],
-        label=node["label"],
+        label=text(node, "label"),
         status=Status.MET,
         kind="count_positive",
         value=float(positive),
         threshold=float(required),
         op=">=",
         unit="件",
-        note=node.get("note", ""),
+        note=text(node, "note"),
         source=node.get("source", ""),
     )
     if positive >= required:
@@ -362,7 +405,7 @@ def _leaf_count(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleResul
             result.value = None  # nothing known, not "0"
         return result
     result.status = Status.NOT_MET
-    result.shortfall = shortfall_words(node.get("short_label", node["label"]), positive, ">=", required, "件")
+    result.shortfall = shortfall_words(_short_label(node), positive, ">=", required, "件")
     return result
 
 
@@ -375,11 +418,11 @@ def evaluate_node(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleRes
     if applies is None:
         return RuleResult(
             code=node["code"],
-            label=node["label"],
+            label=text(node, "label"),
             status=Status.MISSING,
             kind=kind,
             missing=[node["applies_if"]["indicator"]],
-            note=node.get("note", ""),
+            note=text(node, "note"),
             source=node.get("source", ""),
         )
     if kind == "threshold":
@@ -389,10 +432,10 @@ def evaluate_node(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleRes
     if kind == "declared":
         return RuleResult(
             code=node["code"],
-            label=node["label"],
+            label=text(node, "label"),
             status=Status.NEEDS_CHECK,
             kind=kind,
-            note=node.get("note", ""),
+            note=text(node, "note"),
             source=node.get("source", ""),
         )
     if kind in ("all", "any"):
@@ -401,10 +444,10 @@ def evaluate_node(node: Mapping[str, Any], values: Mapping[str, Any]) -> RuleRes
             raise RuleError(f"group {node['code']!r} has no applicable rule")
         return RuleResult(
             code=node["code"],
-            label=node["label"],
+            label=text(node, "label"),
             status=combine(kind, [c.status for c in children]),
             kind=kind,
-            note=node.get("note", ""),
+            note=text(node, "note"),
             source=node.get("source", ""),
             children=children,
         )
@@ -439,9 +482,14 @@ def _graded_level(level: Mapping[str, Any], criteria: list[RuleResult]) -> Level
         status = Status.MISSING if missing else Status.NEEDS_CHECK
     else:
         status = Status.NOT_MET
-    required = f"{low}〜{high}項目" if high != low else f"{low}項目すべて" if low == len(criteria) else f"{low}項目"
+    if high != low:
+        required = _("%(low)d〜%(high)d項目") % {"low": low, "high": high}
+    elif low == len(criteria):
+        required = _("%(n)d項目すべて") % {"n": low}
+    else:
+        required = ngettext("%(n)d項目", "%(n)d項目", low) % {"n": low}
     return LevelResult(
-        code=level["code"], name=level["name"], status=status, criteria=criteria, met_count=met, required=required
+        code=level["code"], name=text(level, "name"), status=status, criteria=criteria, met_count=met, required=required
     )
 
 
@@ -457,19 +505,33 @@ def evaluate_certification(
         for level in spec["levels"]:
             criteria = _evaluate_all(level["criteria"], values)
             status = combine("all", [c.status for c in criteria])
-            levels.append(LevelResult(code=level["code"], name=level["name"], status=status, criteria=criteria))
+            levels.append(LevelResult(code=level["code"], name=text(level, "name"), status=status, criteria=criteria))
     else:
         raise RuleError(f"certification {spec['code']!r}: unknown grading {spec['grading']!r}")
     used = _source_codes(spec)
     return CertificationResult(
         code=spec["code"],
-        name=spec["name"],
-        law=spec.get("law", ""),
-        summary=spec.get("summary", ""),
+        name=text(spec, "name"),
+        law=text(spec, "law"),
+        summary=text(spec, "summary"),
         levels=levels,
         to_confirm=to_confirm,
-        out_of_scope=list(spec.get("out_of_scope", [])),
-        sources=[sources[c] for c in used if c in sources],
+        out_of_scope=[
+            {**entry, "name": text(entry, "name"), "reason": text(entry, "reason")}
+            for entry in spec.get("out_of_scope", [])
+        ],
+        sources=[localised(sources[c]) for c in used if c in sources],
+    )
+
+
+def localised(source: Source) -> Source:
+    """A source's title and publisher in the active language (the document itself stays as published)."""
+    if language() == "ja" or not source.translations:
+        return source
+    return dataclasses.replace(
+        source,
+        title=text(source.translations, "title", source.title),
+        publisher=text(source.translations, "publisher", source.publisher),
     )
 
 
@@ -519,7 +581,14 @@ class Catalogue:
 
 def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
     sources = {
-        code: Source(code=code, title=s["title"], url=s["url"], date=s["date"], publisher=s.get("publisher", ""))
+        code: Source(
+            code=code,
+            title=s["title"],
+            url=s["url"],
+            date=s["date"],
+            publisher=s.get("publisher", ""),
+            translations={**s},
+        )
         for code, s in data["sources"].items()
     }
     certifications = list(data["certifications"])
@@ -561,7 +630,7 @@ def evaluate(values: Mapping[str, Any], *, data: Catalogue | None = None) -> lis
 
 # --- a programme's own recognition scheme (e.g. 登録 → 認定 → 表彰) -------------------------------------------------
 
-TWO_THIRDS_LABEL = "従業員アンケートの3分の2基準（全体・男性・女性のそれぞれ3分の2以上が肯定的）"
+TWO_THIRDS_LABEL = gettext_noop("従業員アンケートの3分の2基準（全体・男性・女性のそれぞれ3分の2以上が肯定的）")
 SCHEME_OPS = (">=", ">", "<=", "<")
 
 
@@ -576,7 +645,7 @@ class StageResult:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return _(STATUS_LABELS[self.status])
 
     @property
     def shortfalls(self) -> list[str]:
@@ -596,7 +665,7 @@ def scheme_rule(criterion: Mapping[str, Any], index: int) -> dict[str, Any]:
         raise RuleError(f"unknown comparison {criterion['op']!r}")
     return {
         "code": f"scheme.{index}.{indicator.code}",
-        "label": indicator.label,
+        "label": _(indicator.label),
         "kind": "threshold",
         "indicator": indicator.code,
         "op": criterion["op"],
@@ -608,14 +677,14 @@ def scheme_rule(criterion: Mapping[str, Any], index: int) -> dict[str, Any]:
 def two_thirds_result(two_thirds: bool | None) -> RuleResult:
     """The survey's two-thirds rule as a criterion: True / False from the analysis engine, None when no wave with
     enough respondents has been analysed for the organisation."""
-    result = RuleResult(code="scheme.two_thirds", label=TWO_THIRDS_LABEL, status=Status.MET, kind="two_thirds")
+    result = RuleResult(code="scheme.two_thirds", label=_(TWO_THIRDS_LABEL), status=Status.MET, kind="two_thirds")
     if two_thirds is None:
         result.status = Status.MISSING
         result.missing = ["two_thirds"]
-        result.note = "十分な回答数のある従業員アンケートの結果がありません。"
+        result.note = _("十分な回答数のある従業員アンケートの結果がありません。")
     elif not two_thirds:
         result.status = Status.NOT_MET
-        result.shortfall = "従業員アンケートの3分の2基準を満たしていません"
+        result.shortfall = _("従業員アンケートの3分の2基準を満たしていません")
     return result
 
 
