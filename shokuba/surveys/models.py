@@ -195,7 +195,27 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("回答")
         verbose_name_plural = _("回答")
-        indexes = [models.Index(fields=["member", "wave", "organisation"], name="response_wave_org")]
+        indexes = [
+            # Responses per organisation (response rates, an organisation admin's scope).
+            models.Index(fields=["member", "wave", "organisation"], name="response_wave_org"),
+            # Respondents per group for the analyses, read from the index alone in the order of the answer rows'
+            # `answer_cells`: the group sizes of a 1,000,000-response wave took SQLite 2.1 s through
+            # response_wave_org (a lookup per row and a sort), 0.13 s with this one.
+            models.Index(
+                fields=[
+                    "member",
+                    "wave",
+                    "sex",
+                    "age_band",
+                    "position",
+                    "organisation",
+                    "employment",
+                    "service_years",
+                    "care",
+                ],
+                name="response_cells",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.submission_id)
