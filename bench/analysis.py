@@ -14,23 +14,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from types import ModuleType
 
 import numpy as np
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-runner = _runner()
+runner = _shared.runner()
 
 
 @runner.benchmark("analysis_gaps")

@@ -7,22 +7,12 @@ registry is taken from there (importing `bench.__main__` by name would build a s
 from __future__ import annotations
 
 import io
-import sys
 import time
-from types import ModuleType
 from typing import Any
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-_bench = _runner()
+_bench = _shared.runner()
 benchmark, report, timed = _bench.benchmark, _bench.report, _bench.timed
 
 

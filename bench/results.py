@@ -5,22 +5,11 @@ over the same answer rows already loaded in memory (plus the same engine call fo
 from __future__ import annotations
 
 import random
-import sys
 import uuid
-from types import ModuleType
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    """The running bench registry (`python -m bench` runs it as __main__, not as bench.__main__)."""
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-runner = _runner()
+runner = _shared.runner()
 
 RESPONSES = 100_000
 

@@ -26,54 +26,25 @@ Figures (ms of ours; targets: under 1 s on PostgreSQL, under 3 s on SQLite):
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-_bench = _runner()
+_bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+ROOT, PYTHON = _shared.ROOT, _shared.PYTHON
+WORKER = "bench.results_crosstab_worker"
 DATABASE = "shokuba_bench_crosstab"
 TARGET_SECONDS = {"postgresql": 1.0, "sqlite": 3.0}
 LABELS = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 TOLERANCE = 1e-9
-
-
-def _child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603 - our own worker module
-        [PYTHON, "-m", "bench.results_crosstab_worker", *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def _postgres_url() -> str:
-    for candidate in (os.environ.get("BENCH_POSTGRES_URL", ""), os.environ.get("DATABASE_URL", "")):
-        if candidate.startswith(("postgres://", "postgresql://")):
-            return candidate
-    return "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def _mismatch(result: dict[str, Any]) -> str:
@@ -106,22 +77,20 @@ def _stderr(result: dict[str, Any], vendor: str) -> None:
 
 
 def _one(vendor: str, responses: int, repeat: int) -> None:
-    from bench.surveys import _admin, _with_database
-
     name = "results_crosstab" + ("" if vendor == "postgresql" else f"_{vendor}")
     if vendor not in TARGET_SECONDS:
         print(f"bench: {name} error: unknown database {vendor!r} (postgresql or sqlite)", flush=True)
         return
     folder = Path(tempfile.mkdtemp(prefix="shokuba-bench-crosstab-"))
-    server = _postgres_url()
+    server = _shared.postgres_url()
     if vendor == "postgresql":
         try:
-            _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            _admin(server, f"CREATE DATABASE {DATABASE}")
+            _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            _shared.admin(server, f"CREATE DATABASE {DATABASE}")
         except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
             print(f"bench: {name} skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
             return
-        database_url = _with_database(server, DATABASE)
+        database_url = _shared.with_database(server, DATABASE)
     else:
         database_url = f"sqlite:///{folder}/bench.sqlite3"
     env = {
@@ -138,15 +107,25 @@ def _one(vendor: str, responses: int, repeat: int) -> None:
         manage = [PYTHON, str(ROOT / "manage.py")]
         for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
             subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-        setup = _child(env, "setup", str(responses), parquet)
-        result = _child(env, "time", str(setup["wave"]), str(setup["user"]), setup["item"], parquet, str(repeat))
+        setup = _shared.worker(WORKER, env, "setup", str(responses), parquet, stderr=None)
+        result = _shared.worker(
+            WORKER,
+            env,
+            "time",
+            str(setup["wave"]),
+            str(setup["user"]),
+            setup["item"],
+            parquet,
+            str(repeat),
+            stderr=None,
+        )
     except (subprocess.CalledProcessError, OSError, ValueError, KeyError) as exc:
         print(f"bench: {name} error: the worker failed ({exc}); see stderr", flush=True)
         return
     finally:
         if vendor == "postgresql":
             try:
-                _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+                _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
             except Exception:  # noqa: S110 - best effort clean-up of a scratch database
                 pass
         shutil.rmtree(folder, ignore_errors=True)

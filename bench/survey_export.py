@@ -18,46 +18,22 @@ Figures:
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-_bench = _runner()
+_bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+ROOT, PYTHON = _shared.ROOT, _shared.PYTHON
+WORKER = "bench.survey_export_worker"
 DATABASE = "shokuba_bench_export"
 MEMORY_BUDGET_MB = 512
-
-
-def _child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603 - our own worker module
-        [PYTHON, "-m", "bench.survey_export_worker", *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _pyarrow_seconds(path: str) -> tuple[float, int, int]:
@@ -84,26 +60,17 @@ def _pyarrow_seconds(path: str) -> tuple[float, int, int]:
     return best, table.num_rows, table.num_columns
 
 
-def _postgres_url() -> str:
-    for candidate in (os.environ.get("BENCH_POSTGRES_URL", ""), os.environ.get("DATABASE_URL", "")):
-        if candidate.startswith(("postgres://", "postgresql://")):
-            return candidate
-    return "postgres://postgres@127.0.0.1:5432/postgres"
-
-
 def _one(vendor: str, rows: int) -> None:
-    from bench.surveys import _admin, _with_database
-
     folder = Path(tempfile.mkdtemp(prefix="shokuba-bench-export-"))
-    server = _postgres_url()
+    server = _shared.postgres_url()
     if vendor == "postgresql":
         try:
-            _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            _admin(server, f"CREATE DATABASE {DATABASE}")
+            _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            _shared.admin(server, f"CREATE DATABASE {DATABASE}")
         except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
             print(f"bench: survey_export skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
             return
-        database_url = _with_database(server, DATABASE)
+        database_url = _shared.with_database(server, DATABASE)
     else:
         database_url = f"sqlite:///{folder}/bench.sqlite3"
     env = {
@@ -121,8 +88,10 @@ def _one(vendor: str, rows: int) -> None:
         manage = [PYTHON, str(ROOT / "manage.py")]
         for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
             subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-        setup = _child(env, "setup", str(rows))
-        result = _child(env, "export", str(setup["wave"]), str(setup["user"]), "csv")
+        setup = _shared.worker(WORKER, env, "setup", str(rows))
+        result = _shared.worker(
+            "bench.survey_export_worker", env, "export", str(setup["wave"]), str(setup["user"]), "csv"
+        )
         if result["status"] != "succeeded":
             print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
             return
@@ -151,7 +120,7 @@ def _one(vendor: str, rows: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         if vendor == "postgresql":
             try:
-                _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+                _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
             except Exception:  # noqa: S110 - best effort clean-up of a scratch database
                 pass
 

@@ -22,29 +22,18 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
-from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
+from bench import _shared
 
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
-
-
-_bench = _runner()
+_bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+ROOT, PYTHON = _shared.ROOT, _shared.PYTHON
 DATABASE = "shokuba_bench_surveys"
 LINKS = 60
 
@@ -92,25 +81,6 @@ def _form() -> dict[str, str]:
     data.update({"q.WS-Z01": "2", "q.WS-Z02": "1", "q.WS-FREE": "会議の時間が短くなり、定時に帰りやすくなった。"})
     data.update({"a.sex": "F", "a.age_band": "30", "a.position": "staff", "a.employment": "regular"})
     return data
-
-
-def _postgres_url() -> str:
-    for candidate in (os.environ.get("BENCH_POSTGRES_URL", ""), os.environ.get("DATABASE_URL", "")):
-        if candidate.startswith(("postgres://", "postgresql://")):
-            return candidate
-    return "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _count(url: str, sql: str) -> int:
@@ -248,11 +218,11 @@ async def _closed_loop(port: int, paths: list[str], form: dict[str, str], second
 def bench_survey_submit() -> None:
     rate = float(os.environ.get("SURVEY_BENCH_RATE", "300"))
     seconds = float(os.environ.get("SURVEY_BENCH_SECONDS", "60"))
-    server = _postgres_url()
-    database_url = _with_database(server, DATABASE)
+    server = _shared.postgres_url()
+    database_url = _shared.with_database(server, DATABASE)
     try:
-        _admin(server, f"DROP DATABASE IF EXISTS {DATABASE}")
-        _admin(server, f"CREATE DATABASE {DATABASE}")
+        _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE}")
+        _shared.admin(server, f"CREATE DATABASE {DATABASE}")
     except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
         print(f"bench: survey_submit skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
         return
@@ -336,7 +306,7 @@ def bench_survey_submit() -> None:
             except subprocess.TimeoutExpired:
                 server_process.kill()
         try:
-            _admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         except Exception:  # noqa: S110 - best effort clean-up of a scratch database
             pass
 

@@ -18,20 +18,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
+
+from bench import _shared
 
 COMPANIES = 40_000
 MATCHED = 2_000  # organisations in the network whose 法人番号 are in the file
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _runner() -> ModuleType:
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "benchmark"):
-        return main
-    from bench import __main__ as imported
-
-    return imported
 
 
 def _child(code: str) -> dict[str, float]:
@@ -108,7 +100,7 @@ def _organisations(numbers: list[str]) -> None:
     )
 
 
-_bench = _runner()
+_bench = _shared.runner()
 
 
 @_bench.benchmark("workplace_import")

@@ -5,13 +5,14 @@ Every function takes a `Scope` (the wave, and the organisation for an organisati
 JSON (`data`, suppressed values as null) and the charts (`Chart`, suppressed values as "—").
 
 Words are in the active language: titles, headers and notes here through Django's gettext, the engine's sentences
-through its own hook (shokuba/analysis/i18n.py, installed by `results.apps`). Group and attribute labels are
+through its own hook (shokuba/analysis/i18n.py, installed by `core.apps`). Group and attribute labels are
 translated before they reach the engine, so its sentences name them in the same language. Survey content (item
 texts, scale points, organisation and wave names) stays as written.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -742,7 +743,10 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
     answers, sizes = selectors.text_answers(scope, item)
     # Groups (by sex) are named in the words × groups network and the notes: in the page's language.
     answers = [freetext.TextAnswer(a.text, category_label("sex", Category("", a.group))) for a in answers]
-    sizes = {category_label("sex", Category("", g)): n for g, n in sizes.items()}
+    translated: dict[str, int] = defaultdict(int)  # summed, as the selector sums groups sharing a label
+    for group, n in sizes.items():
+        translated[category_label("sex", Category("", group))] += n
+    sizes = dict(translated)
     report = freetext.freetext(
         answers, group_sizes=sizes, threshold=scope.threshold, keywords=[keyword] if keyword else []
     )

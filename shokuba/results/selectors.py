@@ -1,10 +1,10 @@
 """Counts for the wave's analyses, aggregated in SQL: the work grows with the number of cells, not responses.
 
 Every query on the two response tables filters by `member_id` AND `wave_id` (the index `answer_cells` is
-(member_id, wave_id, item_code, choice_code, then every attribute and the organisation), so answer counts are read
-from the index alone, in the order of CACHED_DIMENSIONS with no sort; on Citus each query is routed to the one
-shard holding the member), except the network benchmark, which reads the same item codes of the other members'
-waves (a parallel query over shards).
+(member_id, wave_id, item_code, choice_code, then every attribute and the organisation), so counts by choice and
+group are read from the index alone, in the order of CACHED_DIMENSIONS with no sort; on Citus each query is routed
+to the one shard holding the member), except the network benchmark, which reads the same item codes of the other
+members' waves (a parallel query over shards).
 Group sizes (respondents per group) come from `surveys_response`; per-item counts from `surveys_responseanswer`
 with GROUP BY item_code, choice_code and the requested dimensions. Industry and size band come from the
 organisation join (`network_organisation`).

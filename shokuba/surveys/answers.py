@@ -16,6 +16,7 @@ Problems come back as `AnswerProblem` (question code, matrix item, a code and pa
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -78,9 +79,11 @@ def parse_number(raw: str, *, unit: str = "") -> Decimal | None:
     if not text or not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text):
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
         return None
+    # Beyond a float's range the answer row's value would be infinite, which neither JSON nor the database takes.
+    return number if math.isfinite(float(number)) else None
 
 
 def _is_blank(value: Any) -> bool:

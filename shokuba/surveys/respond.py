@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -141,6 +143,32 @@ def _not_accepting(request: HttpRequest, link: WaveLink, state: str) -> HttpResp
     )
 
 
+def _too_large(request: HttpRequest, link: WaveLink) -> HttpResponse:
+    return _refusal(
+        request,
+        status=400,
+        title=_("送信された内容が大きすぎます"),
+        message=_(
+            "自由記述は1問につき4,000字までです。長すぎる回答を短くしてから、もう一度送信してください。"
+            "入力した内容は、このブラウザーに残っています（戻るボタンで戻れます）。"
+        ),
+        link=link,
+    )
+
+
+def _posted_fields(request: HttpRequest) -> dict[str, list[str]]:
+    """The posted form as {field: [values]}. The answering page posts URL-encoded UTF-8, read straight into lists:
+    building Django's QueryDict took a fifth of a submission's Python time. Anything else (a multipart post) goes
+    through request.POST. Raises ValueError beyond DATA_UPLOAD_MAX_NUMBER_FIELDS, as request.POST would refuse."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return {name: request.POST.getlist(name) for name in request.POST}
+    return parse_qs(
+        request.body.decode("utf-8", errors="replace"),
+        keep_blank_values=True,
+        max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    )
+
+
 # The answering form is posted by anonymous respondents without any cookie, so Django's CSRF check (which
 # needs a CSRF cookie) cannot apply. A forged cross-site post gains nothing: it must carry a valid, unguessable
 # link token (in the URL) and creates at most one anonymous response per submission id, exactly like a
@@ -169,16 +197,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         )
 
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_POST_BYTES:
-        return _refusal(
-            request,
-            status=400,
-            title=_("送信された内容が大きすぎます"),
-            message=_(
-                "自由記述は1問につき4,000字までです。長すぎる回答を短くしてから、もう一度送信してください。"
-                "入力した内容は、このブラウザーに残っています（戻るボタンで戻れます）。"
-            ),
-            link=link,
-        )
+        return _too_large(request, link)
     if rate_limit_hit(
         key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS, batch=RATE_BATCH
     ):
@@ -192,9 +211,13 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             ),
             link=link,
         )
-    raw_answers, raw_attributes = raw_from_form(definition, request.POST)
     try:
-        submission_id = uuid.UUID(str(request.POST.get("submission_id", "")))
+        fields = _posted_fields(request)
+    except (ValueError, SuspiciousOperation):  # more fields than any questionnaire has
+        return _too_large(request, link)
+    raw_answers, raw_attributes = raw_from_form(definition, fields)
+    try:
+        submission_id = uuid.UUID(str((fields.get("submission_id") or [""])[0]))
     except ValueError:
         submission_id = None
     if submission_id is None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shokuba.regional.charts import TOTAL_COLOUR, WOMEN_COLOUR, Chart, _base, _number
 from shokuba.workplace.definitions import format_number
 from shokuba.workplace.diagnosis import Diagnosis
+from shokuba.workplace.messages import with_unit
 
 PEER_COLOUR = "#9ca3af"
 
@@ -31,7 +32,7 @@ def profile_chart(*, organisation_name: str, year: int, diagnosis: Diagnosis, th
     for row in diagnosis.rows:
         if row.value is None:
             continue
-        title = f"{row.label}（{row.unit}）"
+        title = with_unit(row.label, row.unit)  # both in the active language (insights.diagnose)
         values.append({"indicator": title, "series": own, "value": round(row.value, 2), "order": 0})
         for i, (name, comparison) in enumerate(row.comparisons.items(), start=1):
             if comparison.median is not None:

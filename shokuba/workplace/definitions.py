@@ -72,89 +72,128 @@ GROUPS: dict[str, str] = {
     "leave": gettext_noop("年次有給休暇"),
 }
 
-_N = gettext_noop
 INPUTS: tuple[Input, ...] = (
     # 採用
-    Input("hires_women", _N("採用した女性労働者の数"), "count", "hiring", _N("直近の事業年度に採用した女性の数")),
-    Input("hires_men", _N("採用した男性労働者の数"), "count", "hiring", _N("直近の事業年度に採用した男性の数")),
-    Input("applicants_women", _N("女性の応募者数"), "count", "hiring", _N("採用の応募者のうち女性の数")),
-    Input("applicants_men", _N("男性の応募者数"), "count", "hiring", _N("採用の応募者のうち男性の数")),
+    Input(
+        "hires_women",
+        gettext_noop("採用した女性労働者の数"),
+        "count",
+        "hiring",
+        gettext_noop("直近の事業年度に採用した女性の数"),
+    ),
+    Input(
+        "hires_men",
+        gettext_noop("採用した男性労働者の数"),
+        "count",
+        "hiring",
+        gettext_noop("直近の事業年度に採用した男性の数"),
+    ),
+    Input(
+        "applicants_women",
+        gettext_noop("女性の応募者数"),
+        "count",
+        "hiring",
+        gettext_noop("採用の応募者のうち女性の数"),
+    ),
+    Input(
+        "applicants_men", gettext_noop("男性の応募者数"), "count", "hiring", gettext_noop("採用の応募者のうち男性の数")
+    ),
     # 労働者・管理職・役員
-    Input("workers_women", _N("女性労働者の数"), "count", "workforce", _N("常時雇用する労働者のうち女性の数")),
-    Input("workers_men", _N("男性労働者の数"), "count", "workforce", _N("常時雇用する労働者のうち男性の数")),
-    Input("chiefs", _N("係長級の労働者の数"), "count", "workforce"),
-    Input("chiefs_women", _N("係長級のうち女性の数"), "count", "workforce"),
-    Input("managers", _N("管理職の数"), "count", "workforce", _N("課長級以上（役員を除く）")),
-    Input("managers_women", _N("管理職のうち女性の数"), "count", "workforce"),
-    Input("officers", _N("役員の数"), "count", "workforce"),
-    Input("officers_women", _N("役員のうち女性の数"), "count", "workforce"),
+    Input(
+        "workers_women",
+        gettext_noop("女性労働者の数"),
+        "count",
+        "workforce",
+        gettext_noop("常時雇用する労働者のうち女性の数"),
+    ),
+    Input(
+        "workers_men",
+        gettext_noop("男性労働者の数"),
+        "count",
+        "workforce",
+        gettext_noop("常時雇用する労働者のうち男性の数"),
+    ),
+    Input("chiefs", gettext_noop("係長級の労働者の数"), "count", "workforce"),
+    Input("chiefs_women", gettext_noop("係長級のうち女性の数"), "count", "workforce"),
+    Input("managers", gettext_noop("管理職の数"), "count", "workforce", gettext_noop("課長級以上（役員を除く）")),
+    Input("managers_women", gettext_noop("管理職のうち女性の数"), "count", "workforce"),
+    Input("officers", gettext_noop("役員の数"), "count", "workforce"),
+    Input("officers_women", gettext_noop("役員のうち女性の数"), "count", "workforce"),
     # 多様なキャリアコース
-    Input("conversions_women", _N("職種・雇用形態の転換をした女性の数"), "count", "career"),
-    Input("conversions_men", _N("職種・雇用形態の転換をした男性の数"), "count", "career"),
-    Input("midcareer_hires_women", _N("再雇用・中途採用した女性の数"), "count", "career"),
-    Input("midcareer_hires_men", _N("再雇用・中途採用した男性の数"), "count", "career"),
+    Input("conversions_women", gettext_noop("職種・雇用形態の転換をした女性の数"), "count", "career"),
+    Input("conversions_men", gettext_noop("職種・雇用形態の転換をした男性の数"), "count", "career"),
+    Input("midcareer_hires_women", gettext_noop("再雇用・中途採用した女性の数"), "count", "career"),
+    Input("midcareer_hires_men", gettext_noop("再雇用・中途採用した男性の数"), "count", "career"),
     # 賃金
-    Input("pay_women_all", _N("女性の平均年間賃金（全労働者）"), "yen", "pay"),
-    Input("pay_men_all", _N("男性の平均年間賃金（全労働者）"), "yen", "pay"),
-    Input("pay_women_regular", _N("女性の平均年間賃金（正規雇用労働者）"), "yen", "pay"),
-    Input("pay_men_regular", _N("男性の平均年間賃金（正規雇用労働者）"), "yen", "pay"),
-    Input("pay_women_non_regular", _N("女性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
-    Input("pay_men_non_regular", _N("男性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
+    Input("pay_women_all", gettext_noop("女性の平均年間賃金（全労働者）"), "yen", "pay"),
+    Input("pay_men_all", gettext_noop("男性の平均年間賃金（全労働者）"), "yen", "pay"),
+    Input("pay_women_regular", gettext_noop("女性の平均年間賃金（正規雇用労働者）"), "yen", "pay"),
+    Input("pay_men_regular", gettext_noop("男性の平均年間賃金（正規雇用労働者）"), "yen", "pay"),
+    Input("pay_women_non_regular", gettext_noop("女性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
+    Input("pay_men_non_regular", gettext_noop("男性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
     # 継続就業
-    Input("tenure_women", _N("女性の平均継続勤務年数"), "years", "tenure", maximum=60),
-    Input("tenure_men", _N("男性の平均継続勤務年数"), "years", "tenure", maximum=60),
-    Input("hired_10y_women", _N("10事業年度前前後に採用した女性の数"), "count", "tenure"),
-    Input("retained_10y_women", _N("うち継続して雇用されている女性の数"), "count", "tenure"),
-    Input("hired_10y_men", _N("10事業年度前前後に採用した男性の数"), "count", "tenure"),
-    Input("retained_10y_men", _N("うち継続して雇用されている男性の数"), "count", "tenure"),
+    Input("tenure_women", gettext_noop("女性の平均継続勤務年数"), "years", "tenure", maximum=60),
+    Input("tenure_men", gettext_noop("男性の平均継続勤務年数"), "years", "tenure", maximum=60),
+    Input("hired_10y_women", gettext_noop("10事業年度前前後に採用した女性の数"), "count", "tenure"),
+    Input("retained_10y_women", gettext_noop("うち継続して雇用されている女性の数"), "count", "tenure"),
+    Input("hired_10y_men", gettext_noop("10事業年度前前後に採用した男性の数"), "count", "tenure"),
+    Input("retained_10y_men", gettext_noop("うち継続して雇用されている男性の数"), "count", "tenure"),
     # 育児休業
-    Input("women_gave_birth", _N("出産した女性労働者の数"), "count", "childcare"),
-    Input("women_childcare_leave", _N("育児休業をした女性労働者の数"), "count", "childcare"),
-    Input("fixed_term_women_gave_birth", _N("出産した有期雇用の女性労働者の数"), "count", "childcare"),
-    Input("fixed_term_women_childcare_leave", _N("育児休業をした有期雇用の女性労働者の数"), "count", "childcare"),
-    Input("men_spouse_gave_birth", _N("配偶者が出産した男性労働者の数"), "count", "childcare"),
-    Input("men_childcare_leave", _N("育児休業等をした男性労働者の数"), "count", "childcare"),
+    Input("women_gave_birth", gettext_noop("出産した女性労働者の数"), "count", "childcare"),
+    Input("women_childcare_leave", gettext_noop("育児休業をした女性労働者の数"), "count", "childcare"),
+    Input("fixed_term_women_gave_birth", gettext_noop("出産した有期雇用の女性労働者の数"), "count", "childcare"),
+    Input(
+        "fixed_term_women_childcare_leave", gettext_noop("育児休業をした有期雇用の女性労働者の数"), "count", "childcare"
+    ),
+    Input("men_spouse_gave_birth", gettext_noop("配偶者が出産した男性労働者の数"), "count", "childcare"),
+    Input("men_childcare_leave", gettext_noop("育児休業等をした男性労働者の数"), "count", "childcare"),
     Input(
         "men_childcare_purpose_leave",
-        _N("育児目的休暇を利用した男性労働者の数（育児休業等をした者を除く）"),
+        gettext_noop("育児目的休暇を利用した男性労働者の数（育児休業等をした者を除く）"),
         "count",
         "childcare",
-        _N("育児休業等と育児目的休暇の両方を利用した人は育児休業等の側で1人と数えます"),
+        gettext_noop("育児休業等と育児目的休暇の両方を利用した人は育児休業等の側で1人と数えます"),
     ),
     # 労働時間
     Input(
         "overtime_hours_annual",
-        _N("法定時間外労働時間の年間合計"),
+        gettext_noop("法定時間外労働時間の年間合計"),
         "hours",
         "hours",
-        _N("対象労働者全員の1年間の合計（時間）"),
+        gettext_noop("対象労働者全員の1年間の合計（時間）"),
     ),
     Input(
         "holiday_hours_annual",
-        _N("法定休日労働時間の年間合計"),
+        gettext_noop("法定休日労働時間の年間合計"),
         "hours",
         "hours",
-        _N("対象労働者全員の1年間の合計（時間）"),
+        gettext_noop("対象労働者全員の1年間の合計（時間）"),
     ),
-    Input("overtime_covered_workers", _N("労働時間の対象労働者数"), "count", "hours"),
+    Input("overtime_covered_workers", gettext_noop("労働時間の対象労働者数"), "count", "hours"),
     Input(
         "max_monthly_overtime_fulltime",
-        _N("フルタイム労働者の月平均時間外・休日労働の最大月"),
+        gettext_noop("フルタイム労働者の月平均時間外・休日労働の最大月"),
         "hours",
         "hours",
-        _N("各月のフルタイム労働者1人当たり法定時間外・法定休日労働時間のうち最も多い月"),
+        gettext_noop("各月のフルタイム労働者1人当たり法定時間外・法定休日労働時間のうち最も多い月"),
         maximum=744,
     ),
     Input(
         "max_monthly_overtime_fulltime_25_39",
-        _N("25〜39歳のフルタイム労働者の月平均時間外・休日労働の最大月"),
+        gettext_noop("25〜39歳のフルタイム労働者の月平均時間外・休日労働の最大月"),
         "hours",
         "hours",
         maximum=744,
     ),
     # 年次有給休暇
-    Input("paid_leave_days_granted", _N("年次有給休暇の付与日数の合計"), "days", "leave", _N("繰越分を除く")),
-    Input("paid_leave_days_taken", _N("年次有給休暇の取得日数の合計"), "days", "leave"),
+    Input(
+        "paid_leave_days_granted",
+        gettext_noop("年次有給休暇の付与日数の合計"),
+        "days",
+        "leave",
+        gettext_noop("繰越分を除く"),
+    ),
+    Input("paid_leave_days_taken", gettext_noop("年次有給休暇の取得日数の合計"), "days", "leave"),
 )
 INPUTS_BY_CODE: dict[str, Input] = {i.code: i for i in INPUTS}
 
@@ -162,17 +201,17 @@ INPUTS_BY_CODE: dict[str, Input] = {i.code: i for i in INPUTS}
 
 MaleLeaveFormula = Literal["leave", "leave_and_purpose"]
 MALE_LEAVE_FORMULAS: dict[str, str] = {
-    "leave": _N("育児休業等の取得割合（育児休業等をした男性 ÷ 配偶者が出産した男性）"),
-    "leave_and_purpose": _N(
+    "leave": gettext_noop("育児休業等の取得割合（育児休業等をした男性 ÷ 配偶者が出産した男性）"),
+    "leave_and_purpose": gettext_noop(
         "育児休業等と育児目的休暇の取得割合"
         "（（育児休業等をした男性 ＋ 育児目的休暇を利用した男性）÷ 配偶者が出産した男性）"
     ),
 }
 DEFAULT_MALE_LEAVE_FORMULA: MaleLeaveFormula = "leave"
 
-LAW_WOMEN = _N("女性活躍推進法（情報公表項目）")
-LAW_CHILDCARE = _N("育児・介護休業法（男性の育児休業取得状況の公表）")
-LAW_OVERTIME = _N("女性活躍推進法（情報公表項目）・くるみん認定基準")
+LAW_WOMEN = gettext_noop("女性活躍推進法（情報公表項目）")
+LAW_CHILDCARE = gettext_noop("育児・介護休業法（男性の育児休業取得状況の公表）")
+LAW_OVERTIME = gettext_noop("女性活躍推進法（情報公表項目）・くるみん認定基準")
 
 
 @dataclass(frozen=True)
@@ -197,158 +236,162 @@ YEARS = UNITS["years"]
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "women_hire_ratio",
-        _N("採用した労働者に占める女性労働者の割合"),
+        gettext_noop("採用した労働者に占める女性労働者の割合"),
         PERCENT,
         "hiring",
-        _N("直近の事業年度に採用した労働者に占める女性の割合。女性の採用数 ÷（女性の採用数 ＋ 男性の採用数）× 100。"),
+        gettext_noop(
+            "直近の事業年度に採用した労働者に占める女性の割合。女性の採用数 ÷（女性の採用数 ＋ 男性の採用数）× 100。"
+        ),
         ("hires_women", "hires_men"),
         higher_is_better=None,
     ),
     Indicator(
         "competition_ratio_women",
-        _N("女性の採用における競争倍率"),
+        gettext_noop("女性の採用における競争倍率"),
         TIMES,
         "hiring",
-        _N("女性の応募者数 ÷ 女性の採用者数。"),
+        gettext_noop("女性の応募者数 ÷ 女性の採用者数。"),
         ("applicants_women", "hires_women"),
         higher_is_better=None,
         decimals=2,
     ),
     Indicator(
         "competition_ratio_men",
-        _N("男性の採用における競争倍率"),
+        gettext_noop("男性の採用における競争倍率"),
         TIMES,
         "hiring",
-        _N("男性の応募者数 ÷ 男性の採用者数。"),
+        gettext_noop("男性の応募者数 ÷ 男性の採用者数。"),
         ("applicants_men", "hires_men"),
         higher_is_better=None,
         decimals=2,
     ),
     Indicator(
         "competition_ratio_sex",
-        _N("男女別の採用における競争倍率（女性 ÷ 男性）"),
+        gettext_noop("男女別の採用における競争倍率（女性 ÷ 男性）"),
         TIMES,
         "hiring",
-        _N("女性の競争倍率 ÷ 男性の競争倍率。1 を大きく上回るときは女性が採用されにくいことを示します。"),
+        gettext_noop("女性の競争倍率 ÷ 男性の競争倍率。1 を大きく上回るときは女性が採用されにくいことを示します。"),
         ("applicants_women", "hires_women", "applicants_men", "hires_men"),
         higher_is_better=None,
         decimals=2,
     ),
     Indicator(
         "women_worker_ratio",
-        _N("労働者に占める女性労働者の割合"),
+        gettext_noop("労働者に占める女性労働者の割合"),
         PERCENT,
         "workforce",
-        _N("常時雇用する労働者に占める女性の割合。女性労働者数 ÷（女性 ＋ 男性）× 100。"),
+        gettext_noop("常時雇用する労働者に占める女性の割合。女性労働者数 ÷（女性 ＋ 男性）× 100。"),
         ("workers_women", "workers_men"),
         higher_is_better=None,
     ),
     Indicator(
         "women_chief_ratio",
-        _N("係長級にある者に占める女性労働者の割合"),
+        gettext_noop("係長級にある者に占める女性労働者の割合"),
         PERCENT,
         "workforce",
-        _N("係長級の女性の数 ÷ 係長級の労働者の数 × 100。"),
+        gettext_noop("係長級の女性の数 ÷ 係長級の労働者の数 × 100。"),
         ("chiefs_women", "chiefs"),
     ),
     Indicator(
         "women_manager_ratio",
-        _N("管理職に占める女性労働者の割合"),
+        gettext_noop("管理職に占める女性労働者の割合"),
         PERCENT,
         "workforce",
-        _N("課長級以上の管理職（役員を除く）に占める女性の割合。女性管理職数 ÷ 管理職数 × 100。"),
+        gettext_noop("課長級以上の管理職（役員を除く）に占める女性の割合。女性管理職数 ÷ 管理職数 × 100。"),
         ("managers_women", "managers"),
     ),
     Indicator(
         "women_officer_ratio",
-        _N("役員に占める女性の割合"),
+        gettext_noop("役員に占める女性の割合"),
         PERCENT,
         "workforce",
-        _N("女性の役員数 ÷ 役員数 × 100。"),
+        gettext_noop("女性の役員数 ÷ 役員数 × 100。"),
         ("officers_women", "officers"),
     ),
     Indicator(
         "pay_gap_all",
-        _N("男女の賃金の差異（全労働者）"),
+        gettext_noop("男女の賃金の差異（全労働者）"),
         PERCENT,
         "pay",
-        _N("女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。賃金は賞与・手当を含み、退職手当・通勤手当等を除きます。"),
+        gettext_noop(
+            "女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。賃金は賞与・手当を含み、退職手当・通勤手当等を除きます。"
+        ),
         ("pay_women_all", "pay_men_all"),
     ),
     Indicator(
         "pay_gap_regular",
-        _N("男女の賃金の差異（正規雇用労働者）"),
+        gettext_noop("男女の賃金の差異（正規雇用労働者）"),
         PERCENT,
         "pay",
-        _N("正規雇用労働者について、女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。"),
+        gettext_noop("正規雇用労働者について、女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。"),
         ("pay_women_regular", "pay_men_regular"),
     ),
     Indicator(
         "pay_gap_non_regular",
-        _N("男女の賃金の差異（非正規雇用労働者）"),
+        gettext_noop("男女の賃金の差異（非正規雇用労働者）"),
         PERCENT,
         "pay",
-        _N("パート・有期雇用労働者について、女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。"),
+        gettext_noop("パート・有期雇用労働者について、女性の平均年間賃金 ÷ 男性の平均年間賃金 × 100。"),
         ("pay_women_non_regular", "pay_men_non_regular"),
     ),
     Indicator(
         "tenure_gap_years",
-        _N("男女の平均継続勤務年数の差異"),
+        gettext_noop("男女の平均継続勤務年数の差異"),
         YEARS,
         "tenure",
-        _N("男性の平均継続勤務年数 − 女性の平均継続勤務年数（年）。0 に近いほど差が小さいことを示します。"),
+        gettext_noop("男性の平均継続勤務年数 − 女性の平均継続勤務年数（年）。0 に近いほど差が小さいことを示します。"),
         ("tenure_women", "tenure_men"),
         higher_is_better=False,
     ),
     Indicator(
         "tenure_ratio",
-        _N("平均継続勤務年数の男女比（女性 ÷ 男性）"),
+        gettext_noop("平均継続勤務年数の男女比（女性 ÷ 男性）"),
         PERCENT,
         "tenure",
-        _N("女性の平均継続勤務年数 ÷ 男性の平均継続勤務年数 × 100。"),
+        gettext_noop("女性の平均継続勤務年数 ÷ 男性の平均継続勤務年数 × 100。"),
         ("tenure_women", "tenure_men"),
     ),
     Indicator(
         "retention_10y_women",
-        _N("採用10年前後の継続雇用割合（女性）"),
+        gettext_noop("採用10年前後の継続雇用割合（女性）"),
         PERCENT,
         "tenure",
-        _N("10事業年度前とその前後の事業年度に採用した女性のうち、継続して雇用されている者の割合。"),
+        gettext_noop("10事業年度前とその前後の事業年度に採用した女性のうち、継続して雇用されている者の割合。"),
         ("retained_10y_women", "hired_10y_women"),
     ),
     Indicator(
         "retention_10y_men",
-        _N("採用10年前後の継続雇用割合（男性）"),
+        gettext_noop("採用10年前後の継続雇用割合（男性）"),
         PERCENT,
         "tenure",
-        _N("10事業年度前とその前後の事業年度に採用した男性のうち、継続して雇用されている者の割合。"),
+        gettext_noop("10事業年度前とその前後の事業年度に採用した男性のうち、継続して雇用されている者の割合。"),
         ("retained_10y_men", "hired_10y_men"),
     ),
     Indicator(
         "childcare_leave_rate_women",
-        _N("女性の育児休業取得率"),
+        gettext_noop("女性の育児休業取得率"),
         PERCENT,
         "childcare",
-        _N("育児休業をした女性労働者の数 ÷ 出産した女性労働者の数 × 100。"),
+        gettext_noop("育児休業をした女性労働者の数 ÷ 出産した女性労働者の数 × 100。"),
         ("women_childcare_leave", "women_gave_birth"),
         may_exceed_100=True,
     ),
     Indicator(
         "childcare_leave_rate_women_fixed_term",
-        _N("有期雇用の女性の育児休業取得率"),
+        gettext_noop("有期雇用の女性の育児休業取得率"),
         PERCENT,
         "childcare",
-        _N("育児休業をした有期雇用の女性労働者の数 ÷ 出産した有期雇用の女性労働者の数 × 100。"),
+        gettext_noop("育児休業をした有期雇用の女性労働者の数 ÷ 出産した有期雇用の女性労働者の数 × 100。"),
         ("fixed_term_women_childcare_leave", "fixed_term_women_gave_birth"),
         law=LAW_CHILDCARE,
         may_exceed_100=True,
     ),
     Indicator(
         "male_childcare_leave_rate",
-        _N("男性の育児休業等取得率"),
+        gettext_noop("男性の育児休業等取得率"),
         PERCENT,
         "childcare",
-        _N(
+        gettext_noop(
             "公表に用いた算定式による値。育児休業等をした男性 ÷ 配偶者が出産した男性 × 100、"
             "または（育児休業等 ＋ 育児目的休暇を利用した男性）÷ 配偶者が出産した男性 × 100。"
         ),
@@ -358,39 +401,39 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "male_childcare_leave_rate_leave",
-        _N("男性の育児休業等取得率（育児休業等のみ）"),
+        gettext_noop("男性の育児休業等取得率（育児休業等のみ）"),
         PERCENT,
         "childcare",
-        _N("育児休業等をした男性労働者の数 ÷ 配偶者が出産した男性労働者の数 × 100。"),
+        gettext_noop("育児休業等をした男性労働者の数 ÷ 配偶者が出産した男性労働者の数 × 100。"),
         ("men_childcare_leave", "men_spouse_gave_birth"),
         law=LAW_CHILDCARE,
         may_exceed_100=True,
     ),
     Indicator(
         "male_childcare_leave_rate_combined",
-        _N("男性の育児休業等・育児目的休暇取得率"),
+        gettext_noop("男性の育児休業等・育児目的休暇取得率"),
         PERCENT,
         "childcare",
-        _N("（育児休業等をした男性 ＋ 育児目的休暇を利用した男性）÷ 配偶者が出産した男性労働者の数 × 100。"),
+        gettext_noop("（育児休業等をした男性 ＋ 育児目的休暇を利用した男性）÷ 配偶者が出産した男性労働者の数 × 100。"),
         ("men_childcare_leave", "men_childcare_purpose_leave", "men_spouse_gave_birth"),
         law=LAW_CHILDCARE,
         may_exceed_100=True,
     ),
     Indicator(
         "avg_monthly_overtime",
-        _N("労働者の一月当たりの平均残業時間"),
+        gettext_noop("労働者の一月当たりの平均残業時間"),
         HOURS,
         "hours",
-        _N("（法定時間外労働時間の年間合計 ＋ 法定休日労働時間の年間合計）÷ 12 ÷ 対象労働者数。"),
+        gettext_noop("（法定時間外労働時間の年間合計 ＋ 法定休日労働時間の年間合計）÷ 12 ÷ 対象労働者数。"),
         ("overtime_hours_annual", "holiday_hours_annual", "overtime_covered_workers"),
         higher_is_better=False,
     ),
     Indicator(
         "max_monthly_overtime_fulltime",
-        _N("フルタイム労働者の月平均時間外・休日労働（最大の月）"),
+        gettext_noop("フルタイム労働者の月平均時間外・休日労働（最大の月）"),
         HOURS,
         "hours",
-        _N(
+        gettext_noop(
             "各月のフルタイム労働者1人当たりの法定時間外・法定休日労働時間のうち最も多い月の値"
             "（くるみん基準: 全ての月で 45 時間未満かつ 30 時間未満）。"
         ),
@@ -400,10 +443,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "max_monthly_overtime_fulltime_25_39",
-        _N("25〜39歳のフルタイム労働者の月平均時間外・休日労働（最大の月）"),
+        gettext_noop("25〜39歳のフルタイム労働者の月平均時間外・休日労働（最大の月）"),
         HOURS,
         "hours",
-        _N(
+        gettext_noop(
             "25〜39歳のフルタイム労働者について、各月の1人当たり法定時間外・法定休日労働時間のうち"
             "最も多い月の値（くるみん基準: 全ての月で 45 時間未満）。"
         ),
@@ -413,10 +456,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "paid_leave_rate",
-        _N("年次有給休暇の取得率"),
+        gettext_noop("年次有給休暇の取得率"),
         PERCENT,
         "leave",
-        _N("年次有給休暇の取得日数の合計 ÷ 付与日数の合計（繰越分を除く）× 100。"),
+        gettext_noop("年次有給休暇の取得日数の合計 ÷ 付与日数の合計（繰越分を除く）× 100。"),
         ("paid_leave_days_taken", "paid_leave_days_granted"),
         may_exceed_100=True,
     ),
@@ -437,17 +480,19 @@ class Arrangement:
 
 
 ARRANGEMENTS: tuple[Arrangement, ...] = (
-    Arrangement("flex_telework", _N("テレワーク（在宅勤務等）")),
-    Arrangement("flex_flextime", _N("フレックスタイム制")),
+    Arrangement("flex_telework", gettext_noop("テレワーク（在宅勤務等）")),
+    Arrangement("flex_flextime", gettext_noop("フレックスタイム制")),
     Arrangement(
-        "flex_short_hours", _N("短時間勤務制度"), _N("育児・介護のための法定の制度を超えるもの、または対象を広げたもの")
+        "flex_short_hours",
+        gettext_noop("短時間勤務制度"),
+        gettext_noop("育児・介護のための法定の制度を超えるもの、または対象を広げたもの"),
     ),
-    Arrangement("flex_short_time_regular", _N("短時間正社員制度")),
-    Arrangement("flex_hourly_leave", _N("時間単位の年次有給休暇")),
-    Arrangement("flex_rest_interval", _N("勤務間インターバル制度")),
-    Arrangement("flex_staggered_hours", _N("時差出勤")),
-    Arrangement("flex_side_jobs", _N("副業・兼業の容認")),
-    Arrangement("flex_rehire", _N("退職者の再雇用制度")),
+    Arrangement("flex_short_time_regular", gettext_noop("短時間正社員制度")),
+    Arrangement("flex_hourly_leave", gettext_noop("時間単位の年次有給休暇")),
+    Arrangement("flex_rest_interval", gettext_noop("勤務間インターバル制度")),
+    Arrangement("flex_staggered_hours", gettext_noop("時差出勤")),
+    Arrangement("flex_side_jobs", gettext_noop("副業・兼業の容認")),
+    Arrangement("flex_rehire", gettext_noop("退職者の再雇用制度")),
 )
 ARRANGEMENTS_BY_CODE: dict[str, Arrangement] = {a.code: a for a in ARRANGEMENTS}
 
@@ -577,20 +622,22 @@ def label_of(code: str) -> str:
     return code
 
 
-T_NOT_NUMBER = _N("「%(label)s」は数字で入力してください（「%(value)s」は数字として読み取れません）。")
-T_NEGATIVE = _N("「%(label)s」に負の数は入力できません。")
-T_INTEGER = _N("「%(label)s」は整数で入力してください。")
-T_TOO_LARGE = _N("「%(label)s」は%(max)s%(unit)s以下で入力してください。")
-T_SUBSET = _N("「%(label)s」（%(value)s）が「%(total_label)s」（%(total)s）を超えています。")
-T_PERCENT_OVER = _N("「%(label)s」は0〜100%%の範囲で入力してください（%(value)s%%）。")
-T_RATE_OVER_100 = _N(
+T_NOT_NUMBER = gettext_noop("「%(label)s」は数字で入力してください（「%(value)s」は数字として読み取れません）。")
+T_NEGATIVE = gettext_noop("「%(label)s」に負の数は入力できません。")
+T_INTEGER = gettext_noop("「%(label)s」は整数で入力してください。")
+T_TOO_LARGE = gettext_noop("「%(label)s」は%(max)s%(unit)s以下で入力してください。")
+T_SUBSET = gettext_noop("「%(label)s」（%(value)s）が「%(total_label)s」（%(total)s）を超えています。")
+T_PERCENT_OVER = gettext_noop("「%(label)s」は0〜100%%の範囲で入力してください（%(value)s%%）。")
+T_RATE_OVER_100 = gettext_noop(
     "「%(label)s」が100%%を超えています（%(value)s%%）。前年度の出産に対する取得などで超えることはありますが、数を確かめてください。"
 )
-T_PAY_HIGH = _N("「%(label)s」が%(value)s%%です。女性の平均賃金が男性の2倍を超えています。数を確かめてください。")
-T_OVERTIME_HIGH = _N(
+T_PAY_HIGH = gettext_noop(
+    "「%(label)s」が%(value)s%%です。女性の平均賃金が男性の2倍を超えています。数を確かめてください。"
+)
+T_OVERTIME_HIGH = gettext_noop(
     "「%(label)s」が月%(value)s時間です。時間外労働の上限（月100時間未満）を超えています。数を確かめてください。"
 )
-T_FORMULA = _N("男性の育児休業等取得率の算定式「%(value)s」は選べません。")
+T_FORMULA = gettext_noop("男性の育児休業等取得率の算定式「%(value)s」は選べません。")
 
 # (part, whole): the part can never exceed the whole.
 SUBSETS: tuple[tuple[str, str], ...] = (

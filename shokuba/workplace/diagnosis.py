@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from shokuba.workplace.definitions import INDICATORS_BY_CODE
+from shokuba.workplace.definitions import INDICATORS_BY_CODE, gettext_noop
 from shokuba.workplace.picture import PICTURE_INDICATORS, TARGETS, Cell, _meets
 
 GUIDEBOOK_STEP = "4-3"  # (3) 具体的な「働き方の課題」の解決（職場改革）
@@ -23,53 +23,65 @@ SUPPORT_CENTRE = "support_centre"
 LABOUR_BUREAU = "labour_bureau"
 
 # Recommended actions per indicator, shown when the organisation is on the less desirable side of a peer median
-# or misses the target. Short, concrete, and each with the body that advises on it.
+# or misses the target. Short, concrete, and each with the body that advises on it (Japanese, marked for
+# translation; `insights.diagnose` shows them in the active language).
 ACTIONS: dict[str, tuple[str, str]] = {
     "women_manager_ratio": (
-        "係長級の女性を管理職候補として計画的に育成し（研修・メンター・登用基準の明確化）、昇進を男女別に点検する。",
+        gettext_noop(
+            "係長級の女性を管理職候補として計画的に育成し（研修・メンター・登用基準の明確化）、昇進を男女別に点検する。"
+        ),
         LABOUR_BUREAU,
     ),
     "women_chief_ratio": (
-        "配置・仕事の割り振りが性別で偏っていないかを点検し、女性に基幹的な業務の経験を積ませる。",
+        gettext_noop("配置・仕事の割り振りが性別で偏っていないかを点検し、女性に基幹的な業務の経験を積ませる。"),
         LABOUR_BUREAU,
     ),
-    "women_officer_ratio": ("役員候補の育成計画に女性を含め、社外からの登用も検討する。", LABOUR_BUREAU),
+    "women_officer_ratio": (gettext_noop("役員候補の育成計画に女性を含め、社外からの登用も検討する。"), LABOUR_BUREAU),
     "women_hire_ratio": (
-        "求人票・採用ページで働き方の実態（残業、休暇、育休の取得実績）を具体的に示し、女性の応募を増やす。",
+        gettext_noop(
+            "求人票・採用ページで働き方の実態（残業、休暇、育休の取得実績）を具体的に示し、女性の応募を増やす。"
+        ),
         LABOUR_BUREAU,
     ),
     "women_worker_ratio": (
-        "女性が少ない職種の仕事の進め方・設備を見直し、女性の応募と定着を妨げる要因を取り除く。",
+        gettext_noop("女性が少ない職種の仕事の進め方・設備を見直し、女性の応募と定着を妨げる要因を取り除く。"),
         LABOUR_BUREAU,
     ),
     "competition_ratio_sex": (
-        "選考基準と面接官の評価を男女別に点検し、無意識の思い込み（アンコンシャス・バイアス）を減らす研修を行う。",
+        gettext_noop(
+            "選考基準と面接官の評価を男女別に点検し、無意識の思い込み（アンコンシャス・バイアス）を減らす研修を行う。"
+        ),
         LABOUR_BUREAU,
     ),
     "pay_gap_all": (
-        "男女の賃金の差異の要因（職階・職種・勤続・労働時間の違い）を分解し、説明と改善策を公表する。",
+        gettext_noop("男女の賃金の差異の要因（職階・職種・勤続・労働時間の違い）を分解し、説明と改善策を公表する。"),
         LABOUR_BUREAU,
     ),
-    "pay_gap_regular": ("正社員の等級・評価・手当の運用を男女別に点検する。", LABOUR_BUREAU),
-    "pay_gap_non_regular": ("非正規雇用の処遇と正社員転換の機会を男女別に点検する。", LABOUR_BUREAU),
-    "tenure_ratio": ("出産・育児・介護で辞めずに済む制度と職場の雰囲気をつくり、退職理由を把握する。", LABOUR_BUREAU),
+    "pay_gap_regular": (gettext_noop("正社員の等級・評価・手当の運用を男女別に点検する。"), LABOUR_BUREAU),
+    "pay_gap_non_regular": (gettext_noop("非正規雇用の処遇と正社員転換の機会を男女別に点検する。"), LABOUR_BUREAU),
+    "tenure_ratio": (
+        gettext_noop("出産・育児・介護で辞めずに済む制度と職場の雰囲気をつくり、退職理由を把握する。"),
+        LABOUR_BUREAU,
+    ),
     "childcare_leave_rate_women": (
-        "育児休業制度を有期雇用の人を含め個別に周知し、取得の意向を確認する（法定の義務）。",
+        gettext_noop("育児休業制度を有期雇用の人を含め個別に周知し、取得の意向を確認する（法定の義務）。"),
         LABOUR_BUREAU,
     ),
     "male_childcare_leave_rate_leave": (
-        "配偶者が出産する男性に個別に制度を周知して意向を確認し、管理職が取得を後押しする。業務の引継ぎと代替要員を計画する。",
+        gettext_noop(
+            "配偶者が出産する男性に個別に制度を周知して意向を確認し、管理職が取得を後押しする。業務の引継ぎと代替要員を計画する。"
+        ),
         LABOUR_BUREAU,
     ),
     "avg_monthly_overtime": (
-        "業務の棚卸しと会議・資料の削減、ノー残業デー、勤務間インターバルで残業を減らす。",
+        gettext_noop("業務の棚卸しと会議・資料の削減、ノー残業デー、勤務間インターバルで残業を減らす。"),
         SUPPORT_CENTRE,
     ),
     "max_monthly_overtime_fulltime": (
-        "繁忙月の業務を平準化し、特定の人に仕事が集中しないよう多能工化を進める。",
+        gettext_noop("繁忙月の業務を平準化し、特定の人に仕事が集中しないよう多能工化を進める。"),
         SUPPORT_CENTRE,
     ),
-    "paid_leave_rate": ("計画的付与と時間単位年休を導入し、取得の少ない人に声をかける。", SUPPORT_CENTRE),
+    "paid_leave_rate": (gettext_noop("計画的付与と時間単位年休を導入し、取得の少ない人に声をかける。"), SUPPORT_CENTRE),
 }
 
 

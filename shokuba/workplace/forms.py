@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.workplace import definitions
-from shokuba.workplace.messages import label
+from shokuba.workplace.messages import label, text, unit, with_unit
 from shokuba.workplace.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, ImportKind, MaleLeaveFormula
 
 
@@ -55,9 +55,9 @@ class IndicatorYearForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for spec in definitions.INPUTS:
             self.fields[spec.code] = FigureField(
-                label=f"{label(spec.code)}（{_(spec.unit)}）",
+                label=with_unit(label(spec.code), unit(spec.unit)),
                 integer=spec.integer,
-                help_text=_(spec.help) if spec.help else "",
+                help_text=text(spec.help),
             )
         for code in definitions.DIRECT_ON_FORM:
             self.fields[code] = FigureField(
@@ -73,7 +73,7 @@ class IndicatorYearForm(AccessibleFormMixin, forms.Form):
         )
         for arrangement in definitions.ARRANGEMENTS:
             self.fields[arrangement.code] = forms.BooleanField(
-                label=label(arrangement.code), required=False, help_text=_(arrangement.help) if arrangement.help else ""
+                label=label(arrangement.code), required=False, help_text=text(arrangement.help)
             )
 
     def raw(self) -> dict[str, float]:
@@ -94,7 +94,7 @@ class IndicatorYearForm(AccessibleFormMixin, forms.Form):
             result.append(
                 {
                     "code": group,
-                    "label": _(group_label),
+                    "label": text(group_label),
                     "fields": [self[c] for c in codes],
                     "indicators": indicators,
                 }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.workplace.definitions import INDICATORS
+from shokuba.workplace.messages import label
 from shokuba.workplace.models import Referral
 
 CRITERION_ROWS = 3
@@ -27,7 +28,7 @@ class RecognitionStageForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        indicator_choices = [("", _("（使わない）")), *((i.code, i.label) for i in INDICATORS)]
+        indicator_choices = [("", _("（使わない）")), *((i.code, label(i.code)) for i in INDICATORS)]
         for n in range(1, CRITERION_ROWS + 1):
             self.fields[f"indicator_{n}"] = forms.ChoiceField(
                 label=_("基準%(n)d：指標") % {"n": n}, choices=indicator_choices, required=False

@@ -21,9 +21,11 @@ from shokuba.regional.charts import chart_png, chart_svg
 from shokuba.workplace import insights, programme
 from shokuba.workplace.charts import comparison_labels, profile_chart
 from shokuba.workplace.definitions import INDICATORS_BY_CODE, format_number
-from shokuba.workplace.insight_forms import OP_CHOICES, RecognitionStageForm, ReferralForm
+from shokuba.workplace.insight_forms import RecognitionStageForm, ReferralForm
+from shokuba.workplace.messages import label, quantity, text, unit
 from shokuba.workplace.models import IndicatorYear, RecognitionStage, Referral, ReferralKind
 from shokuba.workplace.picture import ALL, TARGETS, Picture
+from shokuba.workplace.readiness import SCHEME_OPS, threshold_text
 
 EXPORT_FORMATS = ("xlsx", "csv")
 IMAGE_FORMATS = ("png", "svg")
@@ -58,7 +60,7 @@ def _value_text(code: str, value: float | None) -> str:
     if value is None:
         return "—"
     indicator = INDICATORS_BY_CODE[code]
-    return f"{format_number(value, indicator.decimals)}{indicator.unit}"
+    return quantity(format_number(value, indicator.decimals), indicator.unit)
 
 
 @login_required
@@ -77,8 +79,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             change = None if value is None or before is None else value - before
             indicator_rows.append(
                 {
-                    "label": indicator.label,
-                    "definition": indicator.definition,
+                    "label": label(code),
+                    "definition": text(indicator.definition),
                     "value": _value_text(code, value),
                     "change": "" if change is None else f"{'+' if change > 0 else ''}{format_number(change, 1)}",
                 }
@@ -114,7 +116,6 @@ def readiness_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years": years,
             "certifications": insights.readiness_for(year) if year else [],
             "scheme": insights.scheme_for(organisation, year),
-            "labels": {code: i.label for code, i in INDICATORS_BY_CODE.items()},
         },
     )
 
@@ -249,8 +250,8 @@ def picture_table(result: Picture, year: int | None) -> tuple[list[str], list[li
                 [
                     kinds[group.kind],
                     _group_label(group.kind, group.key),
-                    indicator.label,
-                    indicator.unit,
+                    label(code),
+                    unit(indicator.unit),
                     cell.n,
                     *(None if v is None else round(v, 2) for v in numbers),
                 ]
@@ -259,8 +260,8 @@ def picture_table(result: Picture, year: int | None) -> tuple[list[str], list[li
                 [
                     kinds[group.kind],
                     _group_label(group.kind, group.key),
-                    indicator.label,
-                    indicator.unit,
+                    label(code),
+                    unit(indicator.unit),
                     str(cell.n),
                     *("—" if v is None else format_number(v, indicator.decimals) for v in numbers),
                 ]
@@ -301,17 +302,16 @@ def picture_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if year is not None and everyone is not None:
         for code_ in result.indicators:
             cell = everyone.years[year][code_]
-            indicator = INDICATORS_BY_CODE[code_]
             target = TARGETS.get(code_)
             overview.append(
                 {
-                    "label": indicator.label,
+                    "label": label(code_),
                     "n": cell.n,
                     "q1": _value_text(code_, cell.q1),
                     "median": _value_text(code_, cell.median),
                     "q3": _value_text(code_, cell.q3),
                     "share": "—" if cell.share_meeting is None else f"{format_number(cell.share_meeting, 1)}%",
-                    "target": "" if target is None else target.label,
+                    "target": "" if target is None else text(target.label),
                     "change": _signed(cell.change_median),
                 }
             )
@@ -385,15 +385,14 @@ def recognition(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("段階を追加しました。"))
             return redirect("workplace:recognition", member.pk)
-    ops = dict(OP_CHOICES)
     stages = [
         {
             "stage": stage,
             "criteria": [
-                f"{INDICATORS_BY_CODE[c['indicator']].label} {format_number(c['value'])}"
-                f"{INDICATORS_BY_CODE[c['indicator']].unit}{ops.get(c['op'], c['op'])}"
+                f"{label(c['indicator'])} "
+                f"{threshold_text(c['op'], float(c['value']), INDICATORS_BY_CODE[c['indicator']].unit)}"
                 for c in stage.criteria
-                if c.get("indicator") in INDICATORS_BY_CODE
+                if c.get("indicator") in INDICATORS_BY_CODE and c.get("op") in SCHEME_OPS
             ],
         }
         for stage in RecognitionStage.objects.filter(member=member)

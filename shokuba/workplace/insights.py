@@ -20,6 +20,7 @@ from shokuba.surveys.selectors import response_counts
 from shokuba.workplace import diagnosis as diagnosis_module
 from shokuba.workplace import picture, readiness
 from shokuba.workplace.messages import label as label_of
+from shokuba.workplace.messages import text, unit
 from shokuba.workplace.models import IndicatorYear, RecognitionStage, Referral
 
 THRESHOLD = DEFAULT_THRESHOLD
@@ -91,7 +92,7 @@ def missing_label(code: str) -> str:
         return _("労働者の数（女性・男性）")
     if code == "two_thirds":
         return _("従業員アンケートの3分の2基準の結果")
-    return label_of(code)
+    return label_of(code)  # in the active language (messages.label)
 
 
 def readiness_for(year: IndicatorYear) -> list[readiness.CertificationResult]:
@@ -171,7 +172,15 @@ def peers_for(organisation: Organisation, year: int, *, threshold: int = THRESHO
 
 
 def diagnose(organisation: Organisation, year: IndicatorYear) -> diagnosis_module.Diagnosis:
-    return diagnosis_module.diagnose(year.values, peers_for(organisation, year.fiscal_year))
+    """The self-diagnosis, its labels, units, targets and actions in the active language (the pure module's texts
+    are Japanese)."""
+    result = diagnosis_module.diagnose(year.values, peers_for(organisation, year.fiscal_year))
+    for row in result.rows:  # `actions` holds the same rows
+        row.label = label_of(row.code)
+        row.unit = unit(row.unit)
+        row.target = text(row.target)
+        row.action = text(row.action)
+    return result
 
 
 def referrals_for(organisation: Organisation) -> list[Referral]:

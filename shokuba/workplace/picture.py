@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, group_hidden, validate_threshold
-from shokuba.workplace.definitions import INDICATORS_BY_CODE
+from shokuba.workplace.definitions import gettext_noop
 
 # The indicators of the picture and the self-diagnosis, in display order.
 PICTURE_INDICATORS: tuple[str, ...] = (
@@ -48,17 +48,17 @@ PICTURE_INDICATORS: tuple[str, ...] = (
 class Target:
     op: str
     value: float
-    label: str  # where the target comes from
+    label: str  # where the target comes from (Japanese, marked for translation)
 
 
 TARGETS: dict[str, Target] = {
-    "male_childcare_leave_rate_leave": Target(">=", 30, "くるみん認定基準（令和7年4月〜）: 30%以上"),
-    "childcare_leave_rate_women": Target(">=", 75, "くるみん認定基準: 75%以上"),
-    "max_monthly_overtime_fulltime": Target("<", 30, "くるみん認定基準（令和7年4月〜）: 各月30時間未満"),
-    "avg_monthly_overtime": Target("<", 45, "えるぼし認定基準（労働時間等の働き方）: 45時間未満"),
-    "tenure_ratio": Target(">=", 70, "えるぼし認定基準（継続就業）: 女性÷男性が0.7以上"),
-    "competition_ratio_sex": Target("<", 1.25, "えるぼし認定基準（採用）: 女性÷男性が1.25未満"),
-    "paid_leave_rate": Target(">=", 70, "政府目標（過労死等の防止のための対策に関する大綱）: 70%以上"),
+    "male_childcare_leave_rate_leave": Target(">=", 30, gettext_noop("くるみん認定基準（令和7年4月〜）: 30%以上")),
+    "childcare_leave_rate_women": Target(">=", 75, gettext_noop("くるみん認定基準: 75%以上")),
+    "max_monthly_overtime_fulltime": Target("<", 30, gettext_noop("くるみん認定基準（令和7年4月〜）: 各月30時間未満")),
+    "avg_monthly_overtime": Target("<", 45, gettext_noop("えるぼし認定基準（労働時間等の働き方）: 45時間未満")),
+    "tenure_ratio": Target(">=", 70, gettext_noop("えるぼし認定基準（継続就業）: 女性÷男性が0.7以上")),
+    "competition_ratio_sex": Target("<", 1.25, gettext_noop("えるぼし認定基準（採用）: 女性÷男性が1.25未満")),
+    "paid_leave_rate": Target(">=", 70, gettext_noop("政府目標（過労死等の防止のための対策に関する大綱）: 70%以上")),
 }
 
 QUANTILES = (0.25, 0.5, 0.75)
@@ -293,7 +293,3 @@ def peer_medians(
             threshold,
         ),
     }
-
-
-def indicator_label(code: str) -> str:
-    return INDICATORS_BY_CODE[code].label

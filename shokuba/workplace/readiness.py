@@ -131,7 +131,7 @@ class RuleResult:
         """「30%以上」 — the rule's threshold in words (leaves only)."""
         if self.threshold is None or self.op is None:
             return ""
-        return _(_CRITERIA[self.op]) % {"value": quantity(self.threshold, self.unit)}
+        return threshold_text(self.op, self.threshold, self.unit)
 
     @property
     def value_text(self) -> str:
@@ -243,7 +243,11 @@ def quantity(value: float, unit: str, *, spaced: bool = False) -> str:
     """A number with its unit: 「30%」「30時間」「1.25倍」, or spaced as a shortfall says it: 「8 ポイント」「8 時間」.
 
     `unit` is the data's Japanese unit code (also the key of `_DECIMALS`); the words are translated."""
-    amount = format_number(value, unit)
+    return amount_text(format_number(value, unit), unit, spaced=spaced)
+
+
+def amount_text(amount: str, unit: str, *, spaced: bool = False) -> str:
+    """An already formatted number (「1,234.5」) with its unit, as `quantity` words it."""
     n = 1 if amount == "1" else 2
     words = {"n": amount}
     if unit == "%":
@@ -265,6 +269,11 @@ def quantity(value: float, unit: str, *, spaced: bool = False) -> str:
     if not unit:
         return amount
     return f"{amount} {unit}" if spaced else f"{amount}{unit}"
+
+
+def threshold_text(op: str, threshold: float, unit: str) -> str:
+    """「30%以上」「30時間未満」: a threshold in words (`op` one of `SCHEME_OPS`)."""
+    return _(_CRITERIA[op]) % {"value": quantity(threshold, unit)}
 
 
 def shortfall_words(label: str, value: float, op: str, threshold: float, unit: str) -> str:

@@ -27,7 +27,7 @@ from shokuba.core.permissions import (
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.workplace import definitions, imports, services
 from shokuba.workplace.forms import ImportForm, IndicatorYearForm, fiscal_year_choices
-from shokuba.workplace.messages import label
+from shokuba.workplace.messages import label, text, unit
 from shokuba.workplace.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, IndicatorImport, IndicatorYear
 
 
@@ -42,10 +42,10 @@ def value_rows(values: dict[str, float | None]) -> list[dict[str, Any]]:
         {
             "code": i.code,
             "label": label(i.code),
-            "unit": _(i.unit),
+            "unit": unit(i.unit),
             "value": values.get(i.code),
             "text": definitions.format_number(values.get(i.code), i.decimals),
-            "definition": _(i.definition),
+            "definition": text(i.definition),
             "group": i.group,
         }
         for i in definitions.INDICATORS
@@ -61,7 +61,7 @@ def organisation_years(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "indicator": i,
             "label": label(i.code),
-            "unit": _(i.unit),
+            "unit": unit(i.unit),
             "cells": [definitions.format_number(getattr(y, i.code), i.decimals) for y in years],
         }
         for i in definitions.INDICATORS
@@ -237,7 +237,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "label": label(c["code"]),
                 "old": definitions.format_number(c["old"], definitions.INDICATORS_BY_CODE[c["code"]].decimals),
                 "new": definitions.format_number(c["new"], definitions.INDICATORS_BY_CODE[c["code"]].decimals),
-                "unit": _(definitions.INDICATORS_BY_CODE[c["code"]].unit),
+                "unit": unit(definitions.INDICATORS_BY_CODE[c["code"]].unit),
             }
             for c in row["changes"]
         ]

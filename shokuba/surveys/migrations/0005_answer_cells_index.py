@@ -2,8 +2,12 @@
 
 from django.db import migrations, models
 
+from shokuba.core.migration_operations import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # CREATE/DROP INDEX CONCURRENTLY on PostgreSQL: submissions go on while the index is built.
+    atomic = False
     dependencies = [
         ("network", "0002_user_manager"),
         ("surveys", "0004_drop_answer_response_key"),
@@ -11,7 +15,7 @@ class Migration(migrations.Migration):
 
     # The wider index is built before the narrower one goes, so lookups by (member, wave, item) always have one.
     operations = [
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="responseanswer",
             index=models.Index(
                 fields=[
@@ -30,7 +34,7 @@ class Migration(migrations.Migration):
                 name="answer_cells",
             ),
         ),
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name="responseanswer",
             name="answer_wave_item",
         ),

@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from shokuba.core.migration_operations import AddIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # CREATE/DROP INDEX CONCURRENTLY on PostgreSQL: submissions go on while the index is built.
+    atomic = False
     dependencies = [
         ("network", "0002_user_manager"),
         ("surveys", "0005_answer_cells_index"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="response",
             index=models.Index(
                 fields=[

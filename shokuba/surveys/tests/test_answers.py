@@ -122,6 +122,8 @@ def test_numbers_people_type_are_read() -> None:
     assert str(parse_number("45時間", unit="時間")) == "45"
     assert str(parse_number("−3")) == "-3"
     assert parse_number("12.3.4") is None
+    assert parse_number("9" * 308) is not None
+    assert parse_number("9" * 309) is None  # no float holds it: refused, not stored as Infinity
     assert parse_number("") is None
 
 

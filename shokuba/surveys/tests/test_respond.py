@@ -181,6 +181,32 @@ def test_a_ten_megabyte_field_is_refused_before_it_is_parsed(link: WaveLink) -> 
     assert stored() == (0, 0)
 
 
+def test_a_url_encoded_post_as_browsers_send_it_is_stored_the_same(link: WaveLink) -> None:
+    submission_id = str(uuid.uuid4())
+    body = urlencode({"submission_id": submission_id, **workplace_form(**{"q.WS-FREE": "定時に帰れる＆ 100% 満足"})})
+    response = Client().post(answer_url(link), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    row = Response.objects.get(submission_id=submission_id)
+    assert row.answers["WS-FREE"] == "定時に帰れる＆ 100% 満足" and row.answers["WS-QA"]["WS-A01"] == "1"
+    assert ResponseAnswer.objects.filter(submission_id=submission_id).count() == 32
+
+
+def test_more_fields_than_any_form_has_are_refused_and_nothing_is_stored(link: WaveLink, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    fields = {"submission_id": str(uuid.uuid4()), **workplace_form(), **{f"x{i}": "1" for i in range(100)}}
+    for body, content_type in (
+        (urlencode(fields), "application/x-www-form-urlencoded"),
+        (fields, None),  # multipart, through Django's own parser
+    ):
+        if content_type:
+            response = Client().post(answer_url(link), body, content_type=content_type)
+        else:
+            response = Client().post(answer_url(link), body)
+        assert response.status_code == 400
+        assert "送信された内容が大きすぎます" in response.content.decode()
+    assert stored() == (0, 0)
+
+
 def test_a_missing_or_malformed_submission_id_is_refused(link: WaveLink) -> None:
     response = Client().post(answer_url(link), {**workplace_form(), "submission_id": "not-a-uuid"})
     assert response.status_code == 400

@@ -102,3 +102,10 @@ def test_the_readiness_page_in_english(org_admin: Any, organisation: Any) -> Non
     assert "Act on Promotion of Women&#x27;s Participation and Advancement in the Workplace" in page
     for japanese in ("確認が必要", "満たしていない", "あと", "くるみん", "えるぼし", "厚生労働省"):
         assert japanese not in page, japanese
+    # Nothing else in Japanese outside the organisation's own name, the people's names and the language menu.
+    rest = page
+    for own in (organisation.name, organisation.member.local_government.name, org_admin.get_full_name(), "日本語"):
+        rest = rest.replace(own, "")
+    assert not JAPANESE.search(re.sub(r"<[^>]+>", " ", rest)), re.findall(
+        r"[^\s<>]*[\u3040-\u30ff\u4e00-\u9fff][^\s<>]*", rest
+    )[:30]
