@@ -435,7 +435,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "hours",
         gettext_noop(
             "各月のフルタイム労働者1人当たりの法定時間外・法定休日労働時間のうち最も多い月の値"
-            "（くるみん基準: 全ての月で 45 時間未満かつ 30 時間未満）。"
+            "（くるみん基準: 各月 30 時間未満、または 25〜39 歳のフルタイム労働者が各月 45 時間未満）。"
         ),
         ("max_monthly_overtime_fulltime",),
         law=LAW_OVERTIME,
