@@ -6,10 +6,14 @@ the running module (importing `bench.__main__` would make a second, empty regist
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -63,3 +67,47 @@ def worker(module: str, env: dict[str, str], *args: str, stderr: int | None = su
         text=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+class NoServer(RuntimeError):
+    """No PostgreSQL server to make a scratch database on."""
+
+
+@contextlib.contextmanager
+def scratch_database(
+    vendor: str, name: str, prefix: str, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[dict[str, str], Path]]:
+    """A scratch database (PostgreSQL database `name`, or an SQLite file in a temporary folder), migrated and with
+    the reference data loaded. Yields the environment for child processes and the folder; drops and removes both
+    afterwards. Raises NoServer on entry when there is no PostgreSQL server (say so on the figure's line)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    server = postgres_url()
+    try:
+        if vendor == "postgresql":
+            try:
+                admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                admin(server, f"CREATE DATABASE {name}")
+            except Exception as exc:
+                raise NoServer(f"no PostgreSQL at {server} ({exc.__class__.__name__})") from exc
+            database_url = with_database(server, name)
+        else:
+            database_url = f"sqlite:///{folder}/bench.sqlite3"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "shokuba.settings.dev",
+            "SHOKUBA_VAR_DIR": str(folder),
+            "SHOKUBA_PRIVATE_FILES_DIR": str(folder / "private"),
+            "LOG_LEVEL": "ERROR",
+            "PYTHONPATH": str(ROOT),
+            **(extra_env or {}),
+        }
+        manage = [PYTHON, str(ROOT / "manage.py")]
+        for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
+            subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        yield env, folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if vendor == "postgresql":
+            with contextlib.suppress(Exception):  # best effort clean-up of a scratch database
+                admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

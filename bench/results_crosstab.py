@@ -27,11 +27,8 @@ Figures (ms of ours; targets: under 1 s on PostgreSQL, under 3 s on SQLite):
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from bench import _shared
@@ -39,7 +36,6 @@ from bench import _shared
 _bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
-ROOT, PYTHON = _shared.ROOT, _shared.PYTHON
 WORKER = "bench.results_crosstab_worker"
 DATABASE = "shokuba_bench_crosstab"
 TARGET_SECONDS = {"postgresql": 1.0, "sqlite": 3.0}
@@ -81,54 +77,18 @@ def _one(vendor: str, responses: int, repeat: int) -> None:
     if vendor not in TARGET_SECONDS:
         print(f"bench: {name} error: unknown database {vendor!r} (postgresql or sqlite)", flush=True)
         return
-    folder = Path(tempfile.mkdtemp(prefix="shokuba-bench-crosstab-"))
-    server = _shared.postgres_url()
-    if vendor == "postgresql":
-        try:
-            _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            _shared.admin(server, f"CREATE DATABASE {DATABASE}")
-        except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
-            print(f"bench: {name} skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
-            return
-        database_url = _shared.with_database(server, DATABASE)
-    else:
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "shokuba.settings.dev",
-        "SHOKUBA_VAR_DIR": str(folder),
-        "SHOKUBA_PRIVATE_FILES_DIR": str(folder / "private"),
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-    parquet = str(folder / "answers.parquet")
     try:
-        manage = [PYTHON, str(ROOT / "manage.py")]
-        for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
-            subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-        setup = _shared.worker(WORKER, env, "setup", str(responses), parquet, stderr=None)
-        result = _shared.worker(
-            WORKER,
-            env,
-            "time",
-            str(setup["wave"]),
-            str(setup["user"]),
-            setup["item"],
-            parquet,
-            str(repeat),
-            stderr=None,
-        )
+        with _shared.scratch_database(vendor, DATABASE, "shokuba-bench-crosstab-") as (env, folder):
+            parquet = str(folder / "answers.parquet")
+            setup = _shared.worker(WORKER, env, "setup", str(responses), parquet, stderr=None)
+            arguments = (str(setup["wave"]), str(setup["user"]), setup["item"], parquet, str(repeat))
+            result = _shared.worker(WORKER, env, "time", *arguments, stderr=None)
+    except _shared.NoServer as exc:
+        print(f"bench: {name} skipped: {exc}", flush=True)
+        return
     except (subprocess.CalledProcessError, OSError, ValueError, KeyError) as exc:
         print(f"bench: {name} error: the worker failed ({exc}); see stderr", flush=True)
         return
-    finally:
-        if vendor == "postgresql":
-            try:
-                _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            except Exception:  # noqa: S110 - best effort clean-up of a scratch database
-                pass
-        shutil.rmtree(folder, ignore_errors=True)
     _stderr(result, vendor)
     wrong = _mismatch(result)
     if wrong:

@@ -19,18 +19,14 @@ Figures:
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 from bench import _shared
 
 _bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
-ROOT, PYTHON = _shared.ROOT, _shared.PYTHON
 WORKER = "bench.survey_export_worker"
 DATABASE = "shokuba_bench_export"
 MEMORY_BUDGET_MB = 512
@@ -61,68 +57,40 @@ def _pyarrow_seconds(path: str) -> tuple[float, int, int]:
 
 
 def _one(vendor: str, rows: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="shokuba-bench-export-"))
-    server = _shared.postgres_url()
-    if vendor == "postgresql":
-        try:
-            _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            _shared.admin(server, f"CREATE DATABASE {DATABASE}")
-        except Exception as exc:  # no PostgreSQL: say so on the figure's line and go on
-            print(f"bench: survey_export skipped: no PostgreSQL at {server} ({exc.__class__.__name__})", flush=True)
-            return
-        database_url = _shared.with_database(server, DATABASE)
-    else:
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "shokuba.settings.dev",
-        "SHOKUBA_VAR_DIR": str(folder),
-        "SHOKUBA_PRIVATE_FILES_DIR": str(folder / "private"),
-        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",  # the child runs the job itself, timed
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
     suffix = "" if vendor == "postgresql" else "_sqlite"
+    # The child runs the job itself, timed: no task worker.
+    tasks = {"TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
     try:
-        manage = [PYTHON, str(ROOT / "manage.py")]
-        for command in (["migrate", "--noinput", "-v", "0"], ["load_reference"]):
-            subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-        setup = _shared.worker(WORKER, env, "setup", str(rows))
-        result = _shared.worker(
-            "bench.survey_export_worker", env, "export", str(setup["wave"]), str(setup["user"]), "csv"
-        )
-        if result["status"] != "succeeded":
-            print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
-            return
-        reference, table_rows, table_columns = _pyarrow_seconds(result["path"])
-        label = "PostgreSQL" if vendor == "postgresql" else "SQLite"
-        report(
-            f"survey_export_csv{suffix}",
-            result["seconds"],
-            "s",
-            reference,
-            f"pyarrow.csv.write_csv of the same {table_rows:,} × {table_columns} table from memory "
-            f"({reference:.1f} s); {label}, {setup['item_columns']} item columns, "
-            f"{result['size_bytes'] / 1e6:.0f} MB file; CPU: export process {result['cpu_seconds']:.1f} s"
-            + (f", PostgreSQL backend {result['database_cpu_seconds']:.1f} s" if vendor == "postgresql" else "")
-            + ", "
-            f"load average {result['load_average']:.1f} on {os.cpu_count()} cores; target < 60 s",
-        )
-        report(
-            f"survey_export_rss{suffix}",
-            result["max_rss_mb"],
-            "MB",
-            MEMORY_BUDGET_MB,
-            f"the {MEMORY_BUDGET_MB} MB budget (peak RSS of the whole export process, Django included)",
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        if vendor == "postgresql":
-            try:
-                _shared.admin(server, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            except Exception:  # noqa: S110 - best effort clean-up of a scratch database
-                pass
+        with _shared.scratch_database(vendor, DATABASE, "shokuba-bench-export-", tasks) as (env, _folder):
+            setup = _shared.worker(WORKER, env, "setup", str(rows))
+            result = _shared.worker(WORKER, env, "export", str(setup["wave"]), str(setup["user"]), "csv")
+            if result["status"] != "succeeded":
+                print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
+                return
+            reference, table_rows, table_columns = _pyarrow_seconds(result["path"])
+    except _shared.NoServer as exc:
+        print(f"bench: survey_export skipped: {exc}", flush=True)
+        return
+    label = "PostgreSQL" if vendor == "postgresql" else "SQLite"
+    report(
+        f"survey_export_csv{suffix}",
+        result["seconds"],
+        "s",
+        reference,
+        f"pyarrow.csv.write_csv of the same {table_rows:,} × {table_columns} table from memory "
+        f"({reference:.1f} s); {label}, {setup['item_columns']} item columns, "
+        f"{result['size_bytes'] / 1e6:.0f} MB file; CPU: export process {result['cpu_seconds']:.1f} s"
+        + (f", PostgreSQL backend {result['database_cpu_seconds']:.1f} s" if vendor == "postgresql" else "")
+        + ", "
+        f"load average {result['load_average']:.1f} on {os.cpu_count()} cores; target < 60 s",
+    )
+    report(
+        f"survey_export_rss{suffix}",
+        result["max_rss_mb"],
+        "MB",
+        MEMORY_BUDGET_MB,
+        f"the {MEMORY_BUDGET_MB} MB budget (peak RSS of the whole export process, Django included)",
+    )
 
 
 @benchmark("survey_export")
