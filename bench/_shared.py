@@ -111,3 +111,25 @@ def scratch_database(
         if vendor == "postgresql":
             with contextlib.suppress(Exception):  # best effort clean-up of a scratch database
                 admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def coordinator_and_organisations(username: str, name_prefix: str, count: int) -> tuple[Any, Any, list[Any]]:
+    """In a worker's scratch database (Django set up): Toyooka's member, a coordinator and `count` organisations."""
+    import datetime as dt
+
+    from shokuba.network.models import Member, Organisation, Role, User
+
+    member = Member.objects.get(pk="282090")
+    coordinator = User.objects.create(username=username, role=Role.COORDINATOR, member=member)
+    organisations = [
+        Organisation.objects.create(
+            member=member,
+            name=f"{name_prefix}{i:02d}",
+            industry="E",
+            size_band="30-100",
+            location_id="282090",
+            joined_on=dt.date(2026, 4, 1),
+        )
+        for i in range(count)
+    ]
+    return member, coordinator, organisations

@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from bench import _shared
+
 ORGANISATIONS = 20
 ITEMS = ("WS-A01", "WS-B02", "WS-C03", "WS-D01", "WS-E02", "WS-Z01")
 ITEM = "WS-B02"  # 男性も育児休業を取りやすい雰囲気がある
@@ -303,24 +305,13 @@ def setup(rows: int, parquet_path: str) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from shokuba.network.models import Member, Organisation, Role, User
     from shokuba.results.selectors import items_of
     from shokuba.surveys import services
     from shokuba.surveys.models import ResponseAnswer, Wave
 
-    member = Member.objects.get(pk="282090")
-    coordinator = User.objects.create(username="bench-crosstab-coordinator", role=Role.COORDINATOR, member=member)
-    organisations = [
-        Organisation.objects.create(
-            member=member,
-            name=f"ベンチ集計株式会社{i:02d}",
-            industry="E",
-            size_band="30-100",
-            location_id="282090",
-            joined_on=dt.date(2026, 4, 1),
-        )
-        for i in range(ORGANISATIONS)
-    ]
+    member, coordinator, organisations = _shared.coordinator_and_organisations(
+        "bench-crosstab-coordinator", "ベンチ集計株式会社", ORGANISATIONS
+    )
     questionnaire = services.questionnaire_create_from_template(
         actor=coordinator, member=member, template_code="workplace", title="クロス集計ベンチマーク"
     )

@@ -22,6 +22,8 @@ import time
 import uuid
 from typing import Any
 
+from bench import _shared
+
 DISTINCT_ANSWER_SETS = 4096
 ORGANISATIONS = 20
 TEXTS = [
@@ -85,24 +87,13 @@ def setup(rows: int) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from shokuba.network.models import Member, Organisation, Role, User
     from shokuba.surveys import exports, services
     from shokuba.surveys.instrument import ATTRIBUTES
     from shokuba.surveys.models import Response
 
-    member = Member.objects.get(pk="282090")
-    coordinator = User.objects.create(username="bench-export-coordinator", role=Role.COORDINATOR, member=member)
-    organisations = [
-        Organisation.objects.create(
-            member=member,
-            name=f"ベンチ書き出し株式会社{i:02d}",
-            industry="E",
-            size_band="30-100",
-            location_id="282090",
-            joined_on=dt.date(2026, 4, 1),
-        )
-        for i in range(ORGANISATIONS)
-    ]
+    member, coordinator, organisations = _shared.coordinator_and_organisations(
+        "bench-export-coordinator", "ベンチ書き出し株式会社", ORGANISATIONS
+    )
     questionnaire = services.questionnaire_create_from_template(
         actor=coordinator, member=member, template_code="workplace"
     )
