@@ -7,10 +7,13 @@ for a table streamed into a file (a background export of any size: rows are cons
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import contextvars
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -49,6 +52,30 @@ def _neutralised(row: Sequence[Any], columns: Sequence[int]) -> Sequence[Any]:
     return row
 
 
+@dataclass
+class Replacements:
+    """Characters the chosen encoding cannot hold (CP932 has no emoji, for one), written as '?' and counted, so the
+    person who asked for the file can be told."""
+
+    count: int = 0
+
+
+_REPLACE_AND_COUNT = "shokuba-replace-and-count"
+_replacements: contextvars.ContextVar[Replacements | None] = contextvars.ContextVar("replacements", default=None)
+
+
+def _replace_and_count(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    tally = _replacements.get()
+    if tally is not None:
+        tally.count += error.end - error.start
+    return "?" * (error.end - error.start), error.end
+
+
+codecs.register_error(_REPLACE_AND_COUNT, _replace_and_count)
+
+
 def csv_encoding(name: str) -> str:
     """'cp932' (or sjis, shift_jis) asks for Shift_JIS; anything else is UTF-8 with a BOM, which Excel needs."""
     return "cp932" if name.lower() in {"cp932", "sjis", "shift_jis"} else "utf-8-sig"
@@ -61,14 +88,16 @@ def write_csv(
     *,
     encoding: str = "utf-8-sig",
     text_columns: Sequence[int] | None = None,
+    replacements: Replacements | None = None,
 ) -> int:
     """Stream a CSV for Excel into a binary file; returns the number of data rows written.
 
     Rows are taken one at a time from any iterable (a database cursor, a generator) and never collected. None is
-    an empty cell. CP932 replaces characters it cannot hold with '?' rather than failing the export.
-    `text_columns`: when given, only these columns can hold free text and are neutralised (the caller vouches that
-    the others hold codes, numbers and dates); None neutralises every cell."""
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    an empty cell. CP932 replaces characters it cannot hold with '?' rather than failing the export; `replacements`
+    counts them. `text_columns`: when given, only these columns can hold free text and are neutralised (the caller
+    vouches that the others hold codes, numbers and dates); None neutralises every cell."""
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=_REPLACE_AND_COUNT, newline="")
+    token = _replacements.set(replacements if replacements is not None else Replacements())
     written = 0
     try:
         writer = csv.writer(text, lineterminator="\r\n")
@@ -86,6 +115,7 @@ def write_csv(
         text.flush()
     finally:
         text.detach()  # leave the caller's stream open
+        _replacements.reset(token)
     return written
 
 

@@ -255,8 +255,15 @@ def _limited(rows: Iterable[Any], limit: int) -> Generator[Any]:
         _close(rows)
 
 
-def write_export(wave: Wave, file_format: str, stream: Any, report: Callable[[int], None] = lambda n: None) -> int:
-    """Write a wave's raw responses in `file_format` into a binary stream; returns the number of responses."""
+def write_export(
+    wave: Wave,
+    file_format: str,
+    stream: Any,
+    report: Callable[[int], None] = lambda n: None,
+    replacements: core_exports.Replacements | None = None,
+) -> int:
+    """Write a wave's raw responses in `file_format` into a binary stream; returns the number of responses.
+    `replacements` counts the characters a Shift_JIS file could not hold."""
     definition = definition_of(wave.version)
     if file_format == ExportFormat.XLSX:
         codebook_header, codebook_rows = exports.codebook(definition)
@@ -273,7 +280,9 @@ def write_export(wave: Wave, file_format: str, stream: Any, report: Callable[[in
     header, records, text_columns = csv_rows(wave, definition)
     reported = _reporting(records, report)
     with contextlib.closing(reported):
-        return core_exports.write_csv(stream, header, reported, encoding=encoding, text_columns=text_columns)
+        return core_exports.write_csv(
+            stream, header, reported, encoding=encoding, text_columns=text_columns, replacements=replacements
+        )
 
 
 # --- jobs ----------------------------------------------------------------------------------------------------
@@ -393,15 +402,16 @@ def export_job_run(job_id: int) -> None:
         if streaming_transaction:
             side = connection.copy()
         progress = _Progress(job.pk, side)
+        replacements = core_exports.Replacements()
         with partial.open("wb", buffering=FILE_BUFFER) as stream:
             if streaming_transaction:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         # JIT compiling the ~50 JSON extractions costs seconds and saves nothing on one pass.
                         cursor.execute("SET LOCAL jit = off")
-                    written = write_export(job.wave, job.file_format, stream, progress)
+                    written = write_export(job.wave, job.file_format, stream, progress, replacements)
             else:
-                written = write_export(job.wave, job.file_format, stream, progress)
+                written = write_export(job.wave, job.file_format, stream, progress, replacements)
         os.replace(partial, final)
         outcome = {
             "status": ExportJobStatus.SUCCEEDED,
@@ -409,7 +419,16 @@ def export_job_run(job_id: int) -> None:
             "total": written,
             "stored_name": stored_name,
             "size_bytes": final.stat().st_size,
-            "message": _("%(count)s件の回答を書き出しました。") % {"count": f"{written:,}"},
+            "message": _("%(count)s件の回答を書き出しました。") % {"count": f"{written:,}"}
+            + (
+                _(
+                    "Shift_JIS で表せない %(n)s 文字は「?」にしました（元の文字のままなら CSV（UTF-8）か Excel を"
+                    "選んでください）。"
+                )
+                % {"n": f"{replacements.count:,}"}
+                if replacements.count
+                else ""
+            ),
         }
     except PermissionDenied:
         outcome = {

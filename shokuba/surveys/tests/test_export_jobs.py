@@ -386,3 +386,28 @@ def test_api_refuses_an_unknown_format_by_name(coordinator: Any, link: WaveLink)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "format"]
     assert not ExportJob.objects.exists() and not Response.objects.filter(wave=link.wave).exists()
+
+
+def test_characters_shift_jis_cannot_hold_are_counted_and_named_in_the_message(
+    coordinator: Any, every_type_wave: Wave
+) -> None:
+    shift_jis = run(coordinator, every_type_wave, "csv_cp932")
+    assert shift_jis.status == ExportJobStatus.SUCCEEDED, shift_jis.message
+    text = file_of(shift_jis).decode("cp932")
+    assert "丸数字①と髙と?" in text  # ① and 髙 are in CP932; 𠮷 is not
+    assert "Shift_JIS で表せない 1 文字は「?」にしました" in shift_jis.message
+    utf8 = run(coordinator, every_type_wave, "csv")
+    assert "丸数字①と髙と𠮷" in file_of(utf8).decode("utf-8-sig")
+    assert "Shift_JIS" not in utf8.message
+
+
+def test_write_csv_counts_each_replaced_character() -> None:
+    tally = core_exports.Replacements()
+    out = io.BytesIO()
+    rows = [["髙橋", "😀😀"], ["𠮷野家", "ok"]]
+    assert core_exports.write_csv(out, ["a", "b"], iter(rows), encoding="cp932", replacements=tally) == 2
+    assert tally.count == 3
+    assert out.getvalue().decode("cp932").splitlines() == ["a,b", "髙橋,??", "?野家,ok"]
+    untouched = core_exports.Replacements()
+    core_exports.write_csv(io.BytesIO(), ["a"], [["😀"]], replacements=untouched)  # UTF-8 holds everything
+    assert untouched.count == 0
