@@ -82,6 +82,8 @@ def _job(user: Any, pk: int) -> ExportJob:
     if job is None:
         raise not_found(_("書き出し（ID %(id)d）は見つかりません。") % {"id": pk}, loc=["path", "id"])
     require(user, "wave.view_responses", job.wave)
+    if export_jobs.export_jobs_fail_stalled(wave=job.wave):
+        job.refresh_from_db()
     return job
 
 

@@ -315,6 +315,25 @@ def exports_clean_up(*, wave: Wave | None = None, now: dt.datetime | None = None
     return removed
 
 
+# A running job reports progress every PROGRESS_EVERY rows (seconds apart even for XLSX); one silent this long has
+# lost its worker (killed, restarted) and would otherwise show "作成中" forever.
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def export_jobs_fail_stalled(*, wave: Wave | None = None, now: dt.datetime | None = None) -> int:
+    """Mark running jobs without a sign of life for STALLED_AFTER as failed, so their page stops waiting and says to
+    ask again. Called wherever jobs are shown. Returns how many."""
+    now = now or timezone.now()
+    stalled = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, heartbeat_at__lt=now - STALLED_AFTER)
+    if wave is not None:
+        stalled = stalled.filter(wave=wave)
+    return stalled.update(
+        status=ExportJobStatus.FAILED,
+        finished_at=now,
+        message=_("書き出しが途中で止まりました（処理が中断されました）。もう一度ファイルを作成してください。"),
+    )
+
+
 def export_job_request(*, actor: Any, wave: Wave, file_format: str) -> ExportJob:
     """Queue a background export of a wave's raw responses for someone allowed to see them."""
     require(actor, "wave.view_responses", wave)
@@ -373,12 +392,16 @@ class _Progress:
         self.side = side
 
     def __call__(self, written: int) -> None:
+        now = timezone.now()
         if self.side is None:
-            ExportJob.objects.filter(pk=self.job_id).update(written=written)
+            ExportJob.objects.filter(pk=self.job_id).update(written=written, heartbeat_at=now)
             return
         table = self.side.ops.quote_name(ExportJob._meta.db_table)
         with self.side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET written = %s WHERE id = %s", [written, self.job_id])  # noqa: S608
+            cursor.execute(
+                f"UPDATE {table} SET written = %s, heartbeat_at = %s WHERE id = %s",  # noqa: S608 - fixed name
+                [written, now, self.job_id],
+            )
 
 
 def export_job_run(job_id: int) -> None:
@@ -387,8 +410,9 @@ def export_job_run(job_id: int) -> None:
     job = ExportJob.objects.select_related("wave__version", "wave__member", "created_by").get(pk=job_id)
     if job.is_finished:
         return
+    started = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJobStatus.RUNNING, started_at=timezone.now(), message=_("書き出しています。")
+        status=ExportJobStatus.RUNNING, started_at=started, heartbeat_at=started, message=_("書き出しています。")
     )
     stored_name = f"{secrets.token_hex(16)}.{SUFFIXES[ExportFormat(job.file_format)]}"
     final = export_files_dir() / stored_name

@@ -35,6 +35,7 @@ def export_context(user: Any, wave: Wave, total: int | None) -> dict[str, Any]:
     if not has_perm(user, "wave.view_responses", wave):
         return {}
     large = total is not None and total > exports.SYNC_EXPORT_MAX
+    export_jobs.export_jobs_fail_stalled(wave=wave)
     return {
         "export_large": large,
         "export_formats": ExportFormat.choices,
@@ -46,12 +47,15 @@ def export_context(user: Any, wave: Wave, total: int | None) -> dict[str, Any]:
 def _wave(request: HttpRequest, pk: int) -> Wave:
     wave = get_object_or_404(visible_waves(request.user), pk=pk)
     require(request.user, "wave.view_responses", wave)
+    export_jobs.export_jobs_fail_stalled(wave=wave)
     return wave
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
     job = get_object_or_404(visible_export_jobs(request.user), pk=pk)
     require(request.user, "wave.view_responses", job.wave)
+    if export_jobs.export_jobs_fail_stalled(wave=job.wave):
+        job.refresh_from_db()
     return job
 
 

@@ -353,6 +353,9 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    # The last sign of life of a running job (its start, then each progress report): a job silent for long lost its
+    # worker (export_jobs.export_jobs_fail_stalled).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("依頼者")
     )

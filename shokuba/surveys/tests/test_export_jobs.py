@@ -411,3 +411,34 @@ def test_write_csv_counts_each_replaced_character() -> None:
     untouched = core_exports.Replacements()
     core_exports.write_csv(io.BytesIO(), ["a"], [["😀"]], replacements=untouched)  # UTF-8 holds everything
     assert untouched.count == 0
+
+
+def test_a_job_whose_worker_died_is_failed_when_it_is_next_looked_at(coordinator: Any, link: WaveLink) -> None:
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
+    )
+    silent = now - export_jobs.STALLED_AFTER - dt.timedelta(seconds=1)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING, started_at=silent, heartbeat_at=silent)
+    alive = ExportJob.objects.create(
+        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
+    )
+    recent = now - export_jobs.STALLED_AFTER + dt.timedelta(minutes=1)
+    ExportJob.objects.filter(pk=alive.pk).update(status=ExportJobStatus.RUNNING, started_at=silent, heartbeat_at=recent)
+
+    page = logged_in(coordinator).get(reverse("surveys:export_job", args=[job.pk]))
+
+    assert page.status_code == 200 and "書き出しが途中で止まりました" in page.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.finished_at is not None) == (ExportJobStatus.FAILED, True)
+    alive.refresh_from_db()
+    assert alive.status == ExportJobStatus.RUNNING  # reported progress a minute ago: still working
+    api = logged_in(coordinator).get(f"/api/v1/surveys/exports/{alive.pk}")
+    assert api.status_code == 200 and api.json()["status"] == "running"
+
+
+def test_a_running_job_keeps_its_heartbeat(coordinator: Any, link: WaveLink) -> None:
+    answer(link)
+    job = run(coordinator, link.wave, "csv")
+    assert job.status == ExportJobStatus.SUCCEEDED
+    assert job.heartbeat_at is not None and job.started_at is not None and job.heartbeat_at >= job.started_at
