@@ -35,7 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, F, Func, IntegerField, QuerySet, TextField, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -324,9 +324,16 @@ def export_jobs_fail_stalled(*, wave: Wave | None = None, now: dt.datetime | Non
     """Mark running jobs without a sign of life for STALLED_AFTER as failed, so their page stops waiting and says to
     ask again. Called wherever jobs are shown. Returns how many."""
     now = now or timezone.now()
-    stalled = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, heartbeat_at__lt=now - STALLED_AFTER)
+    cutoff = now - STALLED_AFTER
+    stalled = ExportJob.objects.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),  # started before 0007
+        status=ExportJobStatus.RUNNING,
+    )
     if wave is not None:
         stalled = stalled.filter(wave=wave)
+    if not stalled.exists():  # the usual case: a read, no write lock taken on every page view
+        return 0
+    # A job marked so that was only slow still ends SUCCEEDED with its file when it finishes: success wins.
     return stalled.update(
         status=ExportJobStatus.FAILED,
         finished_at=now,
@@ -450,7 +457,7 @@ def export_job_run(job_id: int) -> None:
                     "選んでください）。"
                 )
                 % {"n": f"{replacements.count:,}"}
-                if replacements.count
+                if replacements.count and job.file_format == ExportFormat.CSV_CP932
                 else ""
             ),
         }

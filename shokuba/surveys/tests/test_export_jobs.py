@@ -437,8 +437,26 @@ def test_a_job_whose_worker_died_is_failed_when_it_is_next_looked_at(coordinator
     assert api.status_code == 200 and api.json()["status"] == "running"
 
 
-def test_a_running_job_keeps_its_heartbeat(coordinator: Any, link: WaveLink) -> None:
-    answer(link)
-    job = run(coordinator, link.wave, "csv")
-    assert job.status == ExportJobStatus.SUCCEEDED
-    assert job.heartbeat_at is not None and job.started_at is not None and job.heartbeat_at >= job.started_at
+def test_each_progress_report_is_a_heartbeat(coordinator: Any, link: WaveLink) -> None:
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    job = ExportJob.objects.create(
+        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
+    )
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    export_jobs._Progress(job.pk)(5)
+    job.refresh_from_db()
+    assert job.written == 5 and job.heartbeat_at is not None and job.heartbeat_at > long_ago
+    assert export_jobs.export_jobs_fail_stalled() == 0
+
+
+def test_a_job_running_since_before_heartbeats_existed_is_judged_by_its_start(coordinator: Any, link: WaveLink) -> None:
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    job = ExportJob.objects.create(
+        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
+    )
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING, started_at=long_ago, heartbeat_at=None)
+    assert export_jobs.export_jobs_fail_stalled(wave=link.wave) == 1
+    job.refresh_from_db()
+    assert job.status == ExportJobStatus.FAILED
