@@ -296,6 +296,26 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
 # --- distributions ---------------------------------------------------------------------------------------------
 
 
+def _choice_bars(
+    code: str, text: str, measure: str, count_header: str, choices: Sequence[Any], tail: list[list[Any]]
+) -> Chart:
+    """Bars of a single or multiple choice item: % per choice (with its count and 95% interval in the table),
+    then the item's totals as the table's last rows."""
+    spec = charts.bars(
+        charts.short(text, 40),
+        [code, measure],
+        [(c.label, c.percent) for c in choices],
+        axis_title="%",
+        domain=(0, 100),
+    )
+    return charts.chart(
+        f"dist-{code}",
+        spec,
+        [_("選択肢"), count_header, "%", _("95%下限"), _("95%上限")],
+        [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in choices] + tail,
+    )
+
+
 def item_distributions(scope: Scope) -> Analysis:
     items = selectors.wave_items(scope.wave)
     counts, multiple, ranking, total = selectors.distribution_inputs(scope, items)
@@ -373,37 +393,25 @@ def item_distributions(scope: Scope) -> Analysis:
             )
         result.charts.append(charts.chart(f"dist-{question_code}", spec, header, rows, digits=2))
     for d in singles:
-        spec = charts.bars(
-            charts.short(d.text, 40),
-            [d.item_code, _("有効回答に占める割合（%）")],
-            [(c.label, c.percent) for c in d.categories],
-            axis_title="%",
-            domain=(0, 100),
-        )
         result.charts.append(
-            charts.chart(
-                f"dist-{d.item_code}",
-                spec,
-                [_("選択肢"), _("人数"), "%", _("95%下限"), _("95%上限")],
-                [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in d.categories]
-                + [[_("有効回答数"), d.valid_n, None, None, None], [_("無回答"), d.missing, None, None, None]],
+            _choice_bars(
+                d.item_code,
+                d.text,
+                _("有効回答に占める割合（%）"),
+                _("人数"),
+                d.categories,
+                [[_("有効回答数"), d.valid_n, None, None, None], [_("無回答"), d.missing, None, None, None]],
             )
         )
     for m in mcs:
-        spec = charts.bars(
-            charts.short(m.text, 40),
-            [m.item_code, _("選んだ人の割合（回答者に占める%、複数回答）")],
-            [(c.label, c.percent) for c in m.choices],
-            axis_title="%",
-            domain=(0, 100),
-        )
         result.charts.append(
-            charts.chart(
-                f"dist-{m.item_code}",
-                spec,
-                [_("選択肢"), _("選んだ人数"), "%", _("95%下限"), _("95%上限")],
-                [[c.label, c.count, c.percent, c.ci_low, c.ci_high] for c in m.choices]
-                + [[_("回答者数"), m.respondents, None, None, None]],
+            _choice_bars(
+                m.item_code,
+                m.text,
+                _("選んだ人の割合（回答者に占める%、複数回答）"),
+                _("選んだ人数"),
+                m.choices,
+                [[_("回答者数"), m.respondents, None, None, None]],
             )
         )
     for r in rks:

@@ -413,18 +413,22 @@ def test_write_csv_counts_each_replaced_character() -> None:
     assert untouched.count == 0
 
 
+def running_job(user: Any, wave: Wave, *, started: dt.datetime, heartbeat: dt.datetime | None) -> ExportJob:
+    """A job a worker has started (and, with `heartbeat`, last reported on)."""
+    job = ExportJob.objects.create(member_id=wave.member_id, wave=wave, file_format="csv", total=10, created_by=user)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJobStatus.RUNNING, started_at=started, heartbeat_at=heartbeat
+    )
+    job.refresh_from_db()
+    return job
+
+
 def test_a_job_whose_worker_died_is_failed_when_it_is_next_looked_at(coordinator: Any, link: WaveLink) -> None:
     now = timezone.now()
-    job = ExportJob.objects.create(
-        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
-    )
     silent = now - export_jobs.STALLED_AFTER - dt.timedelta(seconds=1)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING, started_at=silent, heartbeat_at=silent)
-    alive = ExportJob.objects.create(
-        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
-    )
+    job = running_job(coordinator, link.wave, started=silent, heartbeat=silent)
     recent = now - export_jobs.STALLED_AFTER + dt.timedelta(minutes=1)
-    ExportJob.objects.filter(pk=alive.pk).update(status=ExportJobStatus.RUNNING, started_at=silent, heartbeat_at=recent)
+    alive = running_job(coordinator, link.wave, started=silent, heartbeat=recent)
 
     page = logged_in(coordinator).get(reverse("surveys:export_job", args=[job.pk]))
 
@@ -439,12 +443,7 @@ def test_a_job_whose_worker_died_is_failed_when_it_is_next_looked_at(coordinator
 
 def test_each_progress_report_is_a_heartbeat(coordinator: Any, link: WaveLink) -> None:
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    job = ExportJob.objects.create(
-        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
-    )
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
-    )
+    job = running_job(coordinator, link.wave, started=long_ago, heartbeat=long_ago)
     export_jobs._Progress(job.pk)(5)
     job.refresh_from_db()
     assert job.written == 5 and job.heartbeat_at is not None and job.heartbeat_at > long_ago
@@ -453,10 +452,7 @@ def test_each_progress_report_is_a_heartbeat(coordinator: Any, link: WaveLink) -
 
 def test_a_job_running_since_before_heartbeats_existed_is_judged_by_its_start(coordinator: Any, link: WaveLink) -> None:
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    job = ExportJob.objects.create(
-        member_id=link.wave.member_id, wave=link.wave, file_format="csv", total=10, created_by=coordinator
-    )
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING, started_at=long_ago, heartbeat_at=None)
+    job = running_job(coordinator, link.wave, started=long_ago, heartbeat=None)
     assert export_jobs.export_jobs_fail_stalled(wave=link.wave) == 1
     job.refresh_from_db()
     assert job.status == ExportJobStatus.FAILED
