@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction, AuditEntry
 from shokuba.core.selectors import audit_entries, audit_target_types
@@ -29,7 +29,7 @@ EXPORT_HEADER = ["日時", "操作者", "操作", "対象の種類", "対象ID",
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
