@@ -102,6 +102,18 @@ def test_the_fifth_failure_locks_and_says_when_to_retry(secretariat: User) -> No
     assert 'name="username"' in html and 'value="t-secretariat"' in html
 
 
+@pytest.mark.django_db
+def test_the_lock_page_in_english(secretariat: User) -> None:
+    fail("t-secretariat", 5)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = attempt(client, "t-secretariat", PASSWORD)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many failed login attempts for this user name" in html
+    assert re.search(r"Please try again after \d{1,2}:\d{2}\.", html)
+
+
 # --- finding 1: width and case variants of a locked name --------------------------------------------------
 
 
