@@ -25,8 +25,8 @@ from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps
 from shokuba.analysis.change import before_after
 from shokuba.analysis.suppression import Aggregate, differencing_safe, recoverable, suppress_table
 from shokuba.analysis.types import Category, to_jsonable
+from shokuba.core.charts import Chart
 from shokuba.network.models import Organisation
-from shokuba.regional.charts import Chart
 from shokuba.results import charts, selectors
 from shokuba.results.labels import category_label, dimension_label
 from shokuba.results.selectors import Item, Scope

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shokuba.core.charts import chart_png, chart_svg
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require, visible_result_waves
-from shokuba.regional.charts import chart_png, chart_svg
 from shokuba.results import analyses, selectors
 from shokuba.results.analyses import Analysis, AnalysisInputError
 from shokuba.results.forms import ChangeForm, CrosstabForm, FreeTextForm, PresetForm
