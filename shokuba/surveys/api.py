@@ -18,7 +18,7 @@ from ninja import File as NinjaFile
 from ninja import Form as NinjaForm
 
 from shokuba.api.errors import ApiError, not_found
-from shokuba.api.lookups import caller, visible_member
+from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import (
@@ -28,6 +28,7 @@ from shokuba.core.permissions import (
     visible_wave_links,
     visible_waves,
 )
+from shokuba.network.api import visible_member
 from shokuba.surveys import selectors, services
 from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.library import LibraryTemplate, latest_templates, library_template
