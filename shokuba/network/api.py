@@ -16,7 +16,7 @@ from shokuba.api.errors import ApiError, Loc, not_found
 from shokuba.api.lookups import caller, government_code
 from shokuba.api.pagination import PageOut, PageParams, paginate
 from shokuba.api.schemas import ErrorOut, RequestBody
-from shokuba.core.permissions import has_perm, require, visible_members, visible_organisations
+from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import progress_summary
 from shokuba.network import selectors, services
 from shokuba.network.models import (
@@ -28,6 +28,7 @@ from shokuba.network.models import (
     Organisation,
     SizeBand,
 )
+from shokuba.network.permissions import visible_members, visible_organisations
 
 router = Router(tags=["network"])
 

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number
 from shokuba.network.models import Organisation
+from shokuba.network.services import organisation_name_key
 from shokuba.workplace import definitions
 from shokuba.workplace.messages import label, problem_message
-from shokuba.workplace.models import IndicatorYear
+from shokuba.workplace.models import IndicatorYear, fiscal_year_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -595,9 +596,6 @@ def preview_template(
 ) -> Preview:
     """The platform's template: one row per organisation-year, found by 法人番号 or else by name. Every problem
     blocks confirmation (the file is the user's own; they fix it and read it again)."""
-    from shokuba.network.services import organisation_name_key
-    from shokuba.workplace.services import fiscal_year_problem
-
     content, fmt, _inner = unpack(data, file_name)
     preview = Preview(kind="template", fiscal_year=fiscal_year)
     if fmt == "xlsx":
