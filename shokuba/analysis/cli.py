@@ -22,7 +22,7 @@ from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps
 from shokuba.analysis.change import WaveItem, before_after
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, HIDDEN_MARK, ThresholdError, validate_threshold
 from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts, to_jsonable
-from shokuba.surveys.instrument import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES
+from shokuba.analysis.vocabulary import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES
 
 KINDS = {
     "単一選択": "single",

@@ -18,7 +18,8 @@ from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.guidebook.selectors import member_progress
 from shokuba.guidebook.services import step_progress_update
-from shokuba.network.api import ERRORS, ProgressSummaryOut, progress_summary_out, visible_member
+from shokuba.network.api import ERRORS, ProgressSummaryOut, progress_summary_out
+from shokuba.network.lookups import visible_member
 
 router = Router(tags=["guidebook"])
 

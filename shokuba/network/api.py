@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from shokuba.api.errors import ApiError, Loc, not_found
+from shokuba.api.errors import ApiError, not_found
 from shokuba.api.lookups import caller, government_code
 from shokuba.api.pagination import PageOut, PageParams, paginate
 from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import progress_summary
 from shokuba.network import selectors, services
+from shokuba.network.lookups import visible_member, visible_organisation
 from shokuba.network.models import (
     Industry,
     LocalGovernment,
@@ -28,7 +29,6 @@ from shokuba.network.models import (
     Organisation,
     SizeBand,
 )
-from shokuba.network.permissions import visible_members, visible_organisations
 
 router = Router(tags=["network"])
 
@@ -151,24 +151,6 @@ class MemberPage(PageOut):
 
 class OrganisationPage(PageOut):
     items: list[OrganisationOut]
-
-
-# --- finding the objects a request names (codes normalised first; rows the caller may not see are 404) ----
-
-
-def visible_member(user: Any, raw_code: str, *, loc: Loc) -> Member:
-    code = government_code(raw_code, loc=loc)
-    member = visible_members(user).filter(pk=code).first()
-    if member is None:
-        raise not_found(_("参加自治体「%(code)s」は見つかりません。") % {"code": code}, loc=loc)
-    return member
-
-
-def visible_organisation(user: Any, pk: int) -> Organisation:
-    organisation = visible_organisations(user).filter(pk=pk).first()
-    if organisation is None:
-        raise not_found(_("企業・団体（ID %(id)d）は見つかりません。") % {"id": pk}, loc=["path", "id"])
-    return organisation
 
 
 # --- local governments -------------------------------------------------------------------------------------

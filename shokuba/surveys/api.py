@@ -22,7 +22,7 @@ from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require
-from shokuba.network.api import visible_member
+from shokuba.network.lookups import visible_member
 from shokuba.network.permissions import visible_organisations
 from shokuba.surveys import selectors, services
 from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
