@@ -49,11 +49,12 @@ def peak_mb():
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shokuba.settings.dev")
 django.setup()
 from pathlib import Path
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member
 from shokuba.workplace import services
 data = Path({path!r}).read_bytes()
 start = time.perf_counter()
-batch = services.indicator_import_preview(actor=services.SYSTEM, member=None, kind="wdb", data=data,
+batch = services.indicator_import_preview(actor=SYSTEM, member=None, kind="wdb", data=data,
     file_name="wdb.csv", file_sha256="bench", fiscal_year=2024)
 seconds = time.perf_counter() - start
 assert batch.summary["matched"] >= {matched}, batch.summary["matched"]
