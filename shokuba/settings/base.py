@@ -23,8 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    # Before staticfiles: core's `runserver` (make run) extends staticfiles' and must be the one Django finds.
     "shokuba.core",
+    "django.contrib.staticfiles",
     "shokuba.network",
     "shokuba.guidebook",
     "shokuba.surveys",
@@ -82,6 +83,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own cursors bind parameters client-side and never prepare; this lets the survey submission's one
     # statement (surveys/storage.py, a server-side binding cursor) run as a prepared statement on each connection.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many writers at once (a workplace answering together, parallel API calls) on one file:
+    # - WAL: readers never wait for the writer, and the writer not for readers (the mode is stored in the file, so
+    #   `make run`'s database switches on its first connection);
+    # - synchronous FULL: every commit is on disk before the confirmation page, as on PostgreSQL
+    #   (NORMAL could lose the last acknowledged answers in a power cut);
+    # - IMMEDIATE transactions: a transaction takes the write lock when it begins, so writers queue on the busy
+    #   timeout instead of failing at once with "database is locked" when a read turns into a write;
+    # - the busy timeout: how long a writer waits for the lock before the error (then the answering page shows a
+    #   retry page that keeps the answers).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT_SECONDS", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "network.User"
 
