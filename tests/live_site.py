@@ -148,9 +148,11 @@ class LiveSite:
         return f"/s/{self.links[wave_index][link_index][1]}/"
 
     @contextlib.contextmanager
-    def serve(self, kind: str = "runserver", env: Mapping[str, str] | None = None) -> Iterator[Server]:
-        """Start the site (`runserver`: `make run`'s server; `gunicorn`: 2 processes × 8 threads) and wait until it
-        answers the first link."""
+    def serve(
+        self, kind: str = "runserver", env: Mapping[str, str] | None = None, ready_status: int = 200
+    ) -> Iterator[Server]:
+        """Start the site (`runserver`: `make run`'s server; `gunicorn`: 2 processes × 8 threads) and wait until the
+        first link answers `ready_status`."""
         port = free_port()
         log = self.folder / f"server-{port}.log"
         if kind == "runserver":
@@ -170,7 +172,7 @@ class LiveSite:
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"the server stopped at start:\n{server.output()}")
-                if request(port, "GET", self.answer_path(), timeout=5).status == 200:
+                if request(port, "GET", self.answer_path(), timeout=5).status == ready_status:
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not answer within 60 s:\n{server.output()}")

@@ -8,13 +8,17 @@ answers in the browser while answering, shows conditional questions and the prog
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,6 +45,12 @@ SUBMISSIONS_PER_WINDOW = int(
 # Hits a process adds to the shared count at once (see core.throttle.rate_limit_hit).
 RATE_BATCH = 10
 WINDOW_SECONDS = int(getattr(settings, "SURVEY_RATE_WINDOW_SECONDS", os.environ.get("SURVEY_RATE_WINDOW_SECONDS", 60)))
+# How soon a respondent may try again when the database cannot be reached (the Retry-After of the 503 page).
+RETRY_AFTER_SECONDS = 30
+# A database that is locked past the busy timeout (SQLite), refuses connections or drops them (PostgreSQL down).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+logger = logging.getLogger(__name__)
 
 
 def _storage_key(link: WaveLink, version: QuestionnaireVersion) -> str:
@@ -62,15 +72,25 @@ def form_context(
     problems: list[Any] | None = None,
     submission_id: uuid.UUID | None = None,
     preview: bool = False,
+    offline: bool = False,
 ) -> dict[str, Any]:
+    """The answering form's context. `offline`: the database cannot be reached, so nothing may be loaded from it
+    (the programme's and organisation's names are left out unless already loaded)."""
     problems = problems or []
     wave = link.wave if link else None
+    if offline:
+        member = _loaded(wave, "member") if wave else None
+        organisation = _loaded(link, "organisation") if link else None
+    else:
+        member = wave.member if wave else version.questionnaire.member
+        organisation = link.organisation if link else None
     return {
         "definition": definition,
         "link": link,
         "wave": wave,
         "version": version,
-        "member": (wave.member if wave else version.questionnaire.member),
+        "member": member,
+        "organisation": organisation,
         "questions": question_views(definition, raw_answers or {}, problems),
         "attributes": attribute_views(definition, raw_attributes or {}, problems),
         "problems": [_problem_entry(definition, p) for p in problems],
@@ -104,11 +124,17 @@ def _problem_entry(definition: Definition, problem: Any) -> dict[str, str]:
     return {"label": label, "message": answer_message(problem), "anchor": anchor}
 
 
+def _loaded(instance: Model, name: str) -> Any:
+    """The related object `name` if it is already loaded on `instance`, else None (never a query)."""
+    return instance._meta.get_field(name).get_cached_value(instance, None)  # type: ignore[union-attr]
+
+
 def _refusal(
     request: HttpRequest, *, status: int, title: str, message: str, link: WaveLink | None = None
 ) -> HttpResponse:
+    member = link.wave.member if link else None
     return render(
-        request, "surveys/respond/refused.html", {"title": title, "message": message, "link": link}, status=status
+        request, "surveys/respond/refused.html", {"title": title, "message": message, "member": member}, status=status
     )
 
 
@@ -171,6 +197,18 @@ def _posted_fields(request: HttpRequest) -> dict[str, list[str]]:
     )
 
 
+@dataclass
+class _Posted:
+    """What the answering view has understood of a post so far: enough to give the form back, answers and all, when
+    the database fails half-way."""
+
+    link: WaveLink | None = None
+    definition: Definition | None = None
+    raw_answers: dict[str, Any] | None = None
+    raw_attributes: dict[str, str] | None = None
+    submission_id: uuid.UUID | None = None
+
+
 # The answering form is posted by anonymous respondents without any cookie, so Django's CSRF check (which
 # needs a CSRF cookie) cannot apply. A forged cross-site post gains nothing: it must carry a valid, unguessable
 # link token (in the URL) and creates at most one anonymous response per submission id, exactly like a
@@ -179,6 +217,17 @@ def _posted_fields(request: HttpRequest) -> dict[str, list[str]]:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
+    posted = _Posted()
+    try:
+        return _answer(request, token, posted)
+    except DATABASE_UNAVAILABLE:
+        # Locked past the busy timeout, refused, dropped: nothing was stored (a submission is one statement or one
+        # transaction), so the respondent may send the same answers again; the submission id keeps it to one.
+        logger.warning("answering page: the database is unavailable", exc_info=True)
+        return _database_unavailable(request, posted)
+
+
+def _answer(request: HttpRequest, token: str, posted: _Posted) -> HttpResponse:
     link = selectors.submission_link(token) if request.method == "POST" else selectors.link_by_token(token)
     if link is None:
         return _not_found(request)
@@ -200,19 +249,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_POST_BYTES:
         return _too_large(request, link)
-    if rate_limit_hit(
-        key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS, batch=RATE_BATCH
-    ):
-        return _refusal(
-            request,
-            status=429,
-            title=_("ただいま混み合っています"),
-            message=_(
-                "このアンケートへの送信が集中しています。1分ほど待ってから、もう一度送信してください。"
-                "入力した内容は、このブラウザーに残っています。"
-            ),
-            link=link,
-        )
     try:
         fields = _posted_fields(request)
     except (ValueError, SuspiciousOperation):  # more fields than any questionnaire has
@@ -231,6 +267,21 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         submission_id = uuid.UUID(str((fields.get("submission_id") or [""])[0]))
     except ValueError:
         submission_id = None
+    posted.link, posted.definition, posted.submission_id = link, definition, submission_id
+    posted.raw_answers, posted.raw_attributes = raw_answers, raw_attributes
+    if rate_limit_hit(
+        key=f"survey-link:{link.pk}", limit=SUBMISSIONS_PER_WINDOW, window_seconds=WINDOW_SECONDS, batch=RATE_BATCH
+    ):
+        return _refusal(
+            request,
+            status=429,
+            title=_("ただいま混み合っています"),
+            message=_(
+                "このアンケートへの送信が集中しています。1分ほど待ってから、もう一度送信してください。"
+                "入力した内容は、このブラウザーに残っています。"
+            ),
+            link=link,
+        )
     if submission_id is None:
         context = form_context(
             definition=definition,
@@ -262,10 +313,48 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _database_unavailable(request: HttpRequest, posted: _Posted) -> HttpResponse:
+    """503 with the answers kept: the form again with everything as it was posted and the same submission id (so
+    sending it again stores one response), or, when the link itself could not be looked up, a page saying the
+    answers are still in this browser. Nothing on either page is read from the database."""
+    link, definition = posted.link, posted.definition
+    if link is not None and definition is not None and posted.raw_answers is not None:
+        context = form_context(
+            definition=definition,
+            link=link,
+            version=link.wave.version,
+            raw_answers=posted.raw_answers,
+            raw_attributes=posted.raw_attributes,
+            submission_id=posted.submission_id,
+            offline=True,
+        )
+        context["unavailable"] = True
+        response = render(request, "surveys/respond/answer.html", context, status=503)
+    else:
+        response = render(
+            request,
+            "surveys/respond/refused.html",
+            {
+                "title": _("ただいま回答を受け付けられません"),
+                "message": _(
+                    "システムが一時的に混み合っているか、停止しています。入力した内容は、このブラウザーに残っています。"
+                    "少し時間をおいてから、このページを開き直してください。"
+                ),
+            },
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def answer_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.link_by_token(token)
+    try:
+        link = selectors.link_by_token(token)
+    except DATABASE_UNAVAILABLE:
+        logger.warning("confirmation page: the database is unavailable", exc_info=True)
+        return _database_unavailable(request, _Posted())
     if link is None:
         return _not_found(request)
     return render(
