@@ -14,6 +14,7 @@ import contextlib
 import http.client
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -116,10 +117,12 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     log: Path
+    kind: str
 
     def stop(self) -> None:
+        """Stop as its operator would: Ctrl-C for `make run`'s server, SIGTERM (a graceful stop) for gunicorn."""
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT if self.kind == "runserver" else signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -165,7 +168,7 @@ class LiveSite:
             process = subprocess.Popen(  # noqa: S603 - our own manage.py / the venv's gunicorn
                 command, env={**self.env, **(env or {})}, cwd=_shared.ROOT, stdout=out, stderr=subprocess.STDOUT
             )
-        server = Server(process, port, log)
+        server = Server(process, port, log, kind)
         self.servers.append(server)
         try:
             deadline = time.monotonic() + 60

@@ -11,29 +11,12 @@ import datetime as dt
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-
-import pytest
 
 from shokuba.surveys.tests.samples import workplace_form
-from tests.live_site import LiveSite, all_at_once, live_site, post_form, postgres_available, request
+from tests.live_site import LiveSite, Reply, all_at_once, post_form, request
 
 ANSWERS = 200
 ANSWER_ROWS = 32  # rows of one workplace_form() response: 29 matrix statements, two overall items, the free text
-
-
-@pytest.fixture(scope="module")
-def sqlite_site() -> Iterator[LiveSite]:
-    with live_site("sqlite") as site:
-        yield site
-
-
-@pytest.fixture(scope="module")
-def postgresql_site() -> Iterator[LiveSite]:
-    if not postgres_available():
-        pytest.skip("DATABASE_URL does not point at PostgreSQL")
-    with live_site("postgresql") as site:
-        yield site
 
 
 def _stored(site: LiveSite, wave: int) -> tuple[int, int]:
@@ -56,27 +39,27 @@ def _answer_all_at_once(site: LiveSite, port: int, wave_index: int) -> None:
     assert (responses - before[0], rows - before[1]) == (ANSWERS, ANSWERS * ANSWER_ROWS)
 
 
-def test_200_answers_at_once_on_make_runs_sqlite_server_all_succeed(sqlite_site: LiveSite) -> None:
-    with sqlite_site.serve("runserver") as server:
-        _answer_all_at_once(sqlite_site, server.port, 0)
+def test_200_answers_at_once_on_make_runs_sqlite_server_all_succeed(live_sqlite_site: LiveSite) -> None:
+    with live_sqlite_site.serve("runserver") as server:
+        _answer_all_at_once(live_sqlite_site, server.port, 0)
     # `make run`'s database is in WAL mode (readers never wait for the writer).
-    assert sqlite_site.query("PRAGMA journal_mode") == [("wal",)]
+    assert live_sqlite_site.query("PRAGMA journal_mode") == [("wal",)]
 
 
-def test_200_answers_at_once_on_sqlite_under_several_processes_all_succeed(sqlite_site: LiveSite) -> None:
-    with sqlite_site.serve("gunicorn") as server:
-        _answer_all_at_once(sqlite_site, server.port, 1)
+def test_200_answers_at_once_on_sqlite_under_several_processes_all_succeed(live_sqlite_site: LiveSite) -> None:
+    with live_sqlite_site.serve("gunicorn") as server:
+        _answer_all_at_once(live_sqlite_site, server.port, 1)
 
 
-def test_200_answers_at_once_on_postgresql_all_succeed(postgresql_site: LiveSite) -> None:
-    with postgresql_site.serve("gunicorn") as server:
-        _answer_all_at_once(postgresql_site, server.port, 0)
+def test_200_answers_at_once_on_postgresql_all_succeed(live_postgresql_site: LiveSite) -> None:
+    with live_postgresql_site.serve("gunicorn") as server:
+        _answer_all_at_once(live_postgresql_site, server.port, 0)
 
 
-def test_parallel_api_writes_on_sqlite_never_answer_500(sqlite_site: LiveSite) -> None:
-    headers = {"Authorization": f"Bearer {sqlite_site.api_token}", "Content-Type": "application/json"}
+def test_parallel_api_writes_on_sqlite_never_answer_500(live_sqlite_site: LiveSite) -> None:
+    headers = {"Authorization": f"Bearer {live_sqlite_site.api_token}", "Content-Type": "application/json"}
 
-    def create(index: int) -> object:
+    def create(index: int) -> Reply:
         body = {
             "member": "282090",
             "name": f"並行登録テスト株式会社{index:02d}",
@@ -87,9 +70,9 @@ def test_parallel_api_writes_on_sqlite_never_answer_500(sqlite_site: LiveSite) -
         }
         return request(server.port, "POST", "/api/v1/organisations", json.dumps(body).encode(), headers)
 
-    with sqlite_site.serve("runserver") as server:
+    with live_sqlite_site.serve("runserver") as server:
         replies = all_at_once(12, create)
-    statuses = Counter(reply.status for reply in replies)  # type: ignore[attr-defined]
-    assert statuses == {201: 12}, (statuses, [r.body[:300] for r in replies if r.status != 201][:3])  # type: ignore[attr-defined]
-    ((created,),) = sqlite_site.query("SELECT count(*) FROM network_organisation WHERE name LIKE '並行登録テスト%'")
-    assert created == 12
+    statuses = Counter(reply.status for reply in replies)
+    assert statuses == {201: 12}, (statuses, [r.body[:300] for r in replies if r.status != 201][:3])
+    names = live_sqlite_site.query("SELECT name FROM network_organisation WHERE name LIKE '並行登録テスト%'")
+    assert len(names) == 12

@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from shokuba.surveys.tests.samples import workplace_form
-from tests.live_site import LiveSite, free_port, live_site, post_form, request
+from tests.live_site import LiveSite, free_port, post_form, request
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[LiveSite]:
-    with live_site("sqlite") as site:
-        yield site
+@pytest.fixture
+def site(live_sqlite_site: LiveSite) -> LiveSite:
+    return live_sqlite_site
 
 
 def _stored(site: LiveSite) -> int:
