@@ -58,6 +58,10 @@ def test_a_locked_database_gives_the_form_back_with_the_answers_and_a_retry_stor
         assert (first.status, second.status) == (303, 303)
         assert first.headers["location"] == second.headers["location"]
         assert _stored(site) == before + 1
+        assert request(server.port, "GET", "/static/css/app.css").status == 200
+    # make run's console logs requests, but none of a respondent's.
+    assert "GET /static/css/app.css" in server.output()
+    assert site.links[0][0][1] not in server.output()
 
 
 def test_an_unreachable_postgresql_answers_a_japanese_503_never_a_500(site: LiveSite) -> None:

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         # The pure modules without Django (the analysis engine, workplace.readiness) word their sentences through
         # Django's gettext from here on, in the language active where they run (shokuba/analysis/i18n.py).
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext, get_language=translation.get_language)
+
+        from shokuba.core.request_logs import unlogged_paths_install
+
+        unlogged_paths_install()

@@ -432,7 +432,11 @@ def text_answers(scope: Scope, item: Item, by: str = "sex") -> tuple[list[TextAn
     """The free-text answers of one item with the respondent's group label, and respondents per group."""
     field_name = DIMENSION_FIELDS[by]
     labels = {c.code: c.label for c in categories_of(scope, by)}
-    rows = _answers(scope, [item.code]).exclude(text="").values_list("text", field_name)
+    # In the order of the random submission ids: the rows' own order (SQLite's rowid, PostgreSQL's heap) would be the
+    # order of submission, i.e. close to the time of day of each answer.
+    rows = (
+        _answers(scope, [item.code]).exclude(text="").order_by("submission_id", "seq").values_list("text", field_name)
+    )
     answers = [TextAnswer(text, labels.get(_key(group), "")) for text, group in rows]
     sizes: dict[str, int] = defaultdict(int)
     for (group,), n in group_sizes(scope, (by,)).items():

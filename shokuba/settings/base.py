@@ -201,6 +201,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 
+# Requests on these paths are never logged, not even as errors: the respondents' pages (core/request_logs.py).
+UNLOGGED_PATH_PREFIXES = ["/s/"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

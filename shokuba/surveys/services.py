@@ -460,8 +460,21 @@ class AnswersInvalid(Exception):
 
 @dataclass(frozen=True)
 class SubmitResult:
-    submission_id: uuid.UUID
+    submission_id: uuid.UUID  # the id the response is stored under (stored_submission_id)
     created: bool  # False: this submission id was already stored (a double tap or a retry)
+
+
+# Never change: a retry sent after a change would be stored a second time.
+SUBMISSION_NAMESPACE = uuid.UUID("db823e9a-59e9-40c1-8e34-e4f7695abcef")
+
+
+def stored_submission_id(*, link_id: int, submission_id: uuid.UUID) -> uuid.UUID:
+    """The id a web response is stored under: a name-based UUID (version 5) of the answering link and the id the
+    browser sent. So a retry (same link, same browser id) lands on the same key and is stored once, while the same
+    browser id on another link — another wave of the municipality, another organisation — is another response
+    (the key stays (member, submission id), as Citus needs). And it carries no time even if a client sent a
+    time-ordered UUID (version 1, 6 or 7): ordering responses by it orders them by nothing."""
+    return uuid.uuid5(SUBMISSION_NAMESPACE, f"{link_id}:{submission_id}")
 
 
 def wave_state(wave: Wave, today: dt.date | None = None) -> str:
@@ -483,8 +496,8 @@ def response_submit(
     channel: str = Channel.WEB,
     today: dt.date | None = None,
 ) -> SubmitResult:
-    """Store one anonymous response and its typed answer rows atomically, exactly once per submission id, and only
-    while the wave is open (checked again by the insert itself, so a wave closed a moment ago takes nothing more).
+    """Store one anonymous response and its typed answer rows atomically, exactly once per link and submission id
+    (stored under stored_submission_id), and only while the wave is open (checked again by the insert itself, so a wave closed a moment ago takes nothing more).
 
     Nothing about the respondent is taken from the request: no account, address, user agent or time of day.
     Atomic without @transaction.atomic: on PostgreSQL the response and its rows are one INSERT statement (see
@@ -498,16 +511,17 @@ def response_submit(
     definition = definition_of(wave.version)
     validated = validate_submission(definition, answers, attributes)
     member_id = wave.member_id
+    key = stored_submission_id(link_id=link.pk, submission_id=submission_id)
     if not validated.ok:
         # A retry of a submission that was stored is still a success, even if the form it came from is stale.
-        if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
-            return SubmitResult(submission_id, created=False)
+        if Response.objects.filter(member_id=member_id, submission_id=key).exists():
+            return SubmitResult(key, created=False)
         raise AnswersInvalid(validated)
     rows = answer_rows(definition, validated.answers)
     try:
         stored = storage.response_store(
             member_id=member_id,
-            submission_id=submission_id,
+            submission_id=key,
             wave_id=wave.pk,
             organisation_id=link.organisation_id,
             channel=channel,
@@ -519,14 +533,14 @@ def response_submit(
         )
     except IntegrityError:
         # The same submission id again (a double tap racing the first, or a retry after a lost answer).
-        if Response.objects.filter(member_id=member_id, submission_id=submission_id).exists():
-            return SubmitResult(submission_id, created=False)
+        if Response.objects.filter(member_id=member_id, submission_id=key, wave_id=wave.pk).exists():
+            return SubmitResult(key, created=False)
         raise
     if not stored:
         # The wave closed (or its dates changed) since the link was looked up: say how it stands now.
         state = wave_state(Wave.objects.get(pk=wave.pk), today)
         raise WaveNotAccepting(state if state != "open" else "closed")
-    return SubmitResult(submission_id, created=True)
+    return SubmitResult(key, created=True)
 
 
 # --- paper and Excel imports -----------------------------------------------------------------------------------

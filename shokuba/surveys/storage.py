@@ -54,9 +54,14 @@ ANSWER_COLUMNS = (
 
 
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    """An INSERT of one row. On SQLite the row also gets a random rowid: SQLite numbers rows in the order they are
+    written, so the file would otherwise keep the order (and with the date, almost the time) of the answers; a
+    random rowid also lays the rows out in the file in no order (see "Anonymity by construction")."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     placeholders = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "sqlite":
+        names, placeholders = f"rowid, {names}", f"random(), {placeholders}"
     return f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})"  # noqa: S608 - fixed identifiers
 
 

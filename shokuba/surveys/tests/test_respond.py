@@ -75,6 +75,39 @@ def test_the_same_submission_id_twice_is_stored_once_and_gets_the_same_confirmat
     assert ResponseAnswer.objects.filter(item_code="WS-Z01").count() == 1
 
 
+def test_a_submission_id_sent_again_on_another_wave_of_the_municipality_is_stored_there(
+    coordinator: Any, published: Any, organisation: Any, link: WaveLink
+) -> None:
+    """Issue 11 §7: the same submission id on another wave of the same member showed the thanks page and stored
+    nothing (the key is (member, submission id)). Now the key is derived from the link too."""
+    today = timezone.localdate()
+    later = services.wave_open(
+        actor=coordinator,
+        wave=services.wave_create(
+            actor=coordinator,
+            version=published,
+            name="2026年度 フォローアップ調査",
+            fiscal_year=2026,
+            opens_on=today,
+            closes_on=today + dt.timedelta(days=10),
+            organisations=[organisation],
+        ),
+    )
+    other_link = later.links.get()
+    sid = str(uuid.uuid4())
+    assert submit(link, workplace_form(), sid).status_code == 303
+    assert submit(other_link, workplace_form(**{"q.WS-Z01": "4"}), sid).status_code == 303
+    assert submit(other_link, workplace_form(**{"q.WS-Z01": "4"}), sid).status_code == 303  # a retry there
+    by_wave = {r.wave_id: r for r in Response.objects.all()}
+    assert set(by_wave) == {link.wave_id, later.pk}
+    assert (by_wave[link.wave_id].answers["WS-Z01"], by_wave[later.pk].answers["WS-Z01"]) == ("2", "4")
+    assert ResponseAnswer.objects.filter(wave_id=later.pk).count() == 32
+    # Another organisation's link of the same wave: another response too.
+    third = link.wave.links.exclude(pk=link.pk).get()
+    assert submit(third, workplace_form(), sid).status_code == 303
+    assert Response.objects.filter(wave_id=link.wave_id).count() == 2
+
+
 def test_the_service_recognises_a_repeated_submission_id(link: WaveLink) -> None:
     sid = uuid.uuid4()
     from shokuba.surveys.answers import raw_from_form
@@ -186,9 +219,10 @@ def test_a_url_encoded_post_as_browsers_send_it_is_stored_the_same(link: WaveLin
     body = urlencode({"submission_id": submission_id, **workplace_form(**{"q.WS-FREE": "定時に帰れる＆ 100% 満足"})})
     response = Client().post(answer_url(link), body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 303
-    row = Response.objects.get(submission_id=submission_id)
+    row = Response.objects.get()
+    assert row.submission_id == services.stored_submission_id(link_id=link.pk, submission_id=uuid.UUID(submission_id))
     assert row.answers["WS-FREE"] == "定時に帰れる＆ 100% 満足" and row.answers["WS-QA"]["WS-A01"] == "1"
-    assert ResponseAnswer.objects.filter(submission_id=submission_id).count() == 32
+    assert ResponseAnswer.objects.filter(submission_id=row.submission_id).count() == 32
 
 
 def test_more_fields_than_any_form_has_are_refused_and_nothing_is_stored(link: WaveLink, settings: Any) -> None:
