@@ -497,7 +497,8 @@ def response_submit(
     today: dt.date | None = None,
 ) -> SubmitResult:
     """Store one anonymous response and its typed answer rows atomically, exactly once per link and submission id
-    (stored under stored_submission_id), and only while the wave is open (checked again by the insert itself, so a wave closed a moment ago takes nothing more).
+    (stored under stored_submission_id), and only while the wave is open (checked again by the insert itself, so a
+    wave closed a moment ago takes nothing more).
 
     Nothing about the respondent is taken from the request: no account, address, user agent or time of day.
     Atomic without @transaction.atomic: on PostgreSQL the response and its rows are one INSERT statement (see
