@@ -51,6 +51,7 @@ def test_a_locked_database_gives_the_form_back_with_the_answers_and_a_retry_stor
         assert re.search(r'name="q\.WS-Z01" value="2" checked', page)
         assert re.search(r'name="a\.sex" value="F" checked', page)
         assert 'data-storage-key="' in page  # the browser's copy of the answers stays where it was
+        assert 'href="/s/privacy/"' in page
         assert _stored(site) == before
 
         # The database is back: the same answers again, twice (a double tap) — one response.
@@ -76,3 +77,4 @@ def test_an_unreachable_postgresql_answers_a_japanese_503_never_a_500(site: Live
         assert "ただいま回答を受け付けられません" in reply.body
         assert "入力した内容は、このブラウザーに残っています" in reply.body
         assert reply.headers.get("retry-after") == "30"
+        assert 'href="/s/privacy/"' in reply.body

@@ -1,9 +1,11 @@
-"""The respondent's pages: the answering form behind an unguessable link, and the confirmation.
+"""The respondent's pages: the answering form behind an unguessable link, the confirmation, and the privacy page
+(what is stored, what is not, who sees what, how long).
 
-No login, no session, no cookie of any kind: the pages use their own base template (no language switcher, no
-CSRF token), never touch request.session or request.user, and send nothing that would let two responses be
-linked. Server-side validation is the authority; the small script (static/surveys/answer.js) only keeps
-answers in the browser while answering, shows conditional questions and the progress.
+No login, no session, no cookie of any kind: the pages use their own base template (no CSRF token, no language
+cookie: the language is `?lang=en` in the address, carried by the pages' own links), never touch request.session
+or request.user, and send nothing that would let two responses be linked. Server-side validation is the authority;
+the small script (static/surveys/answer.js) only keeps answers in the browser while answering, shows conditional
+questions and the progress.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -21,11 +25,14 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from shokuba.analysis.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from shokuba.core.dates import wareki
 from shokuba.core.throttle import rate_limit_hit
 from shokuba.surveys import selectors, services
@@ -51,6 +58,28 @@ RETRY_AFTER_SECONDS = 30
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 logger = logging.getLogger(__name__)
+
+
+def respondent_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The respondent's pages speak the language named in the address (`?lang=en`), else Japanese — never a cookie
+    or the browser's setting. The pages' own links (language switch, privacy page, confirmation) carry it on."""
+
+    @wraps(view)
+    def in_language(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        chosen = request.GET.get("lang", "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
+
+    return in_language
+
+
+def _language_query(request: HttpRequest) -> str:
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
 
 
 def _storage_key(link: WaveLink, version: QuestionnaireVersion) -> str:
@@ -216,6 +245,7 @@ class _Posted:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@respondent_language
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     posted = _Posted()
     try:
@@ -308,7 +338,7 @@ def _answer(request: HttpRequest, token: str, posted: _Posted) -> HttpResponse:
         )
         return render(request, "surveys/respond/answer.html", context, status=400)
     # 303: the browser fetches the confirmation with GET, so reloading it never posts the answers again.
-    response = redirect("surveys:answer_thanks", token=link.token)
+    response = redirect(reverse("surveys:answer_thanks", args=[link.token]) + _language_query(request))
     response.status_code = 303
     return response
 
@@ -349,6 +379,7 @@ def _database_unavailable(request: HttpRequest, posted: _Posted) -> HttpResponse
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
+@respondent_language
 def answer_thanks(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = selectors.link_by_token(token)
@@ -361,4 +392,16 @@ def answer_thanks(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "surveys/respond/thanks.html",
         {"link": link, "wave": link.wave, "storage_key": _storage_key(link, link.wave.version)},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@respondent_language
+def privacy(request: HttpRequest) -> HttpResponse:
+    """How answers are handled, for respondents: linked from every answering page. Reads nothing from the database."""
+    threshold = max(int(getattr(settings, "RESULTS_MIN_GROUP_SIZE", DEFAULT_THRESHOLD)), MIN_THRESHOLD)
+    return render(
+        request,
+        "surveys/respond/privacy.html",
+        {"threshold": threshold, "rate_window_minutes": max(1, round(WINDOW_SECONDS / 60))},
     )

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     # Respondents (anonymous, no cookies). First, as this module is first in the root URLconf: every submission
     # resolves its URL, and walking every staff pattern before it cost a tenth of a millisecond each time.
+    path("s/privacy/", respond.privacy, name="answer_privacy"),  # never a token: tokens are 32 random characters
     path("s/<str:token>/", respond.answer, name="answer"),
     path("s/<str:token>/thanks/", respond.answer_thanks, name="answer_thanks"),
     # Staff

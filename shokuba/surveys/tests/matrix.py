@@ -346,4 +346,5 @@ def survey_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
         case("surveys:answer", "GET", lambda w: f"/s/{_s(w).link.token}/", expect(200, anon=200)),
         case("surveys:answer", "GET", lambda w: "/s/forged-token/", expect(404, anon=404), label="forged"),
         case("surveys:answer_thanks", "GET", lambda w: f"/s/{_s(w).link.token}/thanks/", expect(200, anon=200)),
+        case("surveys:answer_privacy", "GET", lambda w: "/s/privacy/", expect(200, anon=200)),
     ]

@@ -35,6 +35,10 @@
   }
   var key = form.getAttribute("data-storage-key");
   var preview = form.hasAttribute("data-preview");
+  // The page's words, in the page's language (?lang=en), with Japanese if an attribute is missing.
+  function text(name, fallback) {
+    return form.getAttribute("data-text-" + name) || fallback;
+  }
 
   function collect() {
     var values = {};
@@ -168,7 +172,9 @@
     var percent = total ? Math.round((100 * answered) / total) : 0;
     progress.hidden = false;
     progress.querySelector(".progress-bar > span").style.width = percent + "%";
-    progress.querySelector(".progress-text").textContent = "全" + total + "問中 " + answered + "問に回答しました";
+    progress.querySelector(".progress-text").textContent = text("progress", "全{total}問中 {answered}問に回答しました")
+      .replace("{total}", total)
+      .replace("{answered}", answered);
   }
 
   function refresh() {
@@ -202,7 +208,7 @@
   if (clear && canStore) {
     clear.hidden = false;
     clear.addEventListener("click", function () {
-      if (!window.confirm("入力した内容をすべて消去しますか。")) {
+      if (!window.confirm(text("clear", "入力した内容をすべて消去しますか。"))) {
         return;
       }
       window.localStorage.removeItem(key);
@@ -223,7 +229,7 @@
         return;
       }
       button.setAttribute("aria-disabled", "true");
-      button.textContent = "送信しています…";
+      button.textContent = text("sending", "送信しています…");
     }
   });
 
