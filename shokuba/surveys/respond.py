@@ -60,17 +60,23 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 logger = logging.getLogger(__name__)
 
 
+_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
 def respondent_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The respondent's pages speak the language named in the address (`?lang=en`), else Japanese — never a cookie
     or the browser's setting. The pages' own links (language switch, privacy page, confirmation) carry it on."""
 
     @wraps(view)
     def in_language(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        chosen = request.GET.get("lang", "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
+        chosen = request.GET.get("lang", "") if request.GET else ""
+        language = chosen if chosen in _LANGUAGES else settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        if translation.get_language() == language:  # the usual case (Japanese): nothing to switch on the hot path
             response = view(request, *args, **kwargs)
+        else:
+            with translation.override(language):
+                response = view(request, *args, **kwargs)
         response.headers["Content-Language"] = language
         return response
 
