@@ -171,8 +171,9 @@ def test_free_text_is_listed_in_no_order_of_submission(
     coordinator: Any, link: WaveLink, answered_in_order: list[uuid.UUID]
 ) -> None:
     from shokuba.results import selectors as results_selectors
+    from shokuba.results.permissions import results_scope
 
-    scope = results_selectors.scope_for(coordinator, link.wave)
+    scope = results_scope(coordinator, link.wave)
     item = next(i for i in results_selectors.wave_items(link.wave) if i.code == "WS-FREE")
     texts, _sizes = results_selectors.text_answers(scope, item)
     order = [int(answer.text.removeprefix("自由記述その")) for answer in texts]
