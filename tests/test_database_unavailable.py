@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -59,10 +60,14 @@ def test_a_locked_database_gives_the_form_back_with_the_answers_and_a_retry_stor
         assert (first.status, second.status) == (303, 303)
         assert first.headers["location"] == second.headers["location"]
         assert _stored(site) == before + 1
+        # make run's console logs requests (the line is written after the answer is sent: wait for it)...
         assert request(server.port, "GET", "/static/css/app.css").status == 200
-    # make run's console logs requests, but none of a respondent's.
-    assert "GET /static/css/app.css" in server.output()
-    assert site.links[0][0][1] not in server.output()
+        deadline = time.monotonic() + 20
+        while "GET /static/css/app.css" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "GET /static/css/app.css" in server.log.read_text()
+    # ... but none of a respondent's.
+    assert site.links[0][0][1] not in server.log.read_text()
 
 
 def test_an_unreachable_postgresql_answers_a_japanese_503_never_a_500(site: LiveSite) -> None:
