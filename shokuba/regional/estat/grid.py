@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from shokuba.regional.estat.errors import ImportProblem, Place, StatisticsImport
 from shokuba.tabular import CellRange, Limits, TableRefused, cell_text, column_index, open_workbook
 from shokuba.tabular.archive import ENCRYPTED_PACKAGE_MARKER, OLE2_MAGIC, ZIP_MAGIC
 from shokuba.tabular.errors import CellError
+from shokuba.tabular.reader import Sheet as TabularSheet
 
 __all__ = [
     "ENCRYPTED_PACKAGE_MARKER",
@@ -44,8 +46,6 @@ class Sheet:
     merged: tuple[CellRange, ...] = ()
 
     def problems(self, *, merged_from_row: int, file_name: str = "") -> list[ImportProblem]:
-        from shokuba.tabular.reader import Sheet as TabularSheet
-
         found = TabularSheet(self.name, "xlsx", merged=self.merged).problems(merged_from_row=merged_from_row)
         return [_problem(error, file_name) for error in found]
 
@@ -93,6 +93,4 @@ def read_table_file(data: bytes, *, file_name: str, progress: Progress | None = 
 
 
 def workbook_name(file_name: str) -> str:
-    from pathlib import PurePath
-
     return PurePath(file_name).name or file_name
