@@ -138,16 +138,19 @@ def indicator_import_preview(
     file_name: str,
     fiscal_year: int | None,
     file_sha256: str | None = None,
+    file_size: int | None = None,
 ) -> IndicatorImport:
     """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
     cannot be read at all. The file passes the upload check here (`core.uploads.check_upload`), whoever calls:
-    the page, the API or the command line. `file_sha256` is no longer needed (the check computes it)."""
+    the page, the API or the command line. `file_sha256` is no longer needed (the check computes it);
+    `file_size` is the upload's real size when `data` was read only up to the limit (a bigger file is refused
+    without being read whole)."""
     require(actor, "workplace.import", member)
     try:
         checked = check_upload(
             io.BytesIO(data),
             name=file_name,
-            size=len(data),
+            size=max(len(data), file_size or 0),
             max_bytes=imports.MAX_UPLOAD_BYTES,
             allowed=DATA_EXTENSIONS,
         )

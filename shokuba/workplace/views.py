@@ -168,8 +168,9 @@ def import_start(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user,
                     member=member,
                     kind=form.cleaned_data["kind"],
-                    data=upload.read(),
+                    data=upload.read(imports.MAX_UPLOAD_BYTES + 1),  # a bigger file is refused, not read whole
                     file_name=upload.name or "",
+                    file_size=upload.size,
                     fiscal_year=form.cleaned_data.get("fiscal_year"),
                 )
             except imports.ImportRefused as exc:
