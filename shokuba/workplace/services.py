@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import account_of, require
+from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions, imports
 from shokuba.workplace.messages import problem_message
@@ -134,12 +136,27 @@ def indicator_import_preview(
     kind: str,
     data: bytes,
     file_name: str,
-    file_sha256: str,
     fiscal_year: int | None,
+    file_sha256: str | None = None,
+    file_size: int | None = None,
 ) -> IndicatorImport:
     """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
-    cannot be read at all."""
+    cannot be read at all. The file passes the upload check here (`core.uploads.check_upload`), whoever calls:
+    the page, the API or the command line. `file_sha256` is no longer needed (the check computes it);
+    `file_size` is the upload's real size when `data` was read only up to the limit (a bigger file is refused
+    without being read whole)."""
     require(actor, "workplace.import", member)
+    try:
+        checked = check_upload(
+            io.BytesIO(data),
+            name=file_name,
+            size=max(len(data), file_size or 0),
+            max_bytes=imports.MAX_UPLOAD_BYTES,
+            allowed=DATA_EXTENSIONS,
+        )
+    except UploadError as exc:
+        raise imports.ImportRefused([str(exc)]) from exc
+    file_name, file_sha256 = checked.name, checked.sha256
     if fiscal_year is not None:
         problem = fiscal_year_problem(fiscal_year)
         if problem:
