@@ -48,7 +48,9 @@ class CheckedUpload:
 def _looks_like_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
-    for encoding in ("utf-8-sig", "cp932"):
+    if head.startswith(b"\xef\xbb\xbf"):  # positions below count from the first character, not the BOM
+        head = head[3:]
+    for encoding in ("utf-8", "cp932"):
         try:
             head.decode(encoding)
             return True

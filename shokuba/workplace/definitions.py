@@ -571,6 +571,10 @@ def compute(raw: Raw, *, formula: str = DEFAULT_MALE_LEAVE_FORMULA) -> dict[str,
     for code, value in values.items():
         if value is None:
             values[code] = _num(raw, code)  # published directly
+    if values["competition_ratio_sex"] is None:  # women's ÷ men's, from the two published rates
+        values["competition_ratio_sex"] = _ratio(
+            values["competition_ratio_women"], values["competition_ratio_men"], 1.0
+        )
     if values["male_childcare_leave_rate"] is None:  # by the recorded formula, from a published rate
         chosen = (
             "male_childcare_leave_rate_combined"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number
 from shokuba.network.models import Organisation
-from shokuba.workplace import definitions
+from shokuba.workplace import definitions, opendata
 from shokuba.workplace.messages import label, problem_message
 from shokuba.workplace.models import IndicatorYear
 
@@ -170,6 +172,10 @@ def xlsx_rows(data: bytes) -> Iterator[list[str]]:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.year}年{value.month}月{value.day}日"  # as a Japanese spreadsheet shows a date cell
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -186,60 +192,14 @@ def normalise_header(text: str) -> str:
     return value.casefold()
 
 
-# --- the open-data file's columns -----------------------------------------------------------------------------
+# --- the open-data file's header ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Column:
-    target: str  # an input or indicator code, or one of the identity fields below
-    names: tuple[str, ...]  # accepted header names; the first is the current release's
+    target: str  # an input or indicator code, or an identity field of the template
+    names: tuple[str, ...]  # accepted header names; the first is the current one
     required: bool = False
-
-
-IDENTITY = ("corporate_number", "name", "industry", "prefecture", "size", "eruboshi", "kurumin", "period", "updated")
-
-WDB_COLUMNS: tuple[Column, ...] = (
-    Column("corporate_number", ("法人番号", "法人番号（13桁）"), required=True),
-    Column("name", ("企業名", "会社名", "企業名称"), required=True),
-    Column("industry", ("業種",)),
-    Column("prefecture", ("都道府県", "所在地（都道府県）")),
-    Column("size", ("企業規模", "常時雇用する労働者数")),
-    Column("eruboshi", ("えるぼし", "えるぼし認定", "えるぼし認定段階")),
-    Column("kurumin", ("くるみん", "くるみん認定")),
-    Column("period", ("対象期間", "データ対象期間", "対象年度")),
-    Column("updated", ("最終更新日", "更新日")),
-    Column("women_hire_ratio", ("採用した労働者に占める女性労働者の割合", "採用者に占める女性割合", "女性採用比率")),
-    Column(
-        "competition_ratio_women", ("採用における競争倍率（女性）", "女性の採用における競争倍率", "競争倍率（女性）")
-    ),
-    Column("competition_ratio_men", ("採用における競争倍率（男性）", "男性の採用における競争倍率", "競争倍率（男性）")),
-    Column("competition_ratio_sex", ("採用における競争倍率の男女比", "競争倍率の男女比")),
-    Column("women_worker_ratio", ("労働者に占める女性労働者の割合", "女性労働者比率", "労働者に占める女性割合")),
-    Column("women_chief_ratio", ("係長級にある者に占める女性労働者の割合", "係長級女性割合", "係長級の女性割合")),
-    Column("women_manager_ratio", ("管理職女性割合", "管理職に占める女性労働者の割合", "女性管理職比率")),
-    Column("women_officer_ratio", ("役員に占める女性の割合", "役員女性割合", "女性役員比率")),
-    Column("pay_gap_all", ("賃金差異（全労働者）", "男女の賃金の差異（全労働者）", "賃金差異")),
-    Column("pay_gap_regular", ("賃金差異（正規雇用労働者）", "男女の賃金の差異（正規雇用労働者）", "賃金差異（正規）")),
-    Column(
-        "pay_gap_non_regular",
-        ("賃金差異（非正規雇用労働者）", "男女の賃金の差異（非正規雇用労働者）", "賃金差異（非正規）"),
-    ),
-    Column("tenure_women", ("平均継続勤務年数（女性）", "女性の平均継続勤務年数")),
-    Column("tenure_men", ("平均継続勤務年数（男性）", "男性の平均継続勤務年数")),
-    Column("retention_10y_women", ("採用10年前後の継続雇用割合（女性）", "女性の採用10年前後の継続雇用割合")),
-    Column("retention_10y_men", ("採用10年前後の継続雇用割合（男性）", "男性の採用10年前後の継続雇用割合")),
-    Column("childcare_leave_rate_women", ("育休取得率（女性）", "女性の育児休業取得率", "育児休業取得率（女性）")),
-    Column(
-        "male_childcare_leave_rate_leave",
-        ("育休取得率（男性）", "男性の育児休業等取得率", "育児休業取得率（男性）", "男性の育児休業取得率"),
-    ),
-    Column(
-        "male_childcare_leave_rate_combined",
-        ("男性の育児休業等及び育児目的休暇の取得率", "育休等・育児目的休暇取得率（男性）"),
-    ),
-    Column("avg_monthly_overtime", ("平均残業時間", "一月当たりの労働者の平均残業時間", "月平均残業時間")),
-    Column("paid_leave_rate", ("年休取得率", "年次有給休暇の取得率", "有給休暇取得率")),
-)
 
 
 @dataclass
@@ -267,6 +227,82 @@ def map_headers(header: Sequence[str], columns: Iterable[Column]) -> HeaderMap:
         else:
             missing.append(column)
     return HeaderMap(index, [h.strip().lstrip("\ufeff").strip() for h in header], missing)
+
+
+_ITEM_NUMBER = re.compile(r"^\d+\.(\(\d+\))?")
+_CATEGORY_NAME = re.compile(r"-雇用管理区分\d+$")
+
+
+def wdb_key(text: str) -> str:
+    """A header compared without width, spaces, bracket shapes, the law's item number (「10.」「4.(1)」) or a
+    trailing unit: `10.管理職に占める女性労働者の割合-割合(%)` and `管理職に占める女性労働者の割合-割合（％）` are
+    one key; sub-items after 「-」 stay (`-割合` and `-人数` are different columns)."""
+    return _ITEM_NUMBER.sub("", normalise_header(text))
+
+
+@dataclass
+class WdbHeader:
+    """Where each of opendata.COLUMNS is: one column (company-wide) or one per 雇用管理区分 block."""
+
+    names: list[str]  # the file's header names, as written
+    single: dict[int, int]  # index in opendata.COLUMNS -> column
+    blocks: dict[int, list[tuple[int, int]]]  # index in opendata.COLUMNS -> [(category name column, value column)]
+    missing: list[opendata.WdbColumn]  # known columns not found
+
+    def found(self, target: str) -> bool:
+        return any(opendata.COLUMNS[n].target == target for n in (*self.single, *self.blocks))
+
+    def column(self, target: str) -> int | None:
+        for n, index in self.single.items():
+            if opendata.COLUMNS[n].target == target:
+                return index
+        return None
+
+
+def match_wdb_header(header: Sequence[str]) -> WdbHeader:
+    keys = [wdb_key(h) for h in header]
+    # A "<item>-雇用管理区分N" column opens a block; the item's next columns are that category's values.
+    block_of: dict[int, int] = {}
+    item, start = "", -1
+    for i, key in enumerate(keys):
+        this_item = key.split("-", 1)[0]
+        if _CATEGORY_NAME.search(key):
+            item, start = this_item, i
+        elif item and "-" in key and this_item == item:
+            block_of[i] = start
+        else:
+            item, start = "", -1
+    positions: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        positions.setdefault(key, []).append(i)
+    single: dict[int, int] = {}
+    blocks: dict[int, list[tuple[int, int]]] = {}
+    for n, spec in enumerate(opendata.COLUMNS):
+        for name in spec.names:
+            found = positions.get(wdb_key(name))
+            if not found:
+                continue
+            in_blocks = [(block_of[i], i) for i in found if i in block_of]
+            if in_blocks:
+                blocks[n] = in_blocks
+            else:
+                single[n] = found[0]
+            break
+    located = {opendata.COLUMNS[n] for n in (*single, *blocks)}
+    missing = [c for c in opendata.KNOWN if c not in located]
+    return WdbHeader([h.strip().lstrip("\ufeff").strip() for h in header], single, blocks, missing)
+
+
+def _missing_list(columns: Iterable[opendata.WdbColumn]) -> str:
+    return "「" + "」「".join(c.label for c in columns) + "」"
+
+
+def _looks_exponential(text: str) -> bool:
+    """1.23457E+12: a 法人番号 that went through a spreadsheet's General format (its last digits are gone)."""
+    return bool(_EXPONENT.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+_EXPONENT = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 
 
 # --- matching and the preview ---------------------------------------------------------------------------------
@@ -300,7 +336,7 @@ class Preview:
     def summary(self) -> dict[str, Any]:
         return {
             "matched": len(self.rows),
-            "changed": sum(1 for r in self.rows if r["changes"]),
+            "changed": sum(1 for r in self.rows if has_changes(r)),
             "unchanged": self.unchanged,
             "rows_read": self.rows_read,
             "unmatched": self.unmatched[:MAX_UNMATCHED_KEPT],
@@ -328,16 +364,32 @@ def _existing(
     return found
 
 
-def _changes(old: Mapping[str, float | None], new: Mapping[str, float | None]) -> list[dict[str, Any]]:
+def _changes(
+    old: Mapping[str, float | None],
+    new: Mapping[str, float | None],
+    old_raw: Mapping[str, Any],
+    new_raw: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """Old → new for every indicator that changes, then for every count or amount entered (raw input) that
+    changes: an import may set counts that no indicator shows (再雇用・中途採用の数)."""
     changes = []
-    for indicator in definitions.INDICATORS:
-        before, after = old.get(indicator.code), new.get(indicator.code)
+    pairs = [(i.code, old.get(i.code), new.get(i.code)) for i in definitions.INDICATORS]
+    pairs += [(i.code, _number(old_raw.get(i.code)), _number(new_raw.get(i.code))) for i in definitions.INPUTS]
+    for code, before, after in pairs:
         if before is None and after is None:
             continue
         if before is not None and after is not None and abs(before - after) < 1e-9:
             continue
-        changes.append({"code": indicator.code, "old": before, "new": after})
+        changes.append({"code": code, "old": before, "new": after})
     return changes
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or isinstance(value, bool) else float(value)
+
+
+def has_changes(row: Mapping[str, Any]) -> bool:
+    return bool(row["changes"] or row["flag_changes"] or row.get("certification_changes"))
 
 
 def _row_for_write(
@@ -349,10 +401,12 @@ def _row_for_write(
     formula: str | None,
     arrangements: Mapping[str, bool],
     period_note: str = "",
+    certifications: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The row confirm will write: the stored raw with the file's values laid over it."""
-    raw: dict[str, Any] = dict(existing.raw) if existing is not None else {}
-    raw.update(values)
+    """The row confirm will write: the stored raw with the file's values laid over it (and the file's
+    certifications over the stored ones; a certification the file does not state is kept)."""
+    old_raw: dict[str, Any] = dict(existing.raw) if existing is not None else {}
+    raw = {**old_raw, **values}
     chosen = formula or (existing.male_childcare_leave_formula if existing is not None else None)
     if chosen is None:
         has_leave = raw.get("men_childcare_leave") is not None or raw.get("male_childcare_leave_rate_leave") is not None
@@ -365,8 +419,15 @@ def _row_for_write(
     flags.update(arrangements)
     old_values = existing.values if existing is not None else {}
     old_flags = existing.arrangements if existing is not None else {}
-    changes = _changes(old_values, definitions.compute(raw, formula=chosen))
+    changes = _changes(old_values, definitions.compute(raw, formula=chosen), old_raw, raw)
     flag_changes = [code for code, on in arrangements.items() if old_flags.get(code, False) != on]
+    old_certifications: dict[str, Any] = dict(existing.certifications) if existing is not None else {}
+    held = {**old_certifications, **(certifications or {})}
+    certification_changes = [
+        {"code": code, "old": old_certifications.get(code), "new": held[code]}
+        for code in opendata.CERTIFICATION_NAMES
+        if code in held and old_certifications.get(code) != held[code]
+    ]
     return {
         "organisation_id": organisation.pk,
         "organisation": organisation.name,
@@ -375,9 +436,11 @@ def _row_for_write(
         "raw": definitions.stored_raw(raw),
         "formula": chosen,
         "arrangements": {k: bool(v) for k, v in flags.items()},
+        "certifications": held,
         "period_note": period_note,
         "changes": changes,
         "flag_changes": flag_changes,
+        "certification_changes": certification_changes,
         "new": existing is None,
         "base_updated_at": existing.updated_at.isoformat() if existing is not None else None,
     }
@@ -444,77 +507,87 @@ def _corporate_number(text: str) -> str | None:
 
 
 def preview_wdb(data: bytes, *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int) -> Preview:
-    """The open-data CSV matched by 法人番号 to the given organisations (the programme's)."""
+    """The open-data file (CSV, the ZIP it comes in, or the same saved as .xlsx by a spreadsheet) matched by
+    法人番号 to the given organisations (the programme's, or the whole network's)."""
     content, fmt, inner = unpack(data, file_name)
-    if fmt != "csv":
-        raise _refuse(_("女性の活躍推進企業データベースの CSV（または それを含む ZIP）を選んでください。"))
-    encoding = detect_encoding(content)
-    preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding=encoding.replace("utf-8-sig", "utf-8"))
-    odd_quotes = content.count(b'"') % 2 == 1
-    rows = csv_rows(content, encoding)
+    odd_quotes = False
+    if fmt == "xlsx":
+        rows: Iterator[list[str]] = xlsx_rows(content)
+        preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding="xlsx")
+    else:
+        encoding = detect_encoding(content)
+        preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding=encoding.replace("utf-8-sig", "utf-8"))
+        odd_quotes = content.count(b'"') % 2 == 1
+        rows = csv_rows(content, encoding)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
-        raise _refuse(_("CSV に見出しの行がありません。"))
-    headers = map_headers(header, WDB_COLUMNS)
-    required = [c for c in headers.missing if c.required]
+        raise _refuse(_("ファイルに見出しの行がありません。"))
+    headers = match_wdb_header(header)
+    required = [c for c in opendata.COLUMNS if c.required and not headers.found(c.target)]
     if required:
         raise _refuse(
-            _("必要な列「%(columns)s」が見つかりません。女性の活躍推進企業データベースの CSV か確かめてください。")
-            % {"columns": "」「".join(c.names[0] for c in required)}
+            _("必要な列%(columns)sが見つかりません。女性の活躍推進企業データベースのファイルか確かめてください。")
+            % {"columns": _missing_list(required)}
         )
-    preview.missing_columns = [c.names[0] for c in headers.missing]
-    if preview.missing_columns:
+    known = len(opendata.KNOWN)
+    if len(headers.missing) * 2 > known:
+        raise _refuse(
+            _(
+                "女性の活躍推進企業データベースの列が半分以上見つからないため、読み込みを中止しました"
+                "（知っている%(known)d列のうち%(found)d列）。見つからない列: %(columns)s。"
+                "公開されている全体版の CSV（または ZIP）か確かめてください。列の名前が変わった新しい版なら、"
+                "事務局に連絡してください。"
+            )
+            % {"known": known, "found": known - len(headers.missing), "columns": _missing_list(headers.missing)}
+        )
+    preview.missing_columns = [c.label for c in headers.missing]
+    if headers.missing:
         preview.notes.append(
             _("次の列がファイルにないため、その値は取り込みません: %(columns)s")
-            % {"columns": "、".join(preview.missing_columns)}
+            % {"columns": _missing_list(headers.missing)}
         )
+    reader = _WdbRowReader(headers, preview)
     by_number = _by_corporate_number(organisations)
-    number_at = headers.index["corporate_number"]
+    number_at = headers.column("corporate_number")
+    assert number_at is not None  # required above
     width = len(header)
-    targets = [(t, i) for t, i in headers.index.items() if t not in IDENTITY]
-    column_names = {t: headers.names[i] for t, i in headers.index.items()}
-    matched: list[tuple[int, Organisation, dict[str, float], str]] = []
+    matched: list[tuple[int, Organisation, _WdbRow]] = []
     seen: dict[int, int] = {}
     last_short = 0
     row_number = 1
     for record in rows:
         row_number += 1
-        if not record or (len(record) == 1 and not record[0].strip()):
+        if not record or not any(c.strip() for c in record):
             continue
         preview.rows_read += 1
         if len(record) < width:
             last_short = row_number
             continue
         last_short = 0
-        number = _corporate_number(record[number_at]) if number_at < len(record) else None
+        number_text = record[number_at]
+        number = _corporate_number(number_text)
         if number is None:
+            if _looks_exponential(number_text):
+                raise _refuse(
+                    _(
+                        "%(row)d行目の「%(column)s」が「%(value)s」になっています。Excel などの表計算ソフトで開いて"
+                        "保存したため、13桁の法人番号の下の桁が失われ、企業を照合できません。ダウンロードしたままの"
+                        "ファイル（または ZIP）を読み込んでください（.xlsx で保存し直したファイルなら読めます）。"
+                    )
+                    % {"row": row_number, "column": headers.names[number_at], "value": number_text.strip()[:20]}
+                )
             preview.invalid_numbers += 1
             continue
         owners = by_number.get(number)
         if not owners:
             continue
-        values: dict[str, float] = {}
-        for target, index in targets:
-            ok, value = _cell_number(
-                record[index], row=row_number, column=column_names[target], blocking=False, preview=preview
-            )
-            if ok and value is not None:
-                values[target] = value
-        values = _check_values(
-            values,
-            row=row_number,
-            columns=column_names,
-            formula=definitions.DEFAULT_MALE_LEAVE_FORMULA,
-            blocking=False,
-            preview=preview,
-        )
-        period = record[headers.index["period"]].strip() if "period" in headers.index else ""
+        found = reader.read(record, row_number)
         for organisation in owners:
             if organisation.pk in seen:
                 preview.add(
                     CellProblem(
                         row_number,
-                        column_names["corporate_number"],
+                        headers.names[number_at],
                         _("法人番号「%(number)s」の行が2回あります（%(first)d行目を使います）。")
                         % {"number": number, "first": seen[organisation.pk]},
                         blocking=False,
@@ -522,27 +595,204 @@ def preview_wdb(data: bytes, *, file_name: str, organisations: Sequence[Organisa
                 )
                 continue
             seen[organisation.pk] = row_number
-            matched.append((row_number, organisation, values, period))
+            matched.append((row_number, organisation, found))
     if last_short or odd_quotes:
         raise _refuse(
             _("ファイルが途中で切れています（%(row)d行目の列が足りません）。ダウンロードし直してください。")
             % {"row": last_short or row_number}
         )
+    if not preview.rows_read:
+        raise _refuse(
+            _(
+                "見出しの行のあとに企業の行がありません。ファイルが途中で切れていないか確かめてください。ダウンロードし直してください。"
+            )
+        )
     existing = _existing([m[1] for m in matched], [fiscal_year])
-    for _row, organisation, values, period in matched:
+    for _row, organisation, found in matched:
         current = existing.get((organisation.pk, fiscal_year))
         planned = _row_for_write(
-            organisation, fiscal_year, values, existing=current, formula=None, arrangements={}, period_note=period
+            organisation,
+            fiscal_year,
+            found.values,
+            existing=current,
+            formula=None,
+            arrangements=found.flags,
+            period_note=found.period,
+            certifications=found.certifications,
         )
-        if not planned["changes"] and current is not None:
+        planned["per_category_only"] = found.per_category_only
+        planned["source_updated"] = found.updated
+        if not has_changes(planned):
             preview.unchanged += 1
         preview.rows.append(planned)
     preview.unmatched = [
         {"name": o.name, "corporate_number": o.corporate_number or ""} for o in organisations if o.pk not in seen
     ]
+    preview.notes += reader.notes(matched=len(preview.rows), rows_read=preview.rows_read)
+    if preview.invalid_numbers:
+        preview.notes.append(
+            _("法人番号が空欄か読めない行が%(count)d行あります（照合していません）。")
+            % {"count": preview.invalid_numbers}
+        )
     if inner != file_name:
         preview.notes.append(_("ZIP の中の「%(name)s」を読みました。") % {"name": inner})
     return preview
+
+
+@dataclass
+class _WdbRow:
+    values: dict[str, float] = field(default_factory=dict)
+    certifications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    per_category_only: list[dict[str, Any]] = field(default_factory=list)  # items given only per 雇用管理区分
+    period: str = ""
+    updated: str = ""
+
+
+class _WdbRowReader:
+    """Reads one matched row of the open-data file into figures, certifications and arrangements, recording why
+    a cell gave nothing (for the preview's notes)."""
+
+    def __init__(self, headers: WdbHeader, preview: Preview) -> None:
+        self.headers = headers
+        self.preview = preview
+        self.singles = [(opendata.COLUMNS[n], i) for n, i in headers.single.items()]
+        self.blocks = [(opendata.COLUMNS[n], b) for n, b in headers.blocks.items()]
+        self.blank_cells = 0
+        self.unreadable_cells = 0
+        self.per_category: dict[str, int] = {}  # item -> organisations whose item was per category only
+        self.values_found = 0
+
+    def _number(self, text: str, row: int, column: int) -> float | None:
+        if text.strip() in opendata.PLACEHOLDERS or text.strip() in definitions.UNDISCLOSED:
+            self.blank_cells += 1
+            return None
+        ok, value = _cell_number(text, row=row, column=self.headers.names[column], blocking=False, preview=self.preview)
+        if not ok:
+            self.unreadable_cells += 1
+        return value
+
+    def read(self, record: Sequence[str], row: int) -> _WdbRow:
+        found = _WdbRow()
+        columns: dict[str, str] = {}
+        certification_cells: dict[str, str] = {}
+        for spec, index in self.singles:
+            text = record[index]
+            if spec.kind == "identity":
+                if spec.target in ("period", "as_of", "updated"):
+                    setattr(found, "updated" if spec.target == "updated" else "period", _period(found, spec, text))
+                continue
+            if spec.kind == "certification":
+                certification_cells[spec.target] = text
+                continue
+            if spec.kind == "flag":
+                try:
+                    flag = definitions.parse_flag(text)
+                except definitions.CellError:
+                    self.unreadable_cells += 1
+                    self.preview.add(
+                        CellProblem(
+                            row,
+                            self.headers.names[index],
+                            _("「あり」「なし」や「○」として読めません（「%(value)s」）。この値は取り込みません。")
+                            % {"value": text[:40]},
+                            blocking=False,
+                        )
+                    )
+                    continue
+                if flag is not None:
+                    found.flags[spec.target] = flag
+                continue
+            value = self._number(text, row, index)
+            if value is not None:
+                self._add(found, spec, value)
+                columns.setdefault(spec.target, self.headers.names[index])
+        skipped: dict[str, list[str]] = {}
+        for spec, blocks in self.blocks:
+            names = [record[name] for name, _value in blocks]
+            values = [[record[value]] for _name, value in blocks]
+            choice = opendata.choose_category(names, values)
+            if choice.block is None:
+                if choice.categories:
+                    skipped.setdefault(opendata.item_of(spec), list(choice.categories))
+                else:
+                    self.blank_cells += 1
+                continue
+            value_at = blocks[choice.block][1]
+            value = self._number(record[value_at], row, value_at)
+            if value is not None:
+                self._add(found, spec, value)
+                columns.setdefault(spec.target, self.headers.names[value_at])
+        for item, categories in skipped.items():
+            self.per_category[item] = self.per_category.get(item, 0) + 1
+            found.per_category_only.append({"item": item, "categories": categories})
+        found.certifications = opendata.certifications_from(certification_cells)
+        found.values = _check_values(
+            found.values,
+            row=row,
+            columns=columns,
+            formula=definitions.DEFAULT_MALE_LEAVE_FORMULA,
+            blocking=False,
+            preview=self.preview,
+        )
+        self.values_found += len(found.values) + len(found.certifications) + len(found.flags)
+        return found
+
+    @staticmethod
+    def _add(found: _WdbRow, spec: opendata.WdbColumn, value: float) -> None:
+        # Two columns for one input (再雇用 and 中途採用) are added up.
+        found.values[spec.target] = found.values.get(spec.target, 0.0) + value
+
+    def notes(self, *, matched: int, rows_read: int) -> list[str]:
+        notes: list[str] = []
+        if self.per_category:
+            notes.append(
+                _(
+                    "雇用管理区分（正社員・パートなど）ごとにしか公表されていない項目は、その企業・団体全体の値ではないため"
+                    "取り込みません（区分が「全労働者」などのときは取り込みます）: %(items)s"
+                )
+                % {
+                    "items": "、".join(
+                        _("「%(item)s」%(count)d件") % {"item": item, "count": count}
+                        for item, count in self.per_category.items()
+                    )
+                }
+            )
+        if matched and not self.values_found:
+            notes.append(
+                _(
+                    "照合できた%(matched)d件の行には、取り込める値がありません。"
+                    "「-」など公表されていないセル %(blank)d、雇用管理区分ごとの値だけの項目 %(split)d、"
+                    "数字として読めないセル %(bad)d です。"
+                )
+                % {
+                    "matched": matched,
+                    "blank": self.blank_cells,
+                    "split": sum(self.per_category.values()),
+                    "bad": self.unreadable_cells,
+                }
+            )
+        if rows_read and not matched:
+            notes.append(
+                _(
+                    "ファイルの%(rows)d行のうち、参加企業・団体の法人番号と一致する行はありません。"
+                    "参加企業・団体に法人番号が登録されているか確かめてください。"
+                )
+                % {"rows": rows_read}
+            )
+        return notes
+
+
+def _period(found: _WdbRow, spec: opendata.WdbColumn, text: str) -> str:
+    """The period note: 14.対象期間, else 16.データ集計時点; the last update date is kept on its own."""
+    value = " ".join(text.split())
+    if value in opendata.PLACEHOLDERS:
+        return found.updated if spec.target == "updated" else found.period
+    if spec.target == "updated":
+        return value[:40]
+    if spec.target == "period":
+        return value[:120]
+    return found.period or _("%(date)s時点") % {"date": value[:100]}
 
 
 # --- the platform's own template ------------------------------------------------------------------------------
@@ -766,7 +1016,7 @@ def preview_template(
         # Errors are reported against the file's own cells (a stored figure the file did not touch is named by label).
         _check_values(merged, row=row_number, columns=column_names, formula=chosen, blocking=True, preview=preview)
         row = _row_for_write(owner, year, values, existing=current, formula=chosen, arrangements=flags)
-        if not row["changes"] and not row["flag_changes"] and current is not None:
+        if not has_changes(row):
             preview.unchanged += 1
         preview.rows.append(row)
     return preview

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,8 +13,9 @@ from django.utils.translation import gettext
 
 from shokuba.core.audit import audit_saved, snapshot
 from shokuba.core.permissions import require
+from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.network.models import Member, Organisation
-from shokuba.workplace import definitions
+from shokuba.workplace import definitions, imports
 from shokuba.workplace.messages import problem_message
 from shokuba.workplace.models import (
     FISCAL_YEAR_MAX,
@@ -100,10 +102,12 @@ def indicator_year_save(
     arrangements: Mapping[str, bool] | None = None,
     source: str = Source.ENTERED,
     period_note: str = "",
+    certifications: Mapping[str, Any] | None = None,
 ) -> IndicatorYear:
     """Create or replace one organisation's figures for a fiscal year. `raw` replaces the year's raw figures
     whole (codes from definitions.INPUTS, or an indicator's code for a ratio given directly); `arrangements`
-    None keeps the current ones. Raises ValidationError({code: [message]}) and writes nothing on any error."""
+    and `certifications` None keep the current ones. Raises ValidationError({code: [message]}) and writes
+    nothing on any error."""
     _require(actor, "workplace.change_indicators", organisation)
     year_problem = fiscal_year_problem(fiscal_year)
     if year_problem:
@@ -120,6 +124,8 @@ def indicator_year_save(
     apply_values(instance, raw=raw, formula=formula, arrangements=arrangements, warnings=warnings)
     instance.source = source
     instance.period_note = period_note[:120]
+    if certifications is not None:
+        instance.certifications = dict(certifications)
     instance.updated_by = _user(actor)
     instance.save()
     audit_saved(
@@ -167,16 +173,23 @@ def indicator_import_preview(
     actor: Any,
     member: Member | None,
     kind: str,
-    data: bytes,
+    stream: IO[bytes],
     file_name: str,
-    file_sha256: str,
     fiscal_year: int | None,
 ) -> IndicatorImport:
-    """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
-    cannot be read at all."""
-    from shokuba.workplace import imports
-
+    """Check, read and match a file and store the preview (not the figures): the page and `manage.py
+    import_workplace` both come here. The file is checked (size, type, content against its extension) before
+    it is read. Raises imports.ImportRefused when it cannot be read at all."""
     _require(actor, "workplace.import", member)
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    try:
+        checked = check_upload(
+            stream, name=file_name, size=size, max_bytes=imports.MAX_UPLOAD_BYTES, allowed=DATA_EXTENSIONS
+        )
+    except UploadError as exc:
+        raise imports.ImportRefused([str(exc)]) from exc
+    data = stream.read()
     if fiscal_year is not None:
         problem = fiscal_year_problem(fiscal_year)
         if problem:
@@ -185,16 +198,18 @@ def indicator_import_preview(
     if kind == ImportKind.WDB:
         if fiscal_year is None:
             raise imports.ImportRefused([gettext("取り込む年度を指定してください。")])
-        preview = imports.preview_wdb(data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year)
+        preview = imports.preview_wdb(
+            data, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
+        )
     else:
         preview = imports.preview_template(
-            data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year
+            data, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
         )
     return IndicatorImport.objects.create(
         member=member,
         kind=kind,
-        file_name=file_name[:255],
-        file_sha256=file_sha256,
+        file_name=checked.name,
+        file_sha256=checked.sha256,
         encoding=preview.encoding,
         fiscal_year=fiscal_year,
         rows=preview.rows,
@@ -239,7 +254,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
                 )
                 % {"name": organisation.name, "year": row["fiscal_year"]}
             )
-        if not row["changes"] and not row["flag_changes"] and current is not None:
+        if not imports.has_changes(row):
             continue
         try:
             indicator_year_save(
@@ -251,6 +266,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
                 arrangements=row["arrangements"],
                 source=source,
                 period_note=row.get("period_note") or (current.period_note if current else ""),
+                certifications=row.get("certifications"),
             )
         except ValidationError as exc:
             raise ImportNotConfirmable(
