@@ -1,7 +1,9 @@
 """Reading indicator files: the platform's own template (XLSX/CSV) and the 女性の活躍推進企業データベース open-data
-CSV (bare or inside its ZIP; UTF-8 with or without BOM, or CP932; multi-line quoted cells; columns found by header
-name). Nothing here writes indicator data: `preview_*` return what an import would write, checked cell by cell;
-services.indicator_import_* store the preview and, once confirmed, write it in one transaction.
+file (its 全体版 CSV, bare or inside its ZIP, or the same saved as .xlsx by a spreadsheet). Every byte is read by the
+one tabular reader (`shokuba.tabular`: encodings, the ZIP guard, calamine, header keys, skipped rows, cell values);
+this module maps what it reads to the workplace's figures. Nothing here writes indicator data: `preview_*` return
+what an import would write, checked cell by cell; services.indicator_import_* store the preview and, once
+confirmed, write it in one transaction.
 
 Imports only ever set values present in the file: a blank cell or a placeholder ("-", "…", 非公表) means not
 disclosed and leaves the stored figure as it was (never zero).
@@ -9,31 +11,42 @@ disclosed and leaves the stored figure as it was (never zero).
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number
 from shokuba.network.models import Organisation
+from shokuba.tabular import (
+    CSV,
+    CellValueError,
+    ColumnSpec,
+    DataRows,
+    Limits,
+    Row,
+    Sheet,
+    TableRefused,
+    Workbook,
+    column_letter,
+    header_key,
+    identifier_of,
+    locate_header,
+    match_header,
+    plain_text,
+)
+from shokuba.tabular.headers import header_text
 from shokuba.workplace import definitions, opendata
 from shokuba.workplace.messages import label, problem_message
 from shokuba.workplace.models import IndicatorYear
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # the open-data ZIP is far smaller; its CSV about 100 MB for 40,000 rows
-MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
+MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # the open-data ZIP is far smaller; its CSV about 85 MB for 65,000 companies
+LIMITS = Limits(max_bytes=MAX_UPLOAD_BYTES, max_uncompressed_bytes=600 * 1024 * 1024)
+EXTENSIONS = frozenset({".csv", ".zip", ".xlsx"})
 MAX_PROBLEMS_KEPT = 500
 MAX_UNMATCHED_KEPT = 200
 
@@ -48,206 +61,83 @@ class ImportRefused(Exception):
 
 @dataclass(frozen=True)
 class CellProblem:
-    row: int  # the row as a spreadsheet shows it (the header is row 1)
+    row: int  # the row as a spreadsheet shows it
     column: str  # the column's header name
     message: str
     blocking: bool = True  # the import cannot be confirmed (template); otherwise the cell is skipped (open data)
+    letter: str = ""  # the column as a spreadsheet names it ("E")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "blocking": self.blocking}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "letter": self.letter,
+            "message": self.message,
+            "blocking": self.blocking,
+        }
 
     def __str__(self) -> str:
         where = _("%(row)d行目・「%(column)s」列") % {"row": self.row, "column": self.column}
         return f"{where}：{self.message}"
 
 
-# --- bytes to rows --------------------------------------------------------------------------------------------
+# --- reading through the tabular reader -------------------------------------------------------------------------
 
 
 def _refuse(message: str) -> ImportRefused:
     return ImportRefused([message])
 
 
-def unpack(data: bytes, file_name: str) -> tuple[bytes, str, str]:
-    """(content, format "csv"|"xlsx", inner name). A ZIP that is not an .xlsx must hold exactly one CSV; its
-    size is checked before and while it is decompressed (a small ZIP that expands to gigabytes is refused)."""
-    name = PurePath(file_name).name or file_name
-    if not data:
-        raise _refuse(_("ファイル「%(name)s」は空です。") % {"name": name})
-    if data.startswith(OLE2_MAGIC):
-        raise _refuse(
-            _(
-                "古い形式の Excel ファイル（.xls）やパスワード付きのファイルは読めません。"
-                ".xlsx か CSV で保存し直してください。"
-            )
-        )
-    if not data.startswith(ZIP_MAGIC):
-        return data, "csv", name
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-    except zipfile.BadZipFile as exc:
-        raise _refuse(_("ZIP ファイル「%(name)s」が壊れているか、途中で切れています。") % {"name": name}) from exc
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        return data, "xlsx", name
-    members = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")]
-    if len(members) != 1:
-        raise _refuse(
-            _("ZIP ファイル「%(name)s」には CSV ファイルが1つだけ入っている必要があります（%(count)d個あります）。")
-            % {"name": name, "count": len(members)}
-        )
-    member = members[0]
-    if member.file_size > MAX_UNCOMPRESSED_BYTES or (
-        member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO
-    ):
-        raise _refuse(
-            _("ZIP ファイル「%(name)s」の中身が大きすぎます（展開後 %(size).0f MB）。")
-            % {"name": name, "size": member.file_size / 1024 / 1024}
-        )
-    chunks: list[bytes] = []
-    total = 0
-    try:
-        with archive.open(member) as stream:
-            while chunk := stream.read(1 << 20):
-                total += len(chunk)
-                if total > MAX_UNCOMPRESSED_BYTES:  # the header's size may lie
-                    raise _refuse(
-                        _("ZIP ファイル「%(name)s」の中身が大きすぎます（展開後 %(size).0f MB）。")
-                        % {"name": name, "size": total / 1024 / 1024}
-                    )
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise _refuse(_("ZIP ファイル「%(name)s」が壊れているか、途中で切れています。") % {"name": name}) from exc
-    inner = PurePath(member.filename).name
-    return b"".join(chunks), "csv", inner
+def _refused(refusal: TableRefused) -> ImportRefused:
+    return ImportRefused(refusal.messages)
 
 
-def detect_encoding(data: bytes) -> str:
-    """utf-8-sig (with or without the BOM) or cp932, checked over the whole file without building the text."""
-    for encoding in ("utf-8-sig", "cp932"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        view = memoryview(data)
-        try:
-            for start in range(0, len(data), 1 << 22):
-                decoder.decode(view[start : start + (1 << 22)])
-        except UnicodeDecodeError:
-            continue
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            if encoding == "utf-8-sig":  # valid UTF-8 up to a character cut at the very end
-                raise _refuse(
-                    _("ファイルが途中で切れています（最後の文字が欠けています）。ダウンロードし直してください。")
-                ) from exc
-            continue
-        return encoding
-    raise _refuse(_("文字コードを判別できません。UTF-8 か Shift_JIS（CP932）の CSV として保存し直してください。"))
+def _open(stream: IO[bytes], file_name: str) -> tuple[Workbook, Sheet]:
+    from shokuba.tabular import open_workbook
+
+    workbook = open_workbook(stream, file_name, limits=LIMITS, extensions=EXTENSIONS)
+    return workbook, workbook.sheet()
 
 
-def csv_rows(data: bytes, encoding: str) -> Iterator[list[str]]:
-    """The records of a CSV, quoted line breaks kept inside their cell."""
-    if b"\x00" in data[:65536]:
-        raise _refuse(_("CSV ではないファイルのようです（文字として読めないデータが含まれています）。"))
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    try:
-        yield from csv.reader(text)
-    except csv.Error as exc:
-        raise _refuse(_("CSV の形式が正しくありません（%(detail)s）。") % {"detail": exc}) from exc
+def _encoding(workbook: Workbook) -> str:
+    return "xlsx" if workbook.format != CSV else workbook.encoding.replace("utf-8-sig", "utf-8")
 
 
-def xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine reports zip, XML and format errors with its own exception types
-        if isinstance(exc, MemoryError):
-            raise
-        raise _refuse(_("Excel ファイルが壊れているか、途中で切れています。")) from exc
-    for row in values:
-        yield [_cell_text(v) for v in row]
+def _refuse_formulas_and_merged_cells(sheet: Sheet, header_row: int) -> None:
+    """The one rule of every import (the survey import's too): no formula anywhere, no merged cell from the
+    header down. Every such cell is named."""
+    found = sheet.problems(merged_from_row=header_row)
+    if found:
+        raise TableRefused(found)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
+def _text(value: Any) -> str:
+    """A cell as text as a person reads it: a date cell as 2025年10月30日 (what a Japanese spreadsheet shows)."""
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return f"{value.year}年{value.month}月{value.day}日"  # as a Japanese spreadsheet shows a date cell
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return f"{value.year}年{value.month}月{value.day}日"
+    return plain_text(value)
 
 
-def normalise_header(text: str) -> str:
-    """Header names compared without width, spaces, brackets' shape or a trailing unit: 「管理職女性割合（％）」 and
-    「管理職女性割合 (%)」 are one."""
-    value = unicodedata.normalize("NFKC", text).strip().lstrip("\ufeff")
-    value = "".join(value.split()).replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
-    for unit in ("(%)", "(倍)", "(時間)", "(年)", "(人)", "(円)", "(日)"):
-        if value.endswith(unit):
-            value = value[: -len(unit)]
-    return value.casefold()
+Place = tuple[str, str]  # (header as written, column letter)
 
 
 # --- the open-data file's header ------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Column:
-    target: str  # an input or indicator code, or an identity field of the template
-    names: tuple[str, ...]  # accepted header names; the first is the current one
-    required: bool = False
-
-
-@dataclass
-class HeaderMap:
-    index: dict[str, int]  # target -> column index
-    names: list[str]  # the file's header names, as written
-    missing: list[Column]
-
-    def column_name(self, target: str) -> str:
-        return self.names[self.index[target]]
-
-
-def map_headers(header: Sequence[str], columns: Iterable[Column]) -> HeaderMap:
-    positions: dict[str, int] = {}
-    for i, name in enumerate(header):
-        positions.setdefault(normalise_header(name), i)
-    index: dict[str, int] = {}
-    missing: list[Column] = []
-    for column in columns:
-        for name in column.names:
-            found = positions.get(normalise_header(name))
-            if found is not None:
-                index[column.target] = found
-                break
-        else:
-            missing.append(column)
-    return HeaderMap(index, [h.strip().lstrip("\ufeff").strip() for h in header], missing)
-
-
-_ITEM_NUMBER = re.compile(r"^\d+\.(\(\d+\))?")
 _CATEGORY_NAME = re.compile(r"-雇用管理区分\d+$")
-
-
-def wdb_key(text: str) -> str:
-    """A header compared without width, spaces, bracket shapes, the law's item number (「10.」「4.(1)」) or a
-    trailing unit: `10.管理職に占める女性労働者の割合-割合(%)` and `管理職に占める女性労働者の割合-割合（％）` are
-    one key; sub-items after 「-」 stay (`-割合` and `-人数` are different columns)."""
-    return _ITEM_NUMBER.sub("", normalise_header(text))
 
 
 @dataclass
 class WdbHeader:
     """Where each of opendata.COLUMNS is: one column (company-wide) or one per 雇用管理区分 block."""
 
+    row: int
     names: list[str]  # the file's header names, as written
     single: dict[int, int]  # index in opendata.COLUMNS -> column
     blocks: dict[int, list[tuple[int, int]]]  # index in opendata.COLUMNS -> [(category name column, value column)]
     missing: list[opendata.WdbColumn]  # known columns not found
+    ambiguous: dict[int, list[int]]  # index in opendata.COLUMNS -> the columns that answer to it
 
     def found(self, target: str) -> bool:
         return any(opendata.COLUMNS[n].target == target for n in (*self.single, *self.blocks))
@@ -258,10 +148,18 @@ class WdbHeader:
                 return index
         return None
 
+    def place(self, column: int) -> Place:
+        return self.names[column], column_letter(column)
 
-def match_wdb_header(header: Sequence[str]) -> WdbHeader:
-    keys = [wdb_key(h) for h in header]
-    # A "<item>-雇用管理区分N" column opens a block; the item's next columns are that category's values.
+
+def match_wdb_header(header: Sequence[Any], row: int = 1) -> WdbHeader:
+    """The real file's header (DOMAIN.md §8) or an older layout's, mapped to opendata.COLUMNS. Names are compared by
+    the reader's `header_key` (item numbers, units, width and spaces ignored). A "<item>-雇用管理区分N" column opens
+    a block; the item's columns after it are that category's values and are read per block. Every other column is
+    matched by the reader's `match_header` (whole name first; then without a 「企業認定等-」-like prefix or a
+    sub-item, when only one column answers)."""
+    names = [header_text(h) for h in header]
+    keys = [header_key(h) if h else "" for h in names]
     block_of: dict[int, int] = {}
     item, start = "", -1
     for i, key in enumerate(keys):
@@ -272,37 +170,32 @@ def match_wdb_header(header: Sequence[str]) -> WdbHeader:
             block_of[i] = start
         else:
             item, start = "", -1
-    positions: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        positions.setdefault(key, []).append(i)
-    single: dict[int, int] = {}
     blocks: dict[int, list[tuple[int, int]]] = {}
     for n, spec in enumerate(opendata.COLUMNS):
-        for name in spec.names:
-            found = positions.get(wdb_key(name))
-            if not found:
-                continue
-            in_blocks = [(block_of[i], i) for i in found if i in block_of]
-            if in_blocks:
-                blocks[n] = in_blocks
-            else:
-                single[n] = found[0]
-            break
+        if not spec.per_category:
+            continue
+        wanted = {header_key(name) for name in spec.names}
+        found = [(block_of[i], i) for i, key in enumerate(keys) if i in block_of and key in wanted]
+        if found:
+            blocks[n] = found
+    # Block columns are the blocks' own: masked, so that no other spec claims them or finds them ambiguous.
+    visible = ["" if i in block_of or _CATEGORY_NAME.search(keys[i]) else name for i, name in enumerate(names)]
+    specs = [ColumnSpec(str(n), spec.names) for n, spec in enumerate(opendata.COLUMNS) if n not in blocks]
+    match = match_header(visible, specs, row=row)
+    single = {int(key): column for key, column in match.columns.items()}
+    ambiguous = {int(key): columns for key, columns in match.ambiguous.items()}
     located = {opendata.COLUMNS[n] for n in (*single, *blocks)}
     missing = [c for c in opendata.KNOWN if c not in located]
-    return WdbHeader([h.strip().lstrip("\ufeff").strip() for h in header], single, blocks, missing)
+    return WdbHeader(row, names, single, blocks, missing, ambiguous)
 
 
 def _missing_list(columns: Iterable[opendata.WdbColumn]) -> str:
     return "「" + "」「".join(c.label for c in columns) + "」"
 
 
-def _looks_exponential(text: str) -> bool:
-    """1.23457E+12: a 法人番号 that went through a spreadsheet's General format (its last digits are gone)."""
-    return bool(_EXPONENT.match(unicodedata.normalize("NFKC", text).strip()))
-
-
-_EXPONENT = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+def _is_wdb_header(cells: list[Any]) -> bool:
+    keys = {header_key(c) for c in cells if isinstance(c, str)}
+    return "法人番号" in keys and bool(keys & {"企業名", "会社名", "企業名称"})
 
 
 # --- matching and the preview ---------------------------------------------------------------------------------
@@ -447,7 +340,13 @@ def _row_for_write(
 
 
 def _check_values(
-    values: dict[str, float], *, row: int, columns: Mapping[str, str], formula: str, blocking: bool, preview: Preview
+    values: dict[str, float],
+    *,
+    row: int,
+    places: Mapping[str, Place],
+    formula: str,
+    blocking: bool,
+    preview: Preview,
 ) -> dict[str, float]:
     """Check one row's figures together; a cell with an error is reported (and, when not blocking, dropped)."""
     problems = definitions.check(values, formula=formula)
@@ -455,8 +354,8 @@ def _check_values(
     for problem in problems:
         if problem.severity != "error":
             continue
-        column = columns.get(problem.field) or label(problem.field)
-        preview.add(CellProblem(row, column, _with_skip(problem_message(problem), blocking), blocking))
+        header, letter = places.get(problem.field) or (label(problem.field), "")
+        preview.add(CellProblem(row, header, _with_skip(problem_message(problem), blocking), blocking, letter))
         bad.add(problem.field)
     if not blocking and bad:
         # A ratio that is impossible because of its counts: drop the counts too.
@@ -471,16 +370,17 @@ def _with_skip(message: str, blocking: bool) -> str:
     return message if blocking else message + _("（この値は取り込みません）")
 
 
-def _cell_number(text: str, *, row: int, column: str, blocking: bool, preview: Preview) -> tuple[bool, float | None]:
+def _cell_number(value: Any, *, row: int, place: Place, blocking: bool, preview: Preview) -> tuple[bool, float | None]:
     try:
-        return True, definitions.parse_number(text)
+        return True, definitions.parse_number(value)
     except definitions.CellError:
         preview.add(
             CellProblem(
                 row,
-                column,
-                _with_skip(_("数字として読めません（「%(value)s」）。") % {"value": text[:40]}, blocking),
+                place[0],
+                _with_skip(_("数字として読めません（「%(value)s」）。") % {"value": _text(value)[:40]}, blocking),
                 blocking,
+                place[1],
             )
         )
         return False, None
@@ -494,35 +394,48 @@ def _by_corporate_number(organisations: Iterable[Organisation]) -> dict[str, lis
     return found
 
 
-def _corporate_number(text: str) -> str | None:
-    value = text.strip()
-    if len(value) == 13 and value.isdigit() and value.isascii():
-        return value
-    if not value:
+def _corporate_number(value: Any) -> str | None:
+    """The 13-digit 法人番号 of a cell, or None when it cannot be one. A number from a spreadsheet is read back
+    to its digits; scientific notation (1.23457E+12) raises CellValueError: its lost digits cannot be recovered."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 13 and text.isdigit() and text.isascii():  # the common case, kept cheap
+            return text
+    text = identifier_of(value, width=13) or ""
+    if not text:
         return None
     try:
-        return normalise_corporate_number(value)
+        return normalise_corporate_number(text)
     except CodeError:
         return None
 
 
-def preview_wdb(data: bytes, *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int) -> Preview:
+def preview_wdb(
+    stream: IO[bytes], *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int
+) -> Preview:
     """The open-data file (CSV, the ZIP it comes in, or the same saved as .xlsx by a spreadsheet) matched by
     法人番号 to the given organisations (the programme's, or the whole network's)."""
-    content, fmt, inner = unpack(data, file_name)
-    odd_quotes = False
-    if fmt == "xlsx":
-        rows: Iterator[list[str]] = xlsx_rows(content)
-        preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding="xlsx")
-    else:
-        encoding = detect_encoding(content)
-        preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding=encoding.replace("utf-8-sig", "utf-8"))
-        odd_quotes = content.count(b'"') % 2 == 1
-        rows = csv_rows(content, encoding)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
-        raise _refuse(_("ファイルに見出しの行がありません。"))
-    headers = match_wdb_header(header)
+    try:
+        return _preview_wdb(stream, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year)
+    except TableRefused as refusal:
+        raise _refused(refusal) from refusal
+
+
+def _preview_wdb(
+    stream: IO[bytes], *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int
+) -> Preview:
+    workbook, sheet = _open(stream, file_name)
+    preview = Preview(kind="wdb", fiscal_year=fiscal_year, encoding=_encoding(workbook))
+    try:
+        found_header, rows = locate_header(sheet.rows(), predicate=_is_wdb_header)
+    except TableRefused as refusal:
+        raise _refuse(
+            _(
+                "「法人番号」と「企業名」の見出しが見つかりません。女性の活躍推進企業データベースのファイルか確かめてください。"
+            )
+        ) from refusal
+    _refuse_formulas_and_merged_cells(sheet, found_header.row)
+    headers = match_wdb_header(found_header.headers, found_header.row)
     required = [c for c in opendata.COLUMNS if c.required and not headers.found(c.target)]
     if required:
         raise _refuse(
@@ -546,69 +459,79 @@ def preview_wdb(data: bytes, *, file_name: str, organisations: Sequence[Organisa
             _("次の列がファイルにないため、その値は取り込みません: %(columns)s")
             % {"columns": _missing_list(headers.missing)}
         )
+    for n, columns in headers.ambiguous.items():
+        preview.notes.append(
+            _("「%(header)s」に当たる列が複数あるため（%(columns)s）、その値は取り込みません。")
+            % {
+                "header": opendata.COLUMNS[n].label,
+                "columns": "、".join(f"{column_letter(i)}列「{headers.names[i]}」" for i in columns),
+            }
+        )
     reader = _WdbRowReader(headers, preview)
     by_number = _by_corporate_number(organisations)
     number_at = headers.column("corporate_number")
     assert number_at is not None  # required above
-    width = len(header)
+    width = len(found_header.headers)
     matched: list[tuple[int, Organisation, _WdbRow]] = []
     seen: dict[int, int] = {}
     last_short = 0
-    row_number = 1
-    for record in rows:
-        row_number += 1
-        if not record or not any(c.strip() for c in record):
-            continue
+    data_rows = DataRows(code_columns=[number_at])
+    for row in data_rows(rows):
+        cells = row.cells
         preview.rows_read += 1
-        if len(record) < width:
-            last_short = row_number
+        if sheet.format == CSV and len(cells) < width:
+            last_short = row.number
             continue
         last_short = 0
-        number_text = record[number_at]
-        number = _corporate_number(number_text)
+        try:
+            number = _corporate_number(cells[number_at])
+        except CellValueError as exc:
+            raise TableRefused.one(
+                exc.message
+                + _(
+                    "13桁の法人番号が分からないため、企業を照合できません。ダウンロードしたままのファイル"
+                    "（または ZIP）を読み込んでください（.xlsx で保存し直したファイルなら読めます）。"
+                ),
+                row=row.number,
+                column=column_letter(number_at),
+                header=headers.names[number_at],
+            ) from exc
         if number is None:
-            if _looks_exponential(number_text):
-                raise _refuse(
-                    _(
-                        "%(row)d行目の「%(column)s」が「%(value)s」になっています。Excel などの表計算ソフトで開いて"
-                        "保存したため、13桁の法人番号の下の桁が失われ、企業を照合できません。ダウンロードしたままの"
-                        "ファイル（または ZIP）を読み込んでください（.xlsx で保存し直したファイルなら読めます）。"
-                    )
-                    % {"row": row_number, "column": headers.names[number_at], "value": number_text.strip()[:20]}
-                )
             preview.invalid_numbers += 1
             continue
         owners = by_number.get(number)
         if not owners:
             continue
-        found = reader.read(record, row_number)
+        found = reader.read(cells, row.number)
         for organisation in owners:
             if organisation.pk in seen:
                 preview.add(
                     CellProblem(
-                        row_number,
+                        row.number,
                         headers.names[number_at],
                         _("法人番号「%(number)s」の行が2回あります（%(first)d行目を使います）。")
                         % {"number": number, "first": seen[organisation.pk]},
                         blocking=False,
+                        letter=column_letter(number_at),
                     )
                 )
                 continue
-            seen[organisation.pk] = row_number
-            matched.append((row_number, organisation, found))
-    if last_short or odd_quotes:
+            seen[organisation.pk] = row.number
+            matched.append((row.number, organisation, found))
+    if last_short:
         raise _refuse(
             _("ファイルが途中で切れています（%(row)d行目の列が足りません）。ダウンロードし直してください。")
-            % {"row": last_short or row_number}
+            % {"row": last_short}
         )
     if not preview.rows_read:
         raise _refuse(
             _(
-                "見出しの行のあとに企業の行がありません。ファイルが途中で切れていないか確かめてください。ダウンロードし直してください。"
+                "見出しの行のあとに企業の行がありません。ファイルが途中で切れていないか確かめてください。"
+                "ダウンロードし直してください。"
             )
         )
     existing = _existing([m[1] for m in matched], [fiscal_year])
-    for _row, organisation, found in matched:
+    for _number, organisation, found in matched:
         current = existing.get((organisation.pk, fiscal_year))
         planned = _row_for_write(
             organisation,
@@ -629,13 +552,14 @@ def preview_wdb(data: bytes, *, file_name: str, organisations: Sequence[Organisa
         {"name": o.name, "corporate_number": o.corporate_number or ""} for o in organisations if o.pk not in seen
     ]
     preview.notes += reader.notes(matched=len(preview.rows), rows_read=preview.rows_read)
+    preview.notes += data_rows.notes()
     if preview.invalid_numbers:
         preview.notes.append(
             _("法人番号が空欄か読めない行が%(count)d行あります（照合していません）。")
             % {"count": preview.invalid_numbers}
         )
-    if inner != file_name:
-        preview.notes.append(_("ZIP の中の「%(name)s」を読みました。") % {"name": inner})
+    if workbook.member:
+        preview.notes.append(_("ZIP の中の「%(name)s」を読みました。") % {"name": workbook.member})
     return preview
 
 
@@ -663,31 +587,35 @@ class _WdbRowReader:
         self.per_category: dict[str, int] = {}  # item -> organisations whose item was per category only
         self.values_found = 0
 
-    def _number(self, text: str, row: int, column: int) -> float | None:
-        if text.strip() in opendata.PLACEHOLDERS or text.strip() in definitions.UNDISCLOSED:
+    def _number(self, value: Any, row: int, column: int) -> float | None:
+        if isinstance(value, str) and value.strip() in opendata.PLACEHOLDERS:
             self.blank_cells += 1
             return None
-        ok, value = _cell_number(text, row=row, column=self.headers.names[column], blocking=False, preview=self.preview)
+        ok, number = _cell_number(
+            value, row=row, place=self.headers.place(column), blocking=False, preview=self.preview
+        )
         if not ok:
             self.unreadable_cells += 1
-        return value
+        elif number is None:
+            self.blank_cells += 1
+        return number
 
-    def read(self, record: Sequence[str], row: int) -> _WdbRow:
+    def read(self, cells: Sequence[Any], row: int) -> _WdbRow:
         found = _WdbRow()
-        columns: dict[str, str] = {}
+        places: dict[str, Place] = {}
         certification_cells: dict[str, str] = {}
         for spec, index in self.singles:
-            text = record[index]
+            value = cells[index]
             if spec.kind == "identity":
                 if spec.target in ("period", "as_of", "updated"):
-                    setattr(found, "updated" if spec.target == "updated" else "period", _period(found, spec, text))
+                    _period(found, spec, _text(value))
                 continue
             if spec.kind == "certification":
-                certification_cells[spec.target] = text
+                certification_cells[spec.target] = _text(value)
                 continue
             if spec.kind == "flag":
                 try:
-                    flag = definitions.parse_flag(text)
+                    flag = definitions.parse_flag(value)
                 except definitions.CellError:
                     self.unreadable_cells += 1
                     self.preview.add(
@@ -695,22 +623,23 @@ class _WdbRowReader:
                             row,
                             self.headers.names[index],
                             _("「あり」「なし」や「○」として読めません（「%(value)s」）。この値は取り込みません。")
-                            % {"value": text[:40]},
+                            % {"value": _text(value)[:40]},
                             blocking=False,
+                            letter=column_letter(index),
                         )
                     )
                     continue
                 if flag is not None:
                     found.flags[spec.target] = flag
                 continue
-            value = self._number(text, row, index)
-            if value is not None:
-                self._add(found, spec, value)
-                columns.setdefault(spec.target, self.headers.names[index])
+            number = self._number(value, row, index)
+            if number is not None:
+                self._add(found, spec, number)
+                places.setdefault(spec.target, self.headers.place(index))
         skipped: dict[str, list[str]] = {}
         for spec, blocks in self.blocks:
-            names = [record[name] for name, _value in blocks]
-            values = [[record[value]] for _name, value in blocks]
+            names = [_text(cells[name]) for name, _value in blocks]
+            values = [[_text(cells[value])] for _name, value in blocks]
             choice = opendata.choose_category(names, values)
             if choice.block is None:
                 if choice.categories:
@@ -719,10 +648,10 @@ class _WdbRowReader:
                     self.blank_cells += 1
                 continue
             value_at = blocks[choice.block][1]
-            value = self._number(record[value_at], row, value_at)
-            if value is not None:
-                self._add(found, spec, value)
-                columns.setdefault(spec.target, self.headers.names[value_at])
+            number = self._number(cells[value_at], row, value_at)
+            if number is not None:
+                self._add(found, spec, number)
+                places.setdefault(spec.target, self.headers.place(value_at))
         for item, categories in skipped.items():
             self.per_category[item] = self.per_category.get(item, 0) + 1
             found.per_category_only.append({"item": item, "categories": categories})
@@ -730,7 +659,7 @@ class _WdbRowReader:
         found.values = _check_values(
             found.values,
             row=row,
-            columns=columns,
+            places=places,
             formula=definitions.DEFAULT_MALE_LEAVE_FORMULA,
             blocking=False,
             preview=self.preview,
@@ -783,38 +712,39 @@ class _WdbRowReader:
         return notes
 
 
-def _period(found: _WdbRow, spec: opendata.WdbColumn, text: str) -> str:
-    """The period note: 14.対象期間, else 16.データ集計時点; the last update date is kept on its own."""
+def _period(found: _WdbRow, spec: opendata.WdbColumn, text: str) -> None:
+    """The period note (14.対象期間, else 16.データ集計時点) and the database's last update, on the row."""
     value = " ".join(text.split())
     if value in opendata.PLACEHOLDERS:
-        return found.updated if spec.target == "updated" else found.period
+        return
     if spec.target == "updated":
-        return value[:40]
-    if spec.target == "period":
-        return value[:120]
-    return found.period or _("%(date)s時点") % {"date": value[:100]}
+        found.updated = value[:40]
+    elif spec.target == "period":
+        found.period = value[:120]
+    elif not found.period:
+        found.period = _("%(date)s時点") % {"date": value[:100]}
 
 
 # --- the platform's own template ------------------------------------------------------------------------------
 
-TEMPLATE_IDENTITY: tuple[Column, ...] = (
-    Column("corporate_number", ("法人番号",)),
-    Column("name", ("企業・団体名", "企業名", "名称")),
-    Column("fiscal_year", ("年度",)),
-    Column("formula", ("男性の育児休業等取得率の算定式", "算定式")),
+TEMPLATE_IDENTITY: tuple[ColumnSpec, ...] = (
+    ColumnSpec("corporate_number", ("法人番号",)),
+    ColumnSpec("name", ("企業・団体名", "企業名", "名称")),
+    ColumnSpec("fiscal_year", ("年度",)),
+    ColumnSpec("formula", ("男性の育児休業等取得率の算定式", "算定式")),
 )
 
 
-def template_columns() -> list[Column]:
+def template_columns() -> list[ColumnSpec]:
     columns = list(TEMPLATE_IDENTITY)
     for spec in definitions.INPUTS:
-        columns.append(Column(spec.code, (f"{spec.label}（{spec.unit}）", spec.label, spec.code)))
+        columns.append(ColumnSpec(spec.code, (f"{spec.label}（{spec.unit}）", spec.label, spec.code)))
     for code in definitions.DIRECT_ON_FORM:
         indicator = definitions.INDICATORS_BY_CODE[code]
-        columns.append(Column(code, (f"{indicator.label}（%）", indicator.label, code)))
+        columns.append(ColumnSpec(code, (f"{indicator.label}（%）", indicator.label, code)))
     for arrangement in definitions.ARRANGEMENTS:
         columns.append(
-            Column(arrangement.code, (f"{arrangement.label}（あり/なし）", arrangement.label, arrangement.code))
+            ColumnSpec(arrangement.code, (f"{arrangement.label}（あり/なし）", arrangement.label, arrangement.code))
         )
     return columns
 
@@ -841,170 +771,167 @@ FORMULA_WORDS = {
 
 
 def preview_template(
-    data: bytes, *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int | None
+    stream: IO[bytes], *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int | None
 ) -> Preview:
     """The platform's template: one row per organisation-year, found by 法人番号 or else by name. Every problem
     blocks confirmation (the file is the user's own; they fix it and read it again)."""
+    try:
+        return _preview_template(stream, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year)
+    except TableRefused as refusal:
+        raise _refused(refusal) from refusal
+
+
+def _preview_template(
+    stream: IO[bytes], *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int | None
+) -> Preview:
     from shokuba.network.services import organisation_name_key
     from shokuba.workplace.services import fiscal_year_problem
 
-    content, fmt, _inner = unpack(data, file_name)
-    preview = Preview(kind="template", fiscal_year=fiscal_year)
-    if fmt == "xlsx":
-        rows: Iterator[list[str]] = xlsx_rows(content)
-        preview.encoding = "xlsx"
-    else:
-        encoding = detect_encoding(content)
-        preview.encoding = encoding.replace("utf-8-sig", "utf-8")
-        if content.count(b'"') % 2 == 1:
-            raise _refuse(_("ファイルが途中で切れています（引用符が閉じていません）。保存し直してください。"))
-        rows = csv_rows(content, encoding)
-    header = next(rows, None)
-    if not header or not any(str(h).strip() for h in header):
-        raise _refuse(_("ファイルに見出しの行がありません。様式をダウンロードして使ってください。"))
+    workbook, sheet = _open(stream, file_name)
+    preview = Preview(kind="template", fiscal_year=fiscal_year, encoding=_encoding(workbook))
     columns = template_columns()
-    headers = map_headers(header, columns)
-    if "corporate_number" not in headers.index and "name" not in headers.index:
+    try:
+        headers, rows = locate_header(sheet.rows(), columns, loose=False)
+    except TableRefused as refusal:
+        raise _refuse(_("ファイルに見出しの行がありません。様式をダウンロードして使ってください。")) from refusal
+    _refuse_formulas_and_merged_cells(sheet, headers.row)
+    if headers.column("corporate_number") is None and headers.column("name") is None:
         raise _refuse(_("「法人番号」か「企業・団体名」の列が必要です。様式をダウンロードして使ってください。"))
-    if "fiscal_year" not in headers.index and fiscal_year is None:
+    if headers.column("fiscal_year") is None and fiscal_year is None:
         raise _refuse(_("「年度」の列がありません。取り込む年度を指定してください。"))
-    figure_targets = [c.target for c in columns[len(TEMPLATE_IDENTITY) :]]
-    preview.missing_columns = [c.names[0] for c in headers.missing if c.target in figure_targets]
-    column_names = {t: headers.names[i] for t, i in headers.index.items()}
+    figure_targets = [c.key for c in columns[len(TEMPLATE_IDENTITY) :]]
+    preview.missing_columns = [c.label for c in headers.missing if c.key in figure_targets]
+    places: dict[str, Place] = {key: (headers.header(key), headers.letter(key)) for key in headers.columns}
     by_number = _by_corporate_number(organisations)
     by_name: dict[str, list[Organisation]] = {}
     for candidate in organisations:
         by_name.setdefault(organisation_name_key(candidate.name), []).append(candidate)
-    width = len(header)
     planned: list[tuple[int, Organisation, int, dict[str, float], str | None, dict[str, bool]]] = []
     seen: dict[tuple[int, int], int] = {}
-    row_number = 1
-    for record in rows:
-        row_number += 1
-        if not any(str(c).strip() for c in record):
-            continue
-        preview.rows_read += 1
-        record = list(record) + [""] * (width - len(record))
+    identity = [c for c in (headers.column("corporate_number"), headers.column("name")) if c is not None]
+    data_rows = DataRows(code_columns=identity)
 
-        def cell(target: str, record: list[str] = record) -> str:
-            return str(record[headers.index[target]]).strip() if target in headers.index else ""
+    labels = {c.key: c.label for c in TEMPLATE_IDENTITY}
+
+    def problem(row: int, key: str, message: str) -> None:
+        header, letter = places.get(key, (labels.get(key, key), ""))
+        preview.add(CellProblem(row, header, message, True, letter))
+
+    def identity_key() -> str:
+        return "corporate_number" if "corporate_number" in places else "name"
+
+    for row in data_rows(rows):
+        preview.rows_read += 1
+
+        def cell(key: str, row: Row = row) -> Any:
+            column = headers.column(key)
+            return row.cells[column] if column is not None and column < len(row.cells) else None
+
+        def text(key: str) -> str:
+            return _text(cell(key)).strip()
 
         # Which organisation.
         organisation: Organisation | None = None
-        number_text = cell("corporate_number")
-        name_text = cell("name")
-        if number_text:
+        name_text = text("name")
+        try:
+            number_digits = identifier_of(cell("corporate_number"), width=13)
+        except CellValueError as exc:
+            problem(row.number, "corporate_number", exc.message)
+            continue
+        if number_digits:
             try:
-                number = normalise_corporate_number(number_text)
+                number = normalise_corporate_number(number_digits)
             except CodeError as exc:
-                preview.add(CellProblem(row_number, column_names["corporate_number"], str(exc)))
+                problem(row.number, "corporate_number", str(exc))
                 continue
             owners = by_number.get(number, [])
             if len(owners) != 1:
-                preview.add(
-                    CellProblem(
-                        row_number,
-                        column_names["corporate_number"],
-                        _("法人番号「%(number)s」の参加企業・団体が見つかりません。") % {"number": number}
-                        if not owners
-                        else _("法人番号「%(number)s」の参加企業・団体が複数あります。企業・団体名で指定してください。")
-                        % {"number": number},
-                    )
+                problem(
+                    row.number,
+                    "corporate_number",
+                    _("法人番号「%(number)s」の参加企業・団体が見つかりません。") % {"number": number}
+                    if not owners
+                    else _("法人番号「%(number)s」の参加企業・団体が複数あります。企業・団体名で指定してください。")
+                    % {"number": number},
                 )
-                preview.unknown_rows.append({"row": row_number, "name": name_text, "corporate_number": number})
+                preview.unknown_rows.append({"row": row.number, "name": name_text, "corporate_number": number})
                 continue
             organisation = owners[0]
         elif name_text:
             owners = by_name.get(organisation_name_key(name_text), [])
             if len(owners) != 1:
-                preview.add(
-                    CellProblem(
-                        row_number,
-                        column_names["name"],
-                        _("「%(name)s」という参加企業・団体が見つかりません。") % {"name": name_text[:60]},
-                    )
+                problem(
+                    row.number,
+                    "name",
+                    _("「%(name)s」という参加企業・団体が見つかりません。") % {"name": name_text[:60]},
                 )
-                preview.unknown_rows.append({"row": row_number, "name": name_text, "corporate_number": ""})
+                preview.unknown_rows.append({"row": row.number, "name": name_text, "corporate_number": ""})
                 continue
             organisation = owners[0]
         else:
-            preview.add(
-                CellProblem(
-                    row_number,
-                    column_names.get("corporate_number") or column_names.get("name", ""),
-                    _("法人番号か企業・団体名を入力してください。"),
-                )
-            )
+            problem(row.number, identity_key(), _("法人番号か企業・団体名を入力してください。"))
             continue
         # Which year.
         year = fiscal_year
-        year_text = cell("fiscal_year")
+        year_text = text("fiscal_year")
         if year_text:
             try:
                 parsed = definitions.parse_number(year_text.removesuffix("年度"))
             except definitions.CellError:
                 parsed = None
             year = int(parsed) if parsed is not None and float(parsed).is_integer() else None
-            problem = fiscal_year_problem(year)
-            if problem:
-                preview.add(CellProblem(row_number, column_names["fiscal_year"], problem))
+            year_problem = fiscal_year_problem(year)
+            if year_problem:
+                problem(row.number, "fiscal_year", year_problem)
                 continue
         if year is None:
-            preview.add(
-                CellProblem(row_number, column_names.get("fiscal_year", _("年度")), _("年度を入力してください。"))
-            )
+            problem(row.number, "fiscal_year", _("年度を入力してください。"))
             continue
         key = (organisation.pk, year)
         if key in seen:
-            preview.add(
-                CellProblem(
-                    row_number,
-                    column_names.get("corporate_number") or column_names["name"],
-                    _("「%(name)s」の%(year)d年度の行が2回あります（%(first)d行目と重複）。")
-                    % {"name": organisation.name, "year": year, "first": seen[key]},
-                )
+            problem(
+                row.number,
+                identity_key(),
+                _("「%(name)s」の%(year)d年度の行が2回あります（%(first)d行目と重複）。")
+                % {"name": organisation.name, "year": year, "first": seen[key]},
             )
             continue
-        seen[key] = row_number
+        seen[key] = row.number
         formula: str | None = None
-        formula_text = cell("formula")
+        formula_text = text("formula")
         if formula_text:
             formula = FORMULA_WORDS.get("".join(unicodedata.normalize("NFKC", formula_text).split()))
             if formula is None:
-                preview.add(
-                    CellProblem(
-                        row_number,
-                        column_names["formula"],
-                        _("算定式は「育児休業等」か「育児休業等＋育児目的休暇」と入力してください（「%(value)s」）。")
-                        % {"value": formula_text[:40]},
-                    )
+                problem(
+                    row.number,
+                    "formula",
+                    _("算定式は「育児休業等」か「育児休業等＋育児目的休暇」と入力してください（「%(value)s」）。")
+                    % {"value": formula_text[:40]},
                 )
                 continue
         values: dict[str, float] = {}
         flags: dict[str, bool] = {}
         for target in figure_targets:
-            if target not in headers.index:
+            if target not in places:
                 continue
-            text = cell(target)
             if target in definitions.ARRANGEMENTS_BY_CODE:
                 try:
-                    flag = definitions.parse_flag(text)
+                    flag = definitions.parse_flag(cell(target))
                 except definitions.CellError:
-                    preview.add(
-                        CellProblem(
-                            row_number,
-                            column_names[target],
-                            _("「あり」か「なし」で入力してください（「%(value)s」）。") % {"value": text[:40]},
-                        )
+                    problem(
+                        row.number,
+                        target,
+                        _("「あり」か「なし」で入力してください（「%(value)s」）。") % {"value": text(target)[:40]},
                     )
                     continue
                 if flag is not None:
                     flags[target] = flag
                 continue
-            ok, value = _cell_number(text, row=row_number, column=column_names[target], blocking=True, preview=preview)
+            ok, value = _cell_number(cell(target), row=row.number, place=places[target], blocking=True, preview=preview)
             if ok and value is not None:
                 values[target] = value
-        planned.append((row_number, organisation, year, values, formula, flags))
+        planned.append((row.number, organisation, year, values, formula, flags))
+    preview.notes += data_rows.notes()
     existing = _existing([p[1] for p in planned], [p[2] for p in planned])
     for row_number, owner, year, values, formula, flags in planned:
         current = existing.get((owner.pk, year))
@@ -1014,9 +941,9 @@ def preview_template(
             current.male_childcare_leave_formula if current else definitions.DEFAULT_MALE_LEAVE_FORMULA
         )
         # Errors are reported against the file's own cells (a stored figure the file did not touch is named by label).
-        _check_values(merged, row=row_number, columns=column_names, formula=chosen, blocking=True, preview=preview)
-        row = _row_for_write(owner, year, values, existing=current, formula=chosen, arrangements=flags)
-        if not has_changes(row):
+        _check_values(merged, row=row_number, places=places, formula=chosen, blocking=True, preview=preview)
+        planned_row = _row_for_write(owner, year, values, existing=current, formula=chosen, arrangements=flags)
+        if not has_changes(planned_row):
             preview.unchanged += 1
-        preview.rows.append(row)
+        preview.rows.append(planned_row)
     return preview

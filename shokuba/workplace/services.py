@@ -189,7 +189,6 @@ def indicator_import_preview(
         )
     except UploadError as exc:
         raise imports.ImportRefused([str(exc)]) from exc
-    data = stream.read()
     if fiscal_year is not None:
         problem = fiscal_year_problem(fiscal_year)
         if problem:
@@ -199,11 +198,11 @@ def indicator_import_preview(
         if fiscal_year is None:
             raise imports.ImportRefused([gettext("取り込む年度を指定してください。")])
         preview = imports.preview_wdb(
-            data, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
+            stream, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
         )
     else:
         preview = imports.preview_template(
-            data, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
+            stream, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
         )
     return IndicatorImport.objects.create(
         member=member,

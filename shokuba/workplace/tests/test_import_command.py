@@ -85,7 +85,7 @@ def test_dry_run_shows_the_preview_and_writes_nothing(tmp_path: Path, network: d
 @pytest.mark.parametrize(
     ("data", "says"),
     [
-        (wdb.excel_csv(wdb.national(5, first=wdb.example_companies(NUMBERS))), "下の桁が失われ"),
+        (wdb.excel_csv(wdb.national(5, first=wdb.example_companies(NUMBERS))), "桁が失われ"),
         (
             wdb.csv_bytes(
                 wdb.national(5, first=wdb.example_companies(NUMBERS)),

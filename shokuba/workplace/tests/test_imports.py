@@ -344,7 +344,7 @@ def test_spreadsheet_saved_csv_with_exponent_corporate_numbers_is_refused(
     with pytest.raises(imports.ImportRefused) as refused:
         _preview(coordinator, toyooka, data, name="99_20251030_utf8_bom.csv")
     message = refused.value.messages[0]
-    assert "2行目の「法人番号」" in message and "E+12" in message and "下の桁が失われ" in message
+    assert message.startswith("2行目 B列（法人番号）：") and "E+12" in message and "桁が失われ" in message
     assert (_state(), IndicatorImport.objects.count()) == before
 
 
@@ -437,7 +437,7 @@ def test_zip_bomb_and_broken_zip_are_refused(coordinator: User, toyooka: Member)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("big.csv", b"0" * (20 * 1024 * 1024))  # compresses over 1000:1
-    with pytest.raises(imports.ImportRefused, match="大きすぎます"):
+    with pytest.raises(imports.ImportRefused, match="大きすぎる"):
         _preview(coordinator, toyooka, buffer.getvalue(), name="bomb.zip")
     with pytest.raises(imports.ImportRefused, match=r"cut\.zip"):
         _preview(coordinator, toyooka, buffer.getvalue()[:200], name="cut.zip")
@@ -591,6 +591,60 @@ def test_template_xlsx_roundtrip(coordinator: User, toyooka: Member, companies: 
     year = IndicatorYear.objects.get(organisation=companies[1], fiscal_year=2025)
     assert year.male_childcare_leave_formula == "leave_and_purpose"
     assert year.male_childcare_leave_rate == 50.0 and year.male_childcare_leave_rate_leave == 30.0
+
+
+def _xlsx(rows: list[list[Any]], *, formula_at: tuple[int, int] | None = None, merge: str = "") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if formula_at is not None:
+        sheet.cell(row=formula_at[0], column=formula_at[1], value="=10*2")
+    if merge:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_template_formula_and_merged_cells_are_refused_by_cell_like_the_survey_import(
+    coordinator: User, toyooka: Member, companies: list[Organisation]
+) -> None:
+    header = ["法人番号", "企業・団体名", "年度", "管理職の数（人）", "管理職のうち女性の数（人）"]
+    rows: list[list[Any]] = [header, [NUMBERS[0], "", 2024, 10, 2], [NUMBERS[1], "", 2024, 8, 1]]
+    before = (_state(), IndicatorImport.objects.count())
+    with pytest.raises(imports.ImportRefused) as refused:
+        _preview(coordinator, toyooka, _xlsx(rows, formula_at=(3, 4)), kind="template", name="様式.xlsx")
+    assert refused.value.messages == [
+        "シート「Sheet」 3行目 D列："
+        "数式が入っています。数式ではなく値を入力してください（コピーして「値の貼り付け」）。"
+    ]
+    with pytest.raises(imports.ImportRefused) as merged:
+        _preview(coordinator, toyooka, _xlsx(rows, merge="D2:E2"), kind="template", name="様式.xlsx")
+    assert "セル D2:E2 が結合されています" in merged.value.messages[0]
+    # A title merged across the top, above the header, is fine (the header is found by its content).
+    titled = _xlsx([["職場の指標（2024年度）"], *rows], merge="A1:E1")
+    batch = _preview(coordinator, toyooka, titled, kind="template", name="様式.xlsx")
+    assert batch.summary["problems"] == [] and batch.summary["matched"] == 2
+    assert (_state(), IndicatorImport.objects.count() - 1) == before
+
+
+def test_open_data_xlsx_with_a_formula_is_refused_too(
+    coordinator: User, toyooka: Member, companies: list[Organisation]
+) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(wdb.excel_xlsx(wdb.national(4, first=_examples()))))
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.cell(row=2, column=wdb.HEADER.index(wdb.OVERTIME) + 1, value="=12+0.3")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(imports.ImportRefused, match=r"^シート「99_20251030_utf8_bom」 2行目 DY列：数式が入っています"):
+        _preview(coordinator, toyooka, buffer.getvalue(), name="99_20251030.xlsx")
 
 
 def test_discard(coordinator: User, toyooka: Member, companies: list[Organisation]) -> None:
