@@ -476,8 +476,14 @@ def _preview_wdb(
     seen: dict[int, int] = {}
     last_short = 0
     data_rows = DataRows(code_columns=[number_at])
-    for row in data_rows(rows):
+    for row in rows:
         cells = row.cells
+        number_cell = cells[number_at] if number_at < len(cells) else None
+        if not (isinstance(number_cell, str) and len(number_cell) == 13 and number_cell.isdigit()):
+            # Only a row without a 法人番号 can be blank, a totals or a notes row: the reader's rule decides (a
+            # company's row, tens of thousands of them with 236 cells, is not scanned for it).
+            if not any(True for _row in data_rows([row])):
+                continue
         preview.rows_read += 1
         if sheet.format == CSV and len(cells) < width:
             last_short = row.number

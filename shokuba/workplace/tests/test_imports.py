@@ -382,6 +382,16 @@ def test_zip_as_published_and_multiline_cells(
     assert any("ZIP の中の「99_20251030_utf8_bom.csv」" in n for n in batch.summary["notes"])
 
 
+def test_notes_and_blank_rows_at_the_end_are_skipped_with_a_note(
+    coordinator: User, toyooka: Member, companies: list[Organisation]
+) -> None:
+    padding = "," * (len(wdb.HEADER) - 1)
+    data = _wdb() + f"※この表は集計中の値を含みます。{padding}\r\n{padding}\r\n".encode()
+    batch = _preview(coordinator, toyooka, data)
+    assert batch.summary["matched"] == 3 and batch.summary["rows_read"] == 12
+    assert any("注記の行" in n and "14行目" in n for n in batch.summary["notes"])
+
+
 def test_older_layout_headers_still_map(coordinator: User, toyooka: Member, companies: list[Organisation]) -> None:
     older = {
         wdb.MANAGER_SHARE: "管理職に占める女性労働者の割合（％）",
