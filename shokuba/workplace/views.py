@@ -68,12 +68,23 @@ def organisation_years(request: HttpRequest, pk: int) -> HttpResponse:
     flags = [
         {"label": label(a.code), "cells": [bool(getattr(y, a.code)) for y in years]} for a in definitions.ARRANGEMENTS
     ]
+    certifications = [
+        {
+            "label": text(name),
+            "cells": [
+                certification_text(y.certifications[code], code) if code in y.certifications else "—" for y in years
+            ],
+        }
+        for code, name in opendata.CERTIFICATION_NAMES.items()
+        if any(code in y.certifications for y in years)
+    ]
     recorded = {y.fiscal_year for y in years}
     context = {
         "organisation": organisation,
         "years": years,
         "table": table,
         "flags": flags,
+        "certifications": certifications,
         "can_edit": has_perm(request.user, "workplace.change_indicators", organisation),
         "year_choices": [(y, text) for y, text in fiscal_year_choices(_last_fiscal_year() + 1) if y not in recorded],
     }

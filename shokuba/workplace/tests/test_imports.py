@@ -257,6 +257,14 @@ def test_real_file_preview_shows_old_and_new_then_confirm_stores(
     assert IndicatorYear.objects.get(organisation=split, fiscal_year=2024).tenure_ratio == 90.0
     assert not IndicatorYear.objects.filter(organisation=silent).exists()  # nothing to write, nothing written
     assert AuditEntry.objects.count() == before[1] + 2
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    client = Client()
+    client.login(username=coordinator.username, password=PASSWORD)
+    page = client.get(f"/workplace/organisations/{whole.pk}/").content.decode()
+    assert "えるぼし 2段階目（2021年3月1日）" in page and "くるみん（プラス）（2019年）" in page
     with pytest.raises(services.ImportNotConfirmable):
         services.indicator_import_confirm(actor=coordinator, batch=batch)
 
