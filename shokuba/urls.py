@@ -1,14 +1,14 @@
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
 
 from shokuba.api.api import api
 from shokuba.core import views as core_views
-from shokuba.core.views import LoginView
 
 urlpatterns = [
     # The survey URLs first: the respondents' answering page is the busiest URL (see surveys/urls.py).
     path("", include("shokuba.surveys.urls")),
     path("", core_views.home, name="home"),
+    # Django's login; django-axes (core/lockout.py) refuses locked attempts and answers with the lock page.
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

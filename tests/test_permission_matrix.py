@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import get_resolver
 from django.urls.resolvers import URLPattern, URLResolver
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
@@ -357,7 +357,7 @@ def world(
 def _client(world: World, role: str) -> Client:
     client = Client()
     if role != "anon":
-        assert client.login(username=world.users[role].username, password=PASSWORD)
+        client.force_login(world.users[role])
     return client
 
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shokuba.core.login import normalise_username
+
 
 class LocalGovernmentKind(models.TextChoices):
     PREFECTURE = "prefecture", _("都道府県")
@@ -194,6 +196,10 @@ class Role(models.TextChoices):
 
 
 class UserManager(DjangoUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Django's login (ModelBackend) looks accounts up here: any width or case of a name finds its account.
+        return self.get(username=normalise_username(username or ""))
+
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
     ) -> User:
@@ -243,3 +249,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # Django calls this in clean() and create_user(); save() below covers every other way in.
+        return normalise_username(username)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The unique constraint on username then holds on the normal form: ｋｅｓｅｎｎｕｍａ cannot join kesennuma.
+        self.username = normalise_username(self.username)
+        super().save(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
+from shokuba.core.login import normalise_username
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
@@ -239,6 +240,9 @@ def account_create(
 ) -> User:
     """A staff account. Run by the secretariat (or, with actor=None, by whoever runs manage.py on the server).
 
+    The user name is stored in its normal form (core.login.normalise_username: half-width, lower case), which is
+    also what logging in compares; a name that equals an existing one in that form is refused.
+
     The password is checked with the configured validators; the role decides which tenant link is required.
     """
     if actor is not None:
@@ -249,8 +253,15 @@ def account_create(
             _("役割「%(role)s」はありません。%(choices)s から選んでください。")
             % {"role": role, "choices": " / ".join(Role.values)}
         ]
+    typed, username = username, normalise_username(username)
     if User.objects.filter(username=username).exists():
-        errors["username"] = [_("ユーザー名「%(name)s」はすでに使われています。") % {"name": username}]
+        if typed.strip() == username:
+            message = _("ユーザー名「%(name)s」はすでに使われています。") % {"name": username}
+        else:
+            message = _(
+                "ユーザー名「%(typed)s」は、半角・小文字にそろえると「%(name)s」になり、すでに使われています。"
+            ) % {"typed": typed, "name": username}
+        errors["username"] = [message]
     member = None
     organisation = None
     if role == Role.COORDINATOR:

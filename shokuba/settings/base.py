@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "shokuba"
@@ -32,6 +35,7 @@ INSTALLED_APPS = [
     "shokuba.regional",
     "shokuba.workplace",
     "shokuba.results",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a login refused by the lock-out into the lock page (core/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shokuba.urls"
@@ -89,10 +95,60 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: after this many failures for one user name (or one client address) within the window,
-# further attempts are refused with HTTP 429 until the window has passed.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+# Login lock-out (django-axes, see core/lockout.py). An account (its normalised user name) is locked after
+# LOGIN_MAX_FAILURES failures from anywhere; a client address after LOGIN_ADDRESS_MAX_FAILURES failures over any
+# names (looser: a city hall, or a prefecture's 自治体情報セキュリティクラウド, puts many staff behind one address).
+# Failures less than LOGIN_FAILURE_WINDOW_SECONDS apart add up; the lock lasts that long after the last of them.
+def _positive_int_env(name: str, default: int) -> int:
+    value = int(os.environ.get(name, str(default)))
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more (got {value})")
+    return value
+
+
+LOGIN_MAX_FAILURES = _positive_int_env("LOGIN_MAX_FAILURES", 5)
+LOGIN_ADDRESS_MAX_FAILURES = _positive_int_env("LOGIN_ADDRESS_MAX_FAILURES", 30)
+LOGIN_FAILURE_WINDOW_SECONDS = _positive_int_env("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated; "unix" trusts a
+# peer on a Unix socket). The default trusts a proxy on this machine only. See core/login.py: client_address.
+def _trusted_proxies_env(text: str) -> list[str]:
+    entries = [entry for entry in text.replace(" ", ",").split(",") if entry]
+    for entry in entries:
+        try:
+            if entry != "unix":
+                ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an IP address or network") from exc
+    return entries
+
+
+TRUSTED_PROXIES = _trusted_proxies_env(os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1"))
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked attempt before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "shokuba.core.lockout.LoginLockHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_RESET_ON_SUCCESS = True
+# An attempt refused by a lock is not counted: the lock ends at the time the page states.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "shokuba.core.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "shokuba.core.lockout.lockout_address"
+AXES_LOCKOUT_CALLABLE = "shokuba.core.lockout.login_locked_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Store no more than the lock needs: no log of successful logins, no failure history beyond the window, and
+# the form's values masked in what axes keeps of the failed request; log lines name neither user nor address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address", "csrfmiddlewaretoken", "next"]
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
 
 CACHES = {
     "default": {

@@ -154,8 +154,8 @@ def _reference_data_after_browser_tests(django_db_setup: Any, django_db_blocker:
 @pytest.fixture(autouse=True)
 def _browser_test_setup(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
     """For browser tests: the browser first (skip before any database work), then a transactional database
-    with its triggers and reference data, and a clean login throttle (failures are counted per address, and
-    every test comes from 127.0.0.1)."""
+    with its triggers and reference data, and a clean cache (the answering links' rate limits). Login failures
+    are rows of the database (django-axes), emptied by the flush after each test; every test comes from 127.0.0.1."""
     if request.node.get_closest_marker("browser") is None:
         return
     request.getfixturevalue("_reference_data_after_browser_tests")

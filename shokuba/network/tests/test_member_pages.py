@@ -7,14 +7,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
 from shokuba.network.models import LocalGovernment, Member, Organisation
 from shokuba.network.selectors import local_government_search
 
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -8,14 +8,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
 from shokuba.core.models import AuditEntry
 from shokuba.network.models import Contact, Member, Organisation
 
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import PASSWORD
 from shokuba.regional.models import AgeSexFigures, ImportJob, OutcomeIndicator, StatisticsImport
 from shokuba.regional.tests.samples import import_small, migration_csv, migration_xlsx
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

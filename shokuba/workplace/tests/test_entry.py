@@ -8,7 +8,6 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from conftest import PASSWORD
 from shokuba.core.models import AuditEntry
 from shokuba.network.models import Member, Organisation, User
 from shokuba.workplace import definitions
@@ -19,7 +18,7 @@ from shokuba.workplace.tests.fixtures import wdb
 
 def _client(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from shokuba.network.models import Member, Organisation, Role
 from shokuba.workplace import insights, programme
 from shokuba.workplace.models import IndicatorYear, RecognitionStage, Referral
@@ -39,7 +39,7 @@ RAW = {
 
 def _login(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from conftest import PASSWORD
 from shokuba.workplace import definitions
 from shokuba.workplace.readiness import DATA_FILE, Status, evaluate, evaluate_scheme, inputs_for
 from shokuba.workplace.services import SYSTEM, indicator_year_save
@@ -94,7 +93,7 @@ def test_eruboshi_levels_count_criteria_in_english() -> None:
 def test_the_readiness_page_in_english(org_admin: Any, organisation: Any) -> None:
     indicator_year_save(actor=SYSTEM, organisation=organisation, fiscal_year=2025, raw=RAW)
     client = Client()
-    assert client.login(username=org_admin.username, password=PASSWORD)
+    client.force_login(org_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/workplace/organisations/{organisation.pk}/readiness/").content.decode()
     assert "Needs checking" in page and "Not met" in page

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from conftest import PASSWORD
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions, diagnosis, picture
 from shokuba.workplace.models import RecognitionStage, Referral
@@ -30,7 +29,7 @@ SHOWN_ATTRIBUTES = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"
 
 def _english(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            user = User.objects.get(username=options["username"])
+            user = User.objects.get_by_natural_key(options["username"])  # any width or case
         except User.DoesNotExist as exc:
             raise CommandError(f"利用者「{options['username']}」は見つかりません。") from exc
         try:

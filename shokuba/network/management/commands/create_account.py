@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = "Create a staff account: create_account USERNAME --role ROLE [--member CODE | --organisation ID]"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username")
+        parser.add_argument("username", help="stored half-width and lower case (ＫＥＳＥＮＮＵＭＡ becomes kesennuma)")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--member", default="", help="coordinator: the member's local government code")
         parser.add_argument("--organisation", type=int, default=None, help="org_admin: the organisation's id")

@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor: Any = services.SYSTEM
         if options["user"]:
-            actor = User.objects.filter(username=options["user"], role=Role.SECRETARIAT, is_active=True).first()
+            actor = User.objects.filter(
+                username=User.normalize_username(options["user"]), role=Role.SECRETARIAT, is_active=True
+            ).first()
             if actor is None:
                 raise CommandError(f"no active secretariat account {options['user']!r}")
         if bool(options["file"]) == bool(options["stats_data_id"]):
