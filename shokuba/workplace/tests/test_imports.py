@@ -259,10 +259,8 @@ def test_real_file_preview_shows_old_and_new_then_confirm_stores(
     assert AuditEntry.objects.count() == before[1] + 2
     from django.test import Client
 
-    from conftest import PASSWORD
-
     client = Client()
-    client.login(username=coordinator.username, password=PASSWORD)
+    client.force_login(coordinator)
     page = client.get(f"/workplace/organisations/{whole.pk}/").content.decode()
     assert "えるぼし 2段階目（2021年3月1日）" in page and "くるみん（プラス）（2019年）" in page
     with pytest.raises(services.ImportNotConfirmable):
