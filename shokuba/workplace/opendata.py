@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -391,15 +391,6 @@ def choose_category(names: Sequence[str], values: Sequence[Sequence[str]]) -> Ca
     return CategoryChoice(None, tuple(names[i].strip() or "（名称なし）" for i in used))
 
 
-def per_category_items(columns: Iterable[WdbColumn]) -> list[str]:
-    """The law's items that the given per-category columns belong to (for notes), in order."""
-    items: list[str] = []
-    for column in columns:
-        item = column.names[0].split("-", 1)[0]
-        if column.per_category and item not in items:
-            items.append(item)
-    return items
-
-
 def item_of(column: WdbColumn) -> str:
+    """The law's item a column belongs to, as the current release writes it: 「5.男女別の育児休業取得率」."""
     return column.names[0].split("-", 1)[0]
