@@ -244,7 +244,7 @@ KNOWN: tuple[WdbColumn, ...] = tuple(c for c in COLUMNS if c.kind != "identity" 
 
 # --- certifications -------------------------------------------------------------------------------------------
 
-# (stored key, what a "+プラス" column adds to, display name)
+# The certifications stored (IndicatorYear.certifications keys) and their names; PLUS_OF: what a プラス column marks.
 CERTIFICATION_NAMES: dict[str, str] = {
     "eruboshi": gettext_noop("えるぼし"),
     "eruboshi_platinum": gettext_noop("プラチナえるぼし"),
