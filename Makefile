@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup setup-dev check lint typecheck bench lock messages clean-db
+.PHONY: run test setup setup-dev check lint typecheck layers bench lock messages clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,11 @@ lint: setup-dev
 typecheck: setup-dev
 	$(BIN)/mypy shokuba
 
-check: lint typecheck
+## make layers: import-linter's contracts (pyproject.toml): apps above core above the pure engine, core imports no app.
+layers: setup-dev
+	$(BIN)/lint-imports
+
+check: lint typecheck layers
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=shokuba.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(MANAGE) check --deploy --fail-level WARNING

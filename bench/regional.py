@@ -41,7 +41,8 @@ def bench_regional_import() -> None:
     """One year of 表11-3 for all 1,741 municipalities and 47 prefectures (16,110 rows x 27 columns): read, check
     every area against the reference, replace the year atomically. Against pandas reading and pivoting the same
     file (which checks nothing and writes nothing)."""
-    from shokuba.regional.services import SYSTEM, statistics_import_file
+    from shokuba.core.permissions import SYSTEM
+    from shokuba.regional.services import statistics_import_file
 
     data = _full_year_xlsx(2024)
 

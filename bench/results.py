@@ -79,10 +79,11 @@ def bench_results_overview() -> None:
     from shokuba.analysis import gaps
     from shokuba.network.models import User
     from shokuba.results import analyses, selectors
+    from shokuba.results.permissions import results_scope
     from shokuba.surveys.models import ResponseAnswer
 
     wave = _big_wave()
-    scope = selectors.scope_for(User.objects.get(username="toyooka"), wave)  # type: ignore[arg-type]
+    scope = results_scope(User.objects.get(username="toyooka"), wave)  # type: ignore[arg-type]
     items = [i for i in selectors.wave_items(wave) if i.kind == "scale"]  # type: ignore[arg-type]
 
     frame = pd.DataFrame.from_records(
@@ -94,7 +95,7 @@ def bench_results_overview() -> None:
 
     def ours() -> None:
         # A fresh scope per run: nothing cached between runs, as for a request.
-        analyses.overview(selectors.scope_for(User.objects.get(username="toyooka"), wave), "sex")  # type: ignore[arg-type]
+        analyses.overview(results_scope(User.objects.get(username="toyooka"), wave), "sex")  # type: ignore[arg-type]
 
     def pandas_reference() -> None:
         counts = frame[frame["sex"].isin(["F", "M"])].groupby(["sex", "item_code", "choice_code"]).size()

@@ -7,7 +7,7 @@ of its scale items (bench/results_crosstab_worker.py: attributes drawn with plau
 on sex and age band). A child process then times, with that database's settings, the median of
 RESULTS_CROSSTAB_REPEAT (default 5) runs after one warm-up:
 
-- ours: `crosstab_analysis(scope_for(coordinator, wave), "WS-B02", ("sex", "age_band"))`, a fresh scope per run
+- ours: `crosstab_analysis(results_scope(coordinator, wave), "WS-B02", ("sex", "age_band"))`, a fresh scope per run
   (the SQL GROUP BYs, chi-square, suppression, chart and table);
 - pandas: the item's answers (choice, sex, age band) SELECTed over the same connection into a DataFrame (loading
   included), `pandas.crosstab` and `scipy.stats.chi2_contingency`;

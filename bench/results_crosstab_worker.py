@@ -441,6 +441,7 @@ def run_timing(wave_id: int, user_id: int, item_code: str, parquet_path: str, re
 
     from shokuba.network.models import User
     from shokuba.results import analyses, selectors
+    from shokuba.results.permissions import results_scope
     from shokuba.surveys.models import Wave
 
     wave = Wave.objects.get(pk=wave_id)
@@ -451,7 +452,7 @@ def run_timing(wave_id: int, user_id: int, item_code: str, parquet_path: str, re
     def ours() -> Any:
         # As a request: the user and wave fetched, a fresh scope (nothing cached between runs).
         user, fresh = User.objects.get(pk=user_id), Wave.objects.get(pk=wave_id)
-        result = analyses.crosstab_analysis(selectors.scope_for(user, fresh), item_code, ("sex", "age_band"))
+        result = analyses.crosstab_analysis(results_scope(user, fresh), item_code, ("sex", "age_band"))
         return result.objects["crosstab"].test
 
     def pandas_reference() -> tuple[float, int, int, int]:

@@ -51,11 +51,12 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shokuba.settings.dev")
 django.setup()
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member
 from shokuba.workplace import services
 stream = open({path!r}, "rb")
 start = time.perf_counter()
-batch = services.indicator_import_preview(actor=services.SYSTEM, member=None, kind="wdb", stream=stream,
+batch = services.indicator_import_preview(actor=SYSTEM, member=None, kind="wdb", stream=stream,
     file_name="99_20251030_utf8_bom.csv", fiscal_year=2024)
 seconds = time.perf_counter() - start
 assert batch.summary["matched"] >= {matched}, batch.summary["matched"]

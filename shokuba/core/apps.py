@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils import translation
+
+from shokuba.analysis import i18n
 
 
 class CoreConfig(AppConfig):
@@ -9,8 +12,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # The pure modules without Django (the analysis engine, workplace.readiness) word their sentences through
         # Django's gettext from here on, in the language active where they run (shokuba/analysis/i18n.py).
-        from django.utils import translation
-
-        from shokuba.analysis import i18n
-
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext, get_language=translation.get_language)

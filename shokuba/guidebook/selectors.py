@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shokuba.core.permissions import visible_members
 from shokuba.guidebook.models import Chapter, ProgressStatus, Step, StepProgress
 from shokuba.network.models import Member
+from shokuba.network.permissions import visible_members
 
 
 @dataclass(frozen=True)

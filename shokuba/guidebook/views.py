@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import has_perm, require, visible_members
+from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook import selectors, services
 from shokuba.guidebook.forms import BoardExportForm, BoardFilterForm, StepProgressForm
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
+from shokuba.network.permissions import visible_members
 from shokuba.network.selectors import region_blocks
 
 

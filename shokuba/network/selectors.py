@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from shokuba.core.codes import CodeError, normalise_local_government_code
-from shokuba.core.permissions import visible_members, visible_organisations
 from shokuba.network.models import LocalGovernment, Member, Organisation
+from shokuba.network.permissions import visible_members, visible_organisations
 
 
 def _katakana(text: str) -> str:

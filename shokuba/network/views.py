@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shokuba.core.permissions import has_perm, require, visible_members, visible_organisations
+from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import chapter_summaries, member_progress, progress_summary
 from shokuba.network import selectors, services
 from shokuba.network.forms import ContactForm, LocalGovernmentSearchForm, MemberFilterForm, OrganisationForm
 from shokuba.network.models import Contact, Member
+from shokuba.network.permissions import visible_members, visible_organisations
 
 
 def apply_validation_error(form: Any, exc: ValidationError) -> None:

@@ -19,7 +19,9 @@ from typing import Any
 
 from django.conf import settings
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import LocalGovernment, Member, User
+from shokuba.regional import services
 from shokuba.regional.estat.layouts import (
     NATIONALITIES,
     AreaRow,
@@ -360,15 +362,13 @@ def demo_regional_statistics(*, log: Callable[[str], Any] | None = None, force: 
 
     Returns how many files were imported; 0 when real (non-synthetic) data is already there or, unless forced,
     when the synthetic data already is."""
-    from shokuba.regional import services
-
     current = StatisticsImport.objects.filter(replaced_at__isnull=True)
     if current.filter(synthetic=False).exists():
         return 0  # never overwrite official figures with made-up ones
     if current.exists() and not force:
         return 0
     network = SyntheticNetwork()
-    actor: Any = User.objects.filter(username="secretariat").first() or services.SYSTEM
+    actor: Any = User.objects.filter(username="secretariat").first() or SYSTEM
     folder = demo_dir()
     files = synthetic_files(network)
     for file in files:
@@ -384,8 +384,6 @@ def demo_regional_statistics(*, log: Callable[[str], Any] | None = None, force: 
 
 def demo_outcomes() -> None:
     """Toyooka tracks young women's recovery rate from 2020, as its programme aims at women coming back."""
-    from shokuba.regional import services
-
     coordinator = User.objects.filter(username="toyooka").first()
     member = Member.objects.filter(pk="282090").first()
     if coordinator is None or member is None:

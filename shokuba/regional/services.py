@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
-from shokuba.core.permissions import require
+from shokuba.core.permissions import account_of, require
 from shokuba.network.models import Member, MemberKind
 from shokuba.regional.estat import api as estat_api
 from shokuba.regional.estat.errors import Place, StatisticsImportError
@@ -44,30 +45,6 @@ Progress = Callable[[int, str], None]
 WRITE_BATCH = 1000  # PostgreSQL allows 65,535 parameters per statement; a figures row has 25
 FIRST_YEAR, LAST_YEAR = 1954, 2100  # 住民基本台帳人口移動報告 began in 1954
 OUTCOME_SEXES = ("T", "M", "F", "gap")
-
-
-class SystemActor:
-    """The server's own command line (manage.py import_estat, the demo): whoever can run it administers the site."""
-
-    pk = None
-    username = "system"
-    is_authenticated = False
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is SYSTEM:
-        return
-    require(actor, perm, obj)
-
-
-def _user(actor: Any) -> Any:
-    return None if actor is SYSTEM else actor
 
 
 def _check_table_year(table: str, year: int | None) -> None:
@@ -103,7 +80,7 @@ def _refuse_existing(table: str, year: int, source_name: str) -> None:
 @transaction.atomic
 def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str) -> StatisticsImport:
     """Replace the table's year with the prepared rows, atomically, and record who did it."""
-    _require(actor, "regional.import")
+    require(actor, "regional.import")
     previous = (
         StatisticsImport.objects.select_for_update()
         .filter(table=prepared.table, year=prepared.year, replaced_at__isnull=True)
@@ -122,7 +99,7 @@ def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str
         source_name=prepared.source_name[:255],
         source_sha256=prepared.source_sha256,
         synthetic=prepared.synthetic,
-        imported_by=_user(actor),
+        imported_by=account_of(actor),
         area_count=prepared.area_count,
         row_count=prepared.row_count,
         notes=prepared.notes,
@@ -134,7 +111,7 @@ def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str
     AgeSexFigures.objects.bulk_create(prepared.figures, batch_size=WRITE_BATCH)
     PrefectureFlow.objects.bulk_create(prepared.flows, batch_size=WRITE_BATCH)
     audit_record(
-        actor=_user(actor) or actor,
+        actor=account_of(actor) or actor,
         action=AuditAction.UPDATE if previous else AuditAction.CREATE,
         instance=record,
         before=before,
@@ -154,7 +131,7 @@ def statistics_import_file(
     progress: Progress | None = None,
 ) -> StatisticsImport:
     """Import one downloaded e-Stat table (.xlsx or CSV). Raises StatisticsImportError; then nothing changed."""
-    _require(actor, "regional.import")
+    require(actor, "regional.import")
     _check_table_year(table, year)
     if year is not None and not replace:
         _refuse_existing(table, year, file_name)
@@ -178,7 +155,7 @@ def statistics_import_api(
     progress: Progress | None = None,
 ) -> StatisticsImport:
     """Import one table and year through the e-Stat API (every page fetched before anything is written)."""
-    _require(actor, "regional.import")
+    require(actor, "regional.import")
     _check_table_year(table, year)
     if table not in MIGRATION_TABLES:
         raise StatisticsImportError.at(
@@ -222,7 +199,7 @@ def import_job_create(
     replace: bool = False,
 ) -> ImportJob:
     """Queue an import; the file waits in the private folder until the worker has read it."""
-    _require(actor, "regional.import")
+    require(actor, "regional.import")
     _check_table_year(table, year)
     if not replace:
         _refuse_existing(table, year, source_name)
@@ -231,7 +208,7 @@ def import_job_create(
         stored_name = f"{secrets.token_hex(16)}.upload"
         (import_files_dir() / stored_name).write_bytes(data)
     job = ImportJob.objects.create(
-        created_by=_user(actor),
+        created_by=account_of(actor),
         table=table,
         year=year,
         source=source,
@@ -239,8 +216,6 @@ def import_job_create(
         stored_name=stored_name,
         message=_("取込の順番を待っています"),
     )
-    from shokuba.regional.tasks import import_job_task
-
     result = import_job_task.enqueue(job.pk)
     ImportJob.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -321,6 +296,13 @@ def import_job_run(job_id: int) -> None:
 
 
 # --- outcome indicators -------------------------------------------------------------------------------------
+
+
+@task()
+def import_job_task(job_id: int) -> None:
+    """The background task (django-tasks; the database backend's worker is `manage.py db_worker`). Defined beside
+    the service that queues it and the one it runs, so neither module has to import the other."""
+    import_job_run(job_id)
 
 
 def _validate_outcome(member: Member, indicator: str, sex: str, baseline_year: int, window_years: int) -> None:

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shokuba.core.charts import Chart, chart_png, chart_svg
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.core.uploads import UploadError, check_upload
@@ -132,7 +133,7 @@ def _period_label(year: int, window: int) -> str:
     return _("%(first)d～%(last)d年の平均") % {"first": year - window + 1, "last": year}
 
 
-def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.Series) -> list[charts.Chart]:
+def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.Series) -> list[Chart]:
     year, window = query["year"], query["window"]
     synthetic = selectors.synthetic_in_use()
     result = [
@@ -288,9 +289,9 @@ def area_chart(request: HttpRequest, code: str, name: str, fmt: str) -> HttpResp
         raise Http404(name)
     filename = f"{area.name}_{chart.name}_{query['year']}"
     if fmt == "png":
-        response = HttpResponse(charts.chart_png(chart.spec), content_type="image/png")
+        response = HttpResponse(chart_png(chart.spec), content_type="image/png")
     elif fmt == "svg":
-        response = HttpResponse(charts.chart_svg(chart.spec), content_type="image/svg+xml; charset=utf-8")
+        response = HttpResponse(chart_svg(chart.spec), content_type="image/svg+xml; charset=utf-8")
     elif fmt in EXPORT_FORMATS:
         return table_response(
             fmt=fmt,

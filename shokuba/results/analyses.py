@@ -25,10 +25,11 @@ from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps
 from shokuba.analysis.change import before_after
 from shokuba.analysis.suppression import Aggregate, differencing_safe, recoverable, suppress_table
 from shokuba.analysis.types import Category, to_jsonable
+from shokuba.core.charts import Chart
 from shokuba.network.models import Organisation
-from shokuba.regional.charts import Chart
 from shokuba.results import charts, selectors
 from shokuba.results.labels import category_label, dimension_label
+from shokuba.results.permissions import programme_scope
 from shokuba.results.selectors import Item, Scope
 from shokuba.surveys.instrument import ATTRIBUTES
 
@@ -273,7 +274,7 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
 
     programme = None
     if scope.organisation_id is not None:
-        whole = Scope(scope.wave, None, False, False, scope.threshold)
+        whole = programme_scope(scope)
         everyone = selectors.scale_vectors(whole, scale).get((), {})
         programme = benchmarks.vs_programme(
             [

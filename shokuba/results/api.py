@@ -16,10 +16,10 @@ from ninja import Router
 from shokuba.api.errors import ApiError, not_found
 from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut
-from shokuba.core.permissions import require, visible_result_waves
+from shokuba.core.permissions import require
 from shokuba.results import analyses, selectors
 from shokuba.results.analyses import TARGET_STRATA, AnalysisInputError
-from shokuba.results.selectors import Scope
+from shokuba.results.permissions import Scope, results_scope, visible_result_waves
 
 router = Router(tags=["results"])
 
@@ -31,8 +31,7 @@ def _scope(request: HttpRequest, wave_id: int) -> Scope:
     wave = visible_result_waves(user).filter(pk=wave_id).first()
     if wave is None:
         raise not_found(_("調査（ID %(id)d）は見つかりません。") % {"id": wave_id}, loc=["path", "wave_id"])
-    require(user, "results.view", wave)
-    return selectors.scope_for(user, wave)
+    return results_scope(user, wave)  # 403 when results.view is refused
 
 
 def _run(function: Any, *args: Any) -> dict[str, Any]:
@@ -65,7 +64,7 @@ def crosstab(request: HttpRequest, wave_id: int, item: str, by: str, by2: str = 
 def change(request: HttpRequest, wave_id: int, other: int, target: str = "") -> dict[str, Any]:
     """other: 比べる調査回のID（同じ自治体）。target: 事後層化の目標構成 "F|-29=120,M|30=80"（任意）。"""
     scope = _scope(request, wave_id)
-    other_wave = visible_result_waves(caller(request)).filter(pk=other, member_id=scope.wave.member_id).first()
+    other_wave = selectors.comparison_waves(caller(request), scope).filter(pk=other).first()
     if other_wave is None:
         raise not_found(_("比べる調査（ID %(id)d）は見つかりません。") % {"id": other}, loc=["query", "other"])
     weights: dict[str, float] = {}
@@ -83,10 +82,7 @@ def change(request: HttpRequest, wave_id: int, other: int, target: str = "") -> 
                 loc=["query", "target"],
             )
         weights[key.strip()] = number
-    other_scope = Scope(
-        other_wave, scope.organisation_id, scope.organisations_allowed, scope.free_text_allowed, scope.threshold
-    )
-    return _run(analyses.change_analysis, scope, other_scope, weights or None)
+    return _run(analyses.change_analysis, scope, results_scope(caller(request), other_wave), weights or None)
 
 
 @router.get("/waves/{wave_id}/free-text", response={200: dict[str, Any], **ERRORS}, summary="自由記述")

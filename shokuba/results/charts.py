@@ -1,6 +1,6 @@
 """Vega-Lite specs of the results pages: diverging stacked bars (Likert), gap dumbbells, ranking bars, plain bars
 and the co-occurrence network, each with the table it draws. Rendering to PNG/SVG (with the shipped IPAexGothic)
-and the page's chart machinery are regional's (`shokuba.regional.charts`): one spec for page, PNG, SVG and report.
+and the page's chart machinery are the one renderer's (`shokuba.core.charts`): one spec for page, PNG, SVG and report.
 
 Only numbers the engine left visible are drawn; a suppressed value is absent from the chart and "—" in the table.
 Axis titles and tooltips are worded in the active language when a spec is built.
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shokuba.analysis.suppression import HIDDEN_MARK
-from shokuba.regional.charts import PAGE_FONT, SCHEMA, Chart
+from shokuba.core.charts import PAGE_FONT, SCHEMA, Chart
 
 POSITIVE = ["#1d4ed8", "#60a5fa", "#93c5fd"]
 NEGATIVE = ["#c2410c", "#fb923c", "#fdba74"]

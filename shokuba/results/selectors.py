@@ -20,17 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from shokuba.analysis import benchmarks, recognition
 from shokuba.analysis.change import WaveItem
 from shokuba.analysis.freetext import TextAnswer
 from shokuba.analysis.gaps import ScaleItemPair
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts
-from shokuba.core.permissions import has_perm
 from shokuba.network.models import Industry, Organisation, SizeBand
+from shokuba.results.permissions import Scope, visible_result_waves
 from shokuba.surveys.instrument import ATTRIBUTES, Definition, Question
 from shokuba.surveys.models import Response, ResponseAnswer, Wave
 from shokuba.surveys.services import definition_of
@@ -52,43 +50,6 @@ DIMENSION_FIELDS: dict[str, str] = {
 }
 ORGANISATION_DIMENSIONS = frozenset({"organisation", "industry", "size_band"})
 NOT_ANSWERED = Category("", "無回答")
-
-
-def threshold() -> int:
-    """The suppression threshold in force (setting RESULTS_MIN_GROUP_SIZE, default 5, never below 3)."""
-    value = int(getattr(settings, "RESULTS_MIN_GROUP_SIZE", DEFAULT_THRESHOLD))
-    return max(value, MIN_THRESHOLD)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose responses an analysis reads: a wave, narrowed to one organisation for an organisation admin."""
-
-    wave: Wave
-    organisation_id: int | None = None
-    organisations_allowed: bool = True
-    free_text_allowed: bool = True
-    threshold: int = DEFAULT_THRESHOLD
-    # Counts by every cached dimension, fetched once per scope (one GROUP BY per table for a whole page).
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def member_id(self) -> str:
-        return str(self.wave.member_id)
-
-
-def scope_for(user: Any, wave: Wave) -> Scope:
-    """The scope a user may analyse (the caller has checked `results.view`)."""
-    from shokuba.network.models import Role
-
-    organisation_id = user.organisation_id if getattr(user, "role", None) == Role.ORGANISATION_ADMIN else None
-    return Scope(
-        wave=wave,
-        organisation_id=organisation_id,
-        organisations_allowed=organisation_id is None and has_perm(user, "results.view_organisations", wave),
-        free_text_allowed=organisation_id is None and has_perm(user, "results.view_free_text", wave),
-        threshold=threshold(),
-    )
 
 
 def dimensions_for(scope: Scope) -> list[tuple[str, str]]:
@@ -479,11 +440,17 @@ def text_answers(scope: Scope, item: Item, by: str = "sex") -> tuple[list[TextAn
     return answers, dict(sizes)
 
 
-def comparable_waves(scope: Scope, items: Sequence[Item]) -> list[Wave]:
-    """Other waves of the same member with at least one of these item codes (same programme)."""
+def comparison_waves(user: Any, scope: Scope) -> QuerySet[Wave]:
+    """The waves a wave's results may be compared with (効果検証): the same member's, among those whose results the
+    user may open. The page offers and the API accepts only these."""
+    return visible_result_waves(user).filter(member_id=scope.member_id)
+
+
+def comparable_waves(user: Any, scope: Scope, items: Sequence[Item]) -> list[Wave]:
+    """The comparison waves other than this one with at least one of these item codes: the page's choices."""
     codes = {i.code for i in items}
     result = []
-    for wave in Wave.objects.filter(member_id=scope.member_id).exclude(pk=scope.wave.pk).select_related("version"):
+    for wave in comparison_waves(user, scope).exclude(pk=scope.wave.pk).select_related("version"):
         if codes & {i.code for i in wave_items(wave)}:
             result.append(wave)
     return result

@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shokuba.core.charts import chart_png, chart_svg
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import require, visible_result_waves
-from shokuba.regional.charts import chart_png, chart_svg
+from shokuba.core.permissions import require
 from shokuba.results import analyses, selectors
 from shokuba.results.analyses import Analysis, AnalysisInputError
 from shokuba.results.forms import ChangeForm, CrosstabForm, FreeTextForm, PresetForm
-from shokuba.results.selectors import Scope
+from shokuba.results.permissions import Scope, results_scope, visible_result_waves
 from shokuba.surveys.models import Wave
 
 PAGES = ("overview", "items", "crosstab", "change", "free-text")
@@ -41,8 +41,7 @@ PAGE_TITLES = {
 
 def _wave(request: HttpRequest, pk: int) -> tuple[Wave, Scope]:
     wave = get_object_or_404(visible_result_waves(request.user), pk=pk)
-    require(request.user, "results.view", wave)
-    return wave, selectors.scope_for(request.user, wave)
+    return wave, results_scope(request.user, wave)  # 403 when results.view is refused
 
 
 @dataclass
@@ -80,7 +79,7 @@ def _crosstab(request: HttpRequest, scope: Scope) -> Built:
 
 def _change(request: HttpRequest, scope: Scope) -> Built:
     items = selectors.wave_items(scope.wave)
-    waves = selectors.comparable_waves(scope, items)
+    waves = selectors.comparable_waves(request.user, scope, items)
     choices = [(str(w.pk), _("%(name)s（%(year)s年度）") % {"name": w.name, "year": w.fiscal_year}) for w in waves]
     if not choices:
         return Built(None, {"form": None})
@@ -88,9 +87,7 @@ def _change(request: HttpRequest, scope: Scope) -> Built:
     if not form.is_valid():
         return Built(None, {"form": form}, 400)
     other_wave = next(w for w in waves if str(w.pk) == form.cleaned_data["other"])
-    other = Scope(
-        other_wave, scope.organisation_id, scope.organisations_allowed, scope.free_text_allowed, scope.threshold
-    )
+    other = results_scope(request.user, other_wave)
     target = form.target() if form.cleaned_data.get("weighted") else None
     return Built(analyses.change_analysis(scope, other, target), {"form": form})
 

@@ -18,16 +18,12 @@ from ninja import File as NinjaFile
 from ninja import Form as NinjaForm
 
 from shokuba.api.errors import ApiError, not_found
-from shokuba.api.lookups import caller, visible_member
+from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import (
-    require,
-    visible_organisations,
-    visible_questionnaires,
-    visible_wave_links,
-    visible_waves,
-)
+from shokuba.core.permissions import require
+from shokuba.network.lookups import visible_member
+from shokuba.network.permissions import visible_organisations
 from shokuba.surveys import selectors, services
 from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.library import LibraryTemplate, latest_templates, library_template
@@ -40,6 +36,7 @@ from shokuba.surveys.models import (
     WaveLink,
     WaveStatus,
 )
+from shokuba.surveys.permissions import visible_questionnaires, visible_wave_links, visible_waves
 
 router = Router(tags=["surveys"])
 

@@ -18,10 +18,11 @@ from ninja import Field, Router, Schema, Status
 from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, RequestBody
-from shokuba.core.permissions import require, visible_waves
+from shokuba.core.permissions import require
 from shokuba.surveys import export_jobs
 from shokuba.surveys.export_views import visible_export_jobs
 from shokuba.surveys.models import ExportFormat, ExportJob, ExportJobStatus, Wave
+from shokuba.surveys.permissions import visible_waves
 
 router = Router(tags=["surveys"])
 

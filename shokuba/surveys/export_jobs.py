@@ -39,6 +39,7 @@ from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from shokuba.core import exports as core_exports
 from shokuba.core.audit import audit_record, snapshot
@@ -382,8 +383,6 @@ def export_job_request(*, actor: Any, wave: Wave, file_format: str) -> ExportJob
             after=snapshot(job),
             member_code=wave.member_id,
         )
-    from shokuba.surveys.tasks import export_job_task
-
     result = export_job_task.enqueue(job.pk)
     ExportJob.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -490,3 +489,10 @@ def export_job_run(job_id: int) -> None:
     ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
     if outcome["status"] == ExportJobStatus.SUCCEEDED:
         exports_clean_up(wave=job.wave)
+
+
+@task()
+def export_job_task(job_id: int) -> None:
+    """The background task (django-tasks; the database backend's worker is `manage.py db_worker`). Defined beside
+    the service that queues it and the one it runs, so neither module has to import the other."""
+    export_job_run(job_id)

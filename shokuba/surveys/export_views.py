@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shokuba.core.permissions import has_perm, require, visible_waves
+from shokuba.core.permissions import has_perm, require
 from shokuba.surveys import export_jobs, exports
 from shokuba.surveys.models import ExportFormat, ExportJob, Wave
+from shokuba.surveys.permissions import visible_waves
 
 JOBS_ON_WAVE_PAGE = 5
 

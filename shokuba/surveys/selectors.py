@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from shokuba.core.permissions import has_perm, visible_questionnaires, visible_wave_links, visible_waves
+from shokuba.core.permissions import has_perm
 from shokuba.network.models import Member
 from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, Response, VersionStatus, Wave, WaveLink
+from shokuba.surveys.permissions import visible_questionnaires, visible_wave_links, visible_waves
 
 
 @dataclass(frozen=True)

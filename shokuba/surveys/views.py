@@ -18,16 +18,8 @@ from django.views.decorators.http import require_POST
 
 from shokuba.core.dates import fiscal_year, wareki
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import (
-    has_perm,
-    reads_everything,
-    require,
-    visible_members,
-    visible_organisations,
-    visible_questionnaires,
-    visible_wave_links,
-    visible_waves,
-)
+from shokuba.core.permissions import has_perm, require
+from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.surveys import exports, selectors, services
 from shokuba.surveys.authoring import RowEdit
 from shokuba.surveys.distribution import Flyer, flyer_pdf, qr_png, qr_svg
@@ -50,6 +42,7 @@ from shokuba.surveys.instrument import ATTRIBUTES, DefinitionError, parse_defini
 from shokuba.surveys.library import latest_templates, library_template
 from shokuba.surveys.messages import definition_messages
 from shokuba.surveys.models import QuestionnaireVersion, Response, VersionStatus, Wave, WaveLink
+from shokuba.surveys.permissions import visible_questionnaires, visible_wave_links, visible_waves
 from shokuba.surveys.respond import estimated_minutes, form_context
 
 
@@ -73,12 +66,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if getattr(user, "member_id", None):
         return redirect("surveys:member_surveys", user.member_id)
     waves = selectors.wave_list(user=user).order_by("member_id", "-opens_on")
-    if not reads_everything(user) and not waves.exists() and not getattr(user, "organisation_id", None):
+    every_programme = has_perm(user, "surveys.view_every_programme")
+    if not every_programme and not waves.exists() and not getattr(user, "organisation_id", None):
         raise Http404
     return render(
         request,
         "surveys/index.html",
-        {"waves": [(w, services.wave_state(w)) for w in waves], "show_member": reads_everything(user)},
+        {"waves": [(w, services.wave_state(w)) for w in waves], "show_member": every_programme},
     )
 
 
@@ -107,7 +101,7 @@ def member_surveys(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (reads_everything(user) or getattr(user, "member_id", None)):
+    if not has_perm(user, "surveys.view_library"):
         raise Http404
     return render(request, "surveys/library.html", {"templates": latest_templates()})
 
@@ -115,7 +109,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @login_required
 def library_detail(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
-    if not (reads_everything(user) or getattr(user, "member_id", None)):
+    if not has_perm(user, "surveys.view_library"):
         raise Http404
     template = library_template(code)
     if template is None:

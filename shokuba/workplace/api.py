@@ -12,8 +12,9 @@ from ninja import Field, Router, Schema
 
 from shokuba.api.errors import ApiError, not_found
 from shokuba.api.schemas import ErrorOut, RequestBody
-from shokuba.core.permissions import require, visible_members, visible_organisations
+from shokuba.core.permissions import require
 from shokuba.network.models import Organisation
+from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.workplace import insights
 from shokuba.workplace.definitions import ARRANGEMENTS_BY_CODE, MALE_LEAVE_FORMULAS
 from shokuba.workplace.models import IndicatorYear

@@ -1,4 +1,4 @@
-"""The self-diagnosis profile chart (Vega-Lite), drawn and rendered with shokuba.regional.charts' machinery."""
+"""The self-diagnosis profile chart (Vega-Lite), drawn and rendered by the one renderer, shokuba.core.charts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shokuba.regional.charts import TOTAL_COLOUR, WOMEN_COLOUR, Chart, _base, _number
+from shokuba.core.charts import TOTAL_COLOUR, WOMEN_COLOUR, Chart, base_spec, table_number
 from shokuba.workplace.definitions import format_number
 from shokuba.workplace.diagnosis import Diagnosis
 from shokuba.workplace.messages import with_unit
@@ -40,7 +40,7 @@ def profile_chart(*, organisation_name: str, year: int, diagnosis: Diagnosis, th
                     {"indicator": title, "series": labels[name], "value": round(comparison.median, 2), "order": i}
                 )
     subtitle = [_("中央値は比べる企業・団体が%(n)d以上のときだけ表示します") % {"n": threshold}]
-    spec = _base(
+    spec = base_spec(
         _("%(name)sの職場の指標（%(year)d年度）") % {"name": organisation_name, "year": year},
         subtitle,
         height=60,
@@ -85,7 +85,7 @@ def profile_chart(*, organisation_name: str, year: int, diagnosis: Diagnosis, th
     shown: list[list[str]] = []
     for row in diagnosis.rows:
         medians = [row.comparisons[n].median if n in row.comparisons else None for n in labels]
-        body.append([row.label, row.unit, _number(row.value), *(_number(m) for m in medians)])
+        body.append([row.label, row.unit, table_number(row.value), *(table_number(m) for m in medians)])
         shown.append(
             [row.label, row.unit, format_number(row.value), *("—" if m is None else format_number(m) for m in medians)]
         )

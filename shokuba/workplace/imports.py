@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number
 from shokuba.network.models import Organisation
+from shokuba.network.services import organisation_name_key
 from shokuba.tabular import (
     CSV,
     CellValueError,
@@ -42,7 +43,7 @@ from shokuba.tabular import (
 from shokuba.tabular.headers import header_text
 from shokuba.workplace import definitions, opendata
 from shokuba.workplace.messages import label, problem_message
-from shokuba.workplace.models import IndicatorYear
+from shokuba.workplace.models import IndicatorYear, fiscal_year_problem
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # the open-data ZIP is far smaller; its CSV about 85 MB for 65,000 companies
 LIMITS = Limits(max_bytes=MAX_UPLOAD_BYTES, max_uncompressed_bytes=600 * 1024 * 1024)
@@ -790,9 +791,6 @@ def preview_template(
 def _preview_template(
     stream: IO[bytes], *, file_name: str, organisations: Sequence[Organisation], fiscal_year: int | None
 ) -> Preview:
-    from shokuba.network.services import organisation_name_key
-    from shokuba.workplace.services import fiscal_year_problem
-
     workbook, sheet = _open(stream, file_name)
     preview = Preview(kind="template", fiscal_year=fiscal_year, encoding=_encoding(workbook))
     columns = template_columns()

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shokuba.core.charts import chart_png, chart_svg
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import has_perm, require, visible_members, visible_organisations
+from shokuba.core.permissions import has_perm, require
 from shokuba.network.models import Industry, LocalGovernment, Member, Organisation, SizeBand
-from shokuba.regional.charts import chart_png, chart_svg
+from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.workplace import insights, programme
 from shokuba.workplace.charts import comparison_labels, profile_chart
 from shokuba.workplace.definitions import INDICATORS_BY_CODE, format_number

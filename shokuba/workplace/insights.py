@@ -1,21 +1,24 @@
 """Reads for readiness, the self-diagnosis, the regional picture and the organisation dashboard. Always narrowed
-by `core.permissions` first; aggregates go through `picture` (suppressed under the threshold)."""
+by the permission rules first; aggregates go through `picture` (suppressed under the threshold)."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shokuba.analysis import recognition
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, group_hidden
-from shokuba.core.permissions import RULES, has_perm, visible_wave_links
+from shokuba.core.permissions import SYSTEM, has_perm
 from shokuba.network.models import Member, MemberKind, Organisation
+from shokuba.results import selectors as results
+from shokuba.results.permissions import results_scope
 from shokuba.surveys.models import Wave
+from shokuba.surveys.permissions import visible_wave_links
 from shokuba.surveys.selectors import response_counts
 from shokuba.workplace import diagnosis as diagnosis_module
 from shokuba.workplace import picture, readiness
@@ -107,25 +110,17 @@ def readiness_for(year: IndicatorYear) -> list[readiness.CertificationResult]:
 def two_thirds_for(organisation: Organisation) -> bool | None:
     """The survey's two-thirds rule for the organisation (shokuba.analysis.recognition over the results app's counts):
     the latest wave it takes part in whose questionnaire has the rule's items and in which men and women each
-    reached the threshold. None when there is none (the scheme then lists it as missing, never as met)."""
-    try:
-        recognition = importlib.import_module("shokuba.analysis.recognition")
-        results = importlib.import_module("shokuba.results.selectors")
-    except ImportError:
-        return None
+    reached the threshold. None when there is none (the scheme then lists it as missing, never as met).
+
+    The platform evaluates it (the SYSTEM actor), like the readiness rules: the verdict is a fact about the
+    organisation, shown to whoever may see its dashboard, and rests only on its own suppressed counts."""
     waves = Wave.objects.filter(links__organisation=organisation).distinct().order_by("-opens_on", "-pk")
     for wave in waves:
         items = {item.code: item for item in results.wave_items(wave)}
         rule = [items[code] for code in recognition.DEFAULT_ITEMS if code in items]
         if len(rule) != len(recognition.DEFAULT_ITEMS):
             continue
-        scope = results.Scope(
-            wave=wave,
-            organisation_id=organisation.pk,
-            organisations_allowed=False,
-            free_text_allowed=False,
-            threshold=results.threshold(),
-        )
+        scope = results_scope(SYSTEM, wave, organisation=organisation)
         counts = results.recognition_counts(scope, rule).get(str(organisation.pk))
         if not counts:
             continue
@@ -208,11 +203,8 @@ def survey_summaries(user: Any, organisation: Organisation) -> list[SurveySummar
         n = counts.total
         enough = not group_hidden(n, THRESHOLD)
         url = ""
-        if enough and "results.view" in RULES and has_perm(user, "results.view", link.wave):
-            try:
-                url = reverse("results:overview", args=[link.wave_id])
-            except NoReverseMatch:
-                url = ""
+        if enough and has_perm(user, "results.view", link.wave):
+            url = reverse("results:overview", args=[link.wave_id])
         summaries.append(
             SurveySummary(
                 wave_name=link.wave.name,

@@ -8,11 +8,12 @@ own code for a ratio published without its counts). Every indicator's computed v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shokuba.network.models import Member, Organisation
@@ -36,6 +37,18 @@ class MaleLeaveFormula(models.TextChoices):
 
 FISCAL_YEAR_MIN = 2000
 FISCAL_YEAR_MAX = 2100
+
+
+def fiscal_year_problem(fiscal_year: Any) -> str | None:
+    """Why a fiscal year cannot be stored (the form, the API and the imports word it alike), or None."""
+    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
+        return gettext("年度は西暦の4桁の数字で入力してください。")
+    if not FISCAL_YEAR_MIN <= fiscal_year <= FISCAL_YEAR_MAX:
+        return gettext("年度は%(first)d〜%(last)dで入力してください。") % {
+            "first": FISCAL_YEAR_MIN,
+            "last": FISCAL_YEAR_MAX,
+        }
+    return None
 
 
 def _value(label: StrOrPromise) -> models.FloatField[float | None, float | None]:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from shokuba.workplace.models import Referral
+
 REFERRALS = Path(__file__).resolve().parent / "data" / "referrals.json"
 
 
@@ -15,10 +17,9 @@ def referral_entries() -> list[dict[str, Any]]:
     return entries
 
 
-def referrals_load(model: Any = None) -> int:
-    """Create the entries that are missing (by prefecture and kind); returns how many were created."""
-    if model is None:
-        from shokuba.workplace.models import Referral as model
+def referrals_load(model: Any = Referral) -> int:
+    """Create the entries that are missing (by prefecture and kind); returns how many were created. Migration 0002
+    passes its historical model."""
     existing = set(model.objects.values_list("prefecture_code", "kind"))
     fields = ("prefecture_code", "kind", "name", "url", "phone", "note", "verified")
     new = [

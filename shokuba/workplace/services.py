@@ -11,56 +11,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from shokuba.core.audit import audit_saved, snapshot
-from shokuba.core.permissions import require
+from shokuba.core.audit import audit_record, audit_saved, snapshot
+from shokuba.core.models import AuditAction
+from shokuba.core.permissions import account_of, require
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions, imports
 from shokuba.workplace.messages import problem_message
 from shokuba.workplace.models import (
-    FISCAL_YEAR_MAX,
-    FISCAL_YEAR_MIN,
     ImportKind,
     ImportStatus,
     IndicatorImport,
     IndicatorYear,
     MaleLeaveFormula,
     Source,
+    fiscal_year_problem,
 )
 
 BOOKKEEPING = frozenset({"updated_at", "updated_by_id", "created_at"})
-
-
-class SystemActor:
-    """The server itself (the demo generator, management commands): whoever can run it administers the site."""
-
-    pk = None
-    username = "system"
-    is_authenticated = False
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not SYSTEM:
-        require(actor, perm, obj)
-
-
-def _user(actor: Any) -> Any:
-    return None if actor is SYSTEM or not getattr(actor, "pk", None) else actor
-
-
-def fiscal_year_problem(fiscal_year: Any) -> str | None:
-    _ = gettext
-    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
-        return _("年度は西暦の4桁の数字で入力してください。")
-    if not FISCAL_YEAR_MIN <= fiscal_year <= FISCAL_YEAR_MAX:
-        return _("年度は%(first)d〜%(last)dで入力してください。") % {"first": FISCAL_YEAR_MIN, "last": FISCAL_YEAR_MAX}
-    return None
 
 
 def apply_values(
@@ -108,7 +76,7 @@ def indicator_year_save(
     whole (codes from definitions.INPUTS, or an indicator's code for a ratio given directly); `arrangements`
     and `certifications` None keep the current ones. Raises ValidationError({code: [message]}) and writes
     nothing on any error."""
-    _require(actor, "workplace.change_indicators", organisation)
+    require(actor, "workplace.change_indicators", organisation)
     year_problem = fiscal_year_problem(fiscal_year)
     if year_problem:
         raise ValidationError({"fiscal_year": [year_problem]})
@@ -126,7 +94,7 @@ def indicator_year_save(
     instance.period_note = period_note[:120]
     if certifications is not None:
         instance.certifications = dict(certifications)
-    instance.updated_by = _user(actor)
+    instance.updated_by = account_of(actor)
     instance.save()
     audit_saved(
         actor=actor, instance=instance, before=before, member_code=organisation.member_id, bookkeeping=BOOKKEEPING
@@ -136,11 +104,8 @@ def indicator_year_save(
 
 @transaction.atomic
 def indicator_year_delete(*, actor: Any, indicator_year: IndicatorYear) -> None:
-    from shokuba.core.audit import audit_record
-    from shokuba.core.models import AuditAction
-
     organisation = indicator_year.organisation
-    _require(actor, "workplace.change_indicators", organisation)
+    require(actor, "workplace.change_indicators", organisation)
     before = snapshot(indicator_year)
     audit_record(
         actor=actor,
@@ -180,7 +145,7 @@ def indicator_import_preview(
     """Check, read and match a file and store the preview (not the figures): the page and `manage.py
     import_workplace` both come here. The file is checked (size, type, content against its extension) before
     it is read. Raises imports.ImportRefused when it cannot be read at all."""
-    _require(actor, "workplace.import", member)
+    require(actor, "workplace.import", member)
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     try:
@@ -213,7 +178,7 @@ def indicator_import_preview(
         fiscal_year=fiscal_year,
         rows=preview.rows,
         summary=preview.summary(),
-        created_by=_user(actor),
+        created_by=account_of(actor),
     )
 
 
@@ -222,7 +187,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
     """Write every row of a preview, all or none, each audited. Returns the number of organisation-years written.
     Refused when the preview had blocking problems, was already confirmed or discarded, or when any figure it
     would overwrite was changed after the preview was made (the user reads the file again)."""
-    _require(actor, "workplace.import", batch.member)
+    require(actor, "workplace.import", batch.member)
     batch = IndicatorImport.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportStatus.PREVIEWED:
         raise ImportNotConfirmable(gettext("この取込はすでに確定または取り消しされています。"))
@@ -275,7 +240,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
         written += 1
     batch.status = ImportStatus.CONFIRMED
     batch.confirmed_at = timezone.now()
-    batch.confirmed_by = _user(actor)
+    batch.confirmed_by = account_of(actor)
     batch.summary = {**batch.summary, "written": written}
     batch.save(update_fields=["status", "confirmed_at", "confirmed_by", "summary"])
     return written
@@ -283,7 +248,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
 
 @transaction.atomic
 def indicator_import_discard(*, actor: Any, batch: IndicatorImport) -> None:
-    _require(actor, "workplace.import", batch.member)
+    require(actor, "workplace.import", batch.member)
     batch = IndicatorImport.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportStatus.PREVIEWED:
         raise ImportNotConfirmable(gettext("この取込はすでに確定または取り消しされています。"))

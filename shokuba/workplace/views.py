@@ -16,18 +16,13 @@ from django.views.decorators.http import require_POST
 
 from shokuba.core.dates import fiscal_year
 from shokuba.core.exports import table_response
-from shokuba.core.permissions import (
-    has_perm,
-    require,
-    visible_indicator_imports,
-    visible_indicator_years,
-    visible_members,
-    visible_organisations,
-)
+from shokuba.core.permissions import has_perm, require
+from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.workplace import definitions, imports, opendata, services
 from shokuba.workplace.forms import ImportForm, IndicatorYearForm, fiscal_year_choices
 from shokuba.workplace.messages import label, text, unit
 from shokuba.workplace.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, IndicatorImport, IndicatorYear
+from shokuba.workplace.permissions import visible_indicator_imports, visible_indicator_years
 
 
 def _last_fiscal_year() -> int:

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, Organisation
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 from tests.browser.helpers import login
 
 pytestmark = [

@@ -7,6 +7,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.regional.estat.layouts import (
     MIGRATION_MERGES,
     NATIONALITIES,
@@ -16,7 +17,7 @@ from shokuba.regional.estat.layouts import (
     migration_grid,
     population_grid,
 )
-from shokuba.regional.services import SYSTEM, statistics_import_file
+from shokuba.regional.services import statistics_import_file
 
 # (5-digit code, name, level): Sapporo is written 1100 (Excel dropped the zero), its 中央区 must be skipped for the
 # whole city, 特別区部 is an aggregate of the wards listed after it.

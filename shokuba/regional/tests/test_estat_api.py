@@ -45,7 +45,7 @@ class Recorded:
 
 
 def imported(fetch: Recorded, **kwargs: Any) -> StatisticsImport:
-    from shokuba.regional.services import SYSTEM
+    from shokuba.core.permissions import SYSTEM
 
     return statistics_import_api(
         actor=SYSTEM, stats_data_id=STATS_DATA_ID, table="11-3", year=2024, fetch=fetch, **kwargs

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shokuba.core.models import AuditEntry
-from shokuba.core.permissions import has_perm
+from shokuba.core.permissions import SYSTEM, has_perm
 from shokuba.regional.models import OutcomeIndicator
 from shokuba.regional.services import outcome_indicator_remove, outcome_indicator_select, statistics_import_file
 from shokuba.regional.tests.samples import import_small, migration_csv
@@ -68,3 +68,19 @@ def test_outcome_choices_are_validated_in_japanese(coordinator: Any, toyooka: An
     assert "sex" in errors
     assert "2019" in errors["baseline_year"][0] and "2024" in errors["baseline_year"][0]
     assert not OutcomeIndicator.objects.exists()
+
+
+def test_the_system_imports_as_no_account_and_is_audited_as_system(secretariat: Any) -> None:
+    """`manage.py import_estat` without --user and the demo import as the platform itself (core's SYSTEM actor)."""
+    system_record = statistics_import_file(
+        actor=SYSTEM, data=migration_csv(), file_name="b01103s_2024.csv", table="11-3", year=2024
+    )
+    assert system_record.imported_by is None
+    entry = AuditEntry.objects.filter(target_type="regional.statisticsimport").latest("id")
+    assert entry.actor is None and entry.actor_username == "system"
+    person_record = statistics_import_file(
+        actor=secretariat, data=migration_csv(), file_name="b01103s_2024.csv", table="11-3", year=2024
+    )
+    assert person_record.imported_by == secretariat
+    entry = AuditEntry.objects.filter(target_type="regional.statisticsimport").latest("id")
+    assert entry.actor == secretariat and entry.actor_username == secretariat.username

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from shokuba.api.tests.helpers import Api
-from shokuba.results import analyses, selectors
+from shokuba.results import analyses, permissions, selectors
+from shokuba.results.permissions import results_scope
 from shokuba.results.tests.conftest import SCALE_ITEMS, fill
 from shokuba.surveys.models import Response, Wave
 from shokuba.surveys.tests.conftest import logged_in
@@ -36,7 +37,7 @@ def _python_counts(wave: Wave, by: str) -> Counter[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("by", ["sex", "age_band", "position", "organisation"])
 def test_selector_counts_equal_python_counts(filled_wave: Wave, coordinator: Any, by: str) -> None:
-    scope = selectors.scope_for(coordinator, filled_wave)
+    scope = results_scope(coordinator, filled_wave)
     codes = [c for codes in SCALE_ITEMS.values() for c in codes] + ["WS-Z01", "WS-Z02"]
     sql = selectors.choice_counts(scope, codes, (by,))
     expected = _python_counts(filled_wave, by)
@@ -50,7 +51,7 @@ def test_selector_counts_equal_python_counts(filled_wave: Wave, coordinator: Any
 
 
 def test_industry_and_size_band_come_from_the_organisation(filled_wave: Wave, coordinator: Any) -> None:
-    scope = selectors.scope_for(coordinator, filled_wave)
+    scope = results_scope(coordinator, filled_wave)
     by_industry = selectors.group_sizes(scope, ("industry",))
     expected = Counter(
         r.organisation.industry for r in Response.objects.filter(wave=filled_wave).select_related("organisation")
@@ -59,7 +60,7 @@ def test_industry_and_size_band_come_from_the_organisation(filled_wave: Wave, co
 
 
 def test_distributions_count_missing_and_dont_know_apart(filled_wave: Wave, coordinator: Any) -> None:
-    result = analyses.item_distributions(selectors.scope_for(coordinator, filled_wave))
+    result = analyses.item_distributions(results_scope(coordinator, filled_wave))
     first = next(d for d in result.objects["distributions"] if d.item_code == "WS-A01")
     stored = Counter(r.answers["WS-QA"]["WS-A01"] for r in Response.objects.filter(wave=filled_wave))
     assert [c.count for c in first.categories] == [stored[p] for p in "1234"]
@@ -68,7 +69,7 @@ def test_distributions_count_missing_and_dont_know_apart(filled_wave: Wave, coor
 
 
 def test_overview_finds_the_gap_between_women_and_men(filled_wave: Wave, coordinator: Any) -> None:
-    result = analyses.overview(selectors.scope_for(coordinator, filled_wave), "sex")
+    result = analyses.overview(results_scope(coordinator, filled_wave), "sex")
     top = result.objects["gaps"].items[0]
     assert top.item_code == "WS-Z01" and top.top_diff_points < 0  # women (A) lower than men (B)
     assert [r.organisation for r in result.objects["recognition"]]
@@ -116,7 +117,7 @@ def test_a_group_of_three_is_a_dash_in_the_page_xlsx_and_csv(small_group_wave: W
 
 def test_two_attributes_protect_each_attributes_margin(wave: Wave, coordinator: Any) -> None:
     fill(wave, seed=9, women=90, men=90, other=3, second=0)
-    result = analyses.crosstab_analysis(selectors.scope_for(coordinator, wave), "WS-Z01", ["sex", "position"])
+    result = analyses.crosstab_analysis(results_scope(coordinator, wave), "WS-Z01", ["sex", "position"])
     rows = result.objects["crosstab"].rows
     hidden = [r for r in rows if r.n is None]
     assert len(hidden) < len(rows)
@@ -168,6 +169,6 @@ def test_bad_input_is_a_clear_400(filled_wave: Wave, coordinator: Any) -> None:
 
 def test_threshold_setting_is_never_below_three(settings: Any) -> None:
     settings.RESULTS_MIN_GROUP_SIZE = 2
-    assert selectors.threshold() == 3
+    assert permissions.threshold() == 3
     settings.RESULTS_MIN_GROUP_SIZE = 10
-    assert selectors.threshold() == 10
+    assert permissions.threshold() == 10

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.workplace.models import RecognitionStage, Referral
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 
 
 def _with_year(world: Any) -> Any:

@@ -10,9 +10,10 @@ import pytest
 
 from shokuba.api.tests.helpers import ROLES, Api, assert_error_shape
 from shokuba.core.models import AuditEntry
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace.models import IndicatorYear
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 
 OWN = {
     "secretariat": 200,

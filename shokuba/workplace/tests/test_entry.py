@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from shokuba.core.models import AuditEntry
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, Organisation, User
 from shokuba.workplace import definitions
 from shokuba.workplace.demo import DEMO_YEARS, demo_workplace
 from shokuba.workplace.models import IndicatorImport, IndicatorYear
+from shokuba.workplace.services import indicator_year_save
 from shokuba.workplace.tests.fixtures import wdb
 
 
@@ -163,3 +165,12 @@ def test_demo_years(organisation: Organisation, other_organisation: Organisation
     for year in IndicatorYear.objects.all():
         assert definitions.errors(definitions.check(year.raw, formula=year.male_childcare_leave_formula)) == []
         assert year.women_manager_ratio is not None and year.avg_monthly_overtime is not None
+
+
+def test_the_system_saves_a_year_as_no_account(organisation: Organisation) -> None:
+    """The demo generator and the tests' set-up save as the platform itself (core's SYSTEM actor): no account is
+    recorded as the editor and the audit log says "system"."""
+    year = indicator_year_save(actor=SYSTEM, organisation=organisation, fiscal_year=2025, raw={"managers": 4})
+    assert year.updated_by is None
+    entry = AuditEntry.objects.filter(target_type="workplace.indicatoryear").latest("id")
+    assert entry.actor is None and entry.actor_username == "system"

@@ -13,11 +13,12 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from conftest import make_user
+from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, Organisation, Role
 from shokuba.workplace import insights, programme
 from shokuba.workplace.models import IndicatorYear, RecognitionStage, Referral
 from shokuba.workplace.reference import referrals_load
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 
 RAW = {
     "workers_women": 40,

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.workplace import definitions
 from shokuba.workplace.readiness import DATA_FILE, Status, evaluate, evaluate_scheme, inputs_for
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 from shokuba.workplace.tests.test_insights import RAW
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

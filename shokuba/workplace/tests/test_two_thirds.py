@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from shokuba.core.permissions import SYSTEM
 from shokuba.results.tests.conftest import fill
 from shokuba.surveys.tests.conftest import (  # noqa: F401 - fixtures used by name
     _clean_rate_limits,
@@ -17,7 +18,7 @@ from shokuba.surveys.tests.conftest import (  # noqa: F401 - fixtures used by na
 )
 from shokuba.workplace import insights
 from shokuba.workplace.models import RecognitionStage
-from shokuba.workplace.services import SYSTEM, indicator_year_save
+from shokuba.workplace.services import indicator_year_save
 
 
 def test_no_wave_is_missing_not_met(organisation: Any) -> None:

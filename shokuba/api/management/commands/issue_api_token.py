@@ -1,10 +1,10 @@
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shokuba.api.services import api_token_issue
-from shokuba.network.models import User
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("name", help="用途がわかる名前（例：集計スクリプト）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()
         try:
             user = User.objects.get_by_natural_key(options["username"])  # any width or case
         except User.DoesNotExist as exc:

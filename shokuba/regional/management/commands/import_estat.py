@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shokuba.network.models import Role, User
+from shokuba.core.permissions import SYSTEM, has_perm
+from shokuba.network.models import User
 from shokuba.regional import services
 from shokuba.regional.estat.errors import StatisticsImportError
 from shokuba.regional.models import ImportSource, StatisticsTable
@@ -28,12 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--background", action="store_true", help="queue for the task worker (db_worker)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor: Any = services.SYSTEM
+        actor: Any = SYSTEM
         if options["user"]:
-            actor = User.objects.filter(
-                username=User.normalize_username(options["user"]), role=Role.SECRETARIAT, is_active=True
-            ).first()
-            if actor is None:
+            actor = User.objects.filter(username=User.normalize_username(options["user"]), is_active=True).first()
+            if actor is None or not has_perm(actor, "regional.import"):
                 raise CommandError(f"no active secretariat account {options['user']!r}")
         if bool(options["file"]) == bool(options["stats_data_id"]):
             raise CommandError("give either a file or --stats-data-id")

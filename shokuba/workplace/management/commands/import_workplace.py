@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from shokuba.network.models import Member, Role, User
+from shokuba.core.permissions import SYSTEM, has_perm
+from shokuba.network.models import Member, User
 from shokuba.workplace import imports, services
 from shokuba.workplace.models import ImportKind, IndicatorImport
 
@@ -35,19 +36,19 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="a secretariat account to record as the importer")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor: Any = services.SYSTEM
-        if options["user"]:
-            actor = User.objects.filter(username=options["user"], role=Role.SECRETARIAT, is_active=True).first()
-            if actor is None:
-                raise CommandError(
-                    _("有効な事務局アカウント「%(name)s」がありません。") % {"name": options["user"]}, returncode=2
-                )
+        actor: Any = SYSTEM
         member = None
         if options["member"]:
             member = Member.objects.filter(pk=options["member"]).first()
             if member is None:
                 raise CommandError(
                     _("参加自治体「%(code)s」がありません。") % {"code": options["member"]}, returncode=2
+                )
+        if options["user"]:
+            actor = User.objects.filter(username=User.normalize_username(options["user"]), is_active=True).first()
+            if actor is None or not has_perm(actor, "workplace.import", member):
+                raise CommandError(
+                    _("有効な事務局アカウント「%(name)s」がありません。") % {"name": options["user"]}, returncode=2
                 )
         path = Path(options["file"])
         try:

@@ -1,4 +1,5 @@
-/* Draws each chart from the Vega-Lite spec the page carries (json_script), with the vendored vega-embed. */
+/* Draws each chart from the Vega-Lite spec the page carries (json_script, core/_chart.html), with the vendored
+   vega-embed (core/_chart_scripts.html). */
 (function () {
   "use strict";
   function draw() {

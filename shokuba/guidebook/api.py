@@ -4,20 +4,71 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 
-from shokuba.api.lookups import caller, step_by_code, visible_member
-from shokuba.api.routers.network import ERRORS, progress_summary_out
-from shokuba.api.schemas import MemberProgressOut, StepProgressIn, StepProgressOut
+from shokuba.api.errors import not_found
+from shokuba.api.lookups import caller
+from shokuba.api.schemas import RequestBody
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.guidebook.selectors import member_progress
 from shokuba.guidebook.services import step_progress_update
+from shokuba.network.api import ERRORS, ProgressSummaryOut, progress_summary_out
+from shokuba.network.lookups import visible_member
 
 router = Router(tags=["guidebook"])
+
+
+# --- guidebook progress ------------------------------------------------------------------------------------
+
+
+class StepProgressOut(Schema):
+    code: str
+    title: str
+    status: ProgressStatus
+    status_label: str
+    started_on: dt.date | None
+    completed_on: dt.date | None
+    responsible: str
+    notes: str | None = Field(None, description="メモ。取組の詳細を見られない利用者には null")
+    evidence_count: int | None = Field(None, description="エビデンス資料の数。詳細を見られない利用者には null")
+    updated_at: dt.datetime | None
+
+
+class ChapterProgressOut(Schema):
+    code: str
+    title: str
+    steps: list[StepProgressOut]
+
+
+class MemberProgressOut(Schema):
+    member: str
+    member_name: str
+    summary: ProgressSummaryOut
+    chapters: list[ChapterProgressOut]
+
+
+class StepProgressIn(RequestBody):
+    """The whole state of one step (PUT replaces it: an omitted date or text is cleared)."""
+
+    status: ProgressStatus
+    started_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    responsible: str = Field("", max_length=StepProgress._meta.get_field("responsible").max_length)
+    notes: str = Field("", max_length=5000)
+
+
+def step_by_code(raw: str) -> Step:
+    step = Step.objects.select_related("chapter").filter(code=raw.strip()).first()
+    if step is None:
+        message = _("ガイドブックの手順「%(code)s」は見つかりません。") % {"code": raw}
+        raise not_found(message, loc=["path", "step_code"])
+    return step
 
 
 def step_out(step: Step, progress: StepProgress | None, *, details: bool) -> dict[str, Any]:

@@ -1,36 +1,156 @@
-"""Local governments, members and organisations. Thin: parse, look up among visible rows, call the service."""
+"""/api/v1/: local governments, members and organisations. Thin: parse, look up among visible rows, call the
+service."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from shokuba.api.errors import ApiError, not_found
-from shokuba.api.lookups import caller, government_code, visible_member, visible_organisation
-from shokuba.api.pagination import PageParams, paginate
-from shokuba.api.schemas import (
-    ErrorOut,
-    LocalGovernmentOut,
-    LocalGovernmentPage,
-    MemberDetailOut,
-    MemberPage,
-    OrganisationCreateIn,
-    OrganisationOut,
-    OrganisationPage,
-    OrganisationUpdateIn,
-)
+from shokuba.api.lookups import caller, government_code
+from shokuba.api.pagination import PageOut, PageParams, paginate
+from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import progress_summary
 from shokuba.network import selectors, services
-from shokuba.network.models import LocalGovernment, Member, MemberKind, Organisation
+from shokuba.network.lookups import visible_member, visible_organisation
+from shokuba.network.models import (
+    Industry,
+    LocalGovernment,
+    LocalGovernmentKind,
+    Member,
+    MemberKind,
+    Organisation,
+    SizeBand,
+)
 
 router = Router(tags=["network"])
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# --- local governments -------------------------------------------------------------------------------------
+
+
+class LocalGovernmentOut(Schema):
+    code: str = Field(..., description="団体コード（6桁、検査数字つき）", examples=["282090"])
+    code5: str = Field(..., description="検査数字を除いた5桁", examples=["28209"])
+    kind: LocalGovernmentKind
+    prefecture_code: str
+    prefecture_name: str
+    city_name: str
+    name: str
+    full_name: str
+    prefecture_kana: str
+    city_kana: str
+
+
+# --- members -----------------------------------------------------------------------------------------------
+
+
+class ProgressSummaryOut(Schema):
+    total: int = Field(..., description="手順の数")
+    applicable: int = Field(..., description="「該当なし」を除いた手順の数")
+    done: int
+    percent_done: int
+    counts: dict[str, int] = Field(..., description="状況ごとの手順の数")
+
+
+class MemberOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    kind: MemberKind
+    region_block: str
+    leading_example: bool
+    joined_on: dt.date
+    programme_name: str
+    organisation_count: int | None = Field(
+        None, description="参加企業・団体の数。取組の詳細を見られない利用者には null"
+    )
+
+
+class MemberDetailOut(MemberOut):
+    progress: ProgressSummaryOut
+
+
+# --- organisations -----------------------------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: int
+    member: str = Field(..., description="参加自治体の団体コード")
+    member_name: str
+    name: str
+    corporate_number: str | None
+    industry: Industry
+    industry_label: str
+    size_band: SizeBand
+    size_band_label: str
+    location: str = Field(..., description="所在地の団体コード")
+    location_name: str
+    joined_on: dt.date
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class OrganisationCreateIn(RequestBody):
+    member: str = Field(..., max_length=20, description="参加自治体の団体コード（5桁または6桁）", examples=["282090"])
+    name: str = Field(..., max_length=200)
+    corporate_number: str | None = Field(
+        None, max_length=20, description="13桁の法人番号。全角数字やハイフンも可。法人番号のない団体は null"
+    )
+    industry: Industry
+    size_band: SizeBand
+    location: str = Field(..., max_length=20, description="所在地の団体コード（5桁または6桁）")
+    joined_on: dt.date
+    notes: str = Field("", max_length=5000)
+
+
+class OrganisationUpdateIn(RequestBody):
+    """Only the fields sent are changed. An organisation admin may send name, corporate_number, industry,
+    size_band and location; joined_on and notes belong to the programme's coordinators."""
+
+    name: str | None = Field(None, max_length=200)
+    corporate_number: str | None = Field(None, max_length=20, description="null で法人番号を消します")
+    industry: Industry | None = None
+    size_band: SizeBand | None = None
+    location: str | None = Field(None, max_length=20)
+    joined_on: dt.date | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+    @field_validator("name", "industry", "size_band", "location", "joined_on", "notes", mode="before")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        # Omitting a field leaves it as it is; null would mean "empty", which only the corporate number can be.
+        if value is None:
+            raise ValueError(_("この項目に null は指定できません。変更しない項目は送らないでください。"))
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+# --- pages of results --------------------------------------------------------------------------------------
+
+
+class LocalGovernmentPage(PageOut):
+    items: list[LocalGovernmentOut]
+
+
+class MemberPage(PageOut):
+    items: list[MemberOut]
+
+
+class OrganisationPage(PageOut):
+    items: list[OrganisationOut]
 
 
 # --- local governments -------------------------------------------------------------------------------------
