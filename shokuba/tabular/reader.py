@@ -93,10 +93,11 @@ class Sheet:
         assert self._csv is not None
         return self._csv.rows()
 
-    def problems(self, *, merged_from_row: int = 1) -> list[CellError]:
+    def problems(self, *, merged_from_row: int | None = 1) -> list[CellError]:
         """The one rule for cells no import takes: every formula (type the value, or paste values), and every
         merged range reaching row `merged_from_row` or below (a caller whose header spans several rows, like
-        e-Stat's sex blocks, allows merged cells above its first data row)."""
+        e-Stat's sex blocks, allows merged cells above its first data row; None: the caller judges merged cells
+        later, once it knows where its data starts)."""
         found: list[CellError] = []
         for row, column in sorted(self.formula_cells):
             found.append(
@@ -108,7 +109,7 @@ class Sheet:
                 )
             )
         for cells in self.merged:
-            if cells.last_row >= merged_from_row:
+            if merged_from_row is not None and cells.last_row >= merged_from_row:
                 found.append(
                     CellError(
                         _("セル %(range)s が結合されています。結合を解除し、1つのセルに1つの値を入れてください。")

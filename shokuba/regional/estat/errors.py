@@ -7,17 +7,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from shokuba.tabular import column_letter
+
 MAX_PROBLEMS_SHOWN = 20
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the column names Excel users see."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 @dataclass(frozen=True)

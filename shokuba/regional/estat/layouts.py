@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from shokuba.regional.estat.tables import PREFECTURE_NAMES, SYNTHETIC_MARKER
 from shokuba.regional.indicators import AGE_GROUP_COUNT, Ages
+from shokuba.tabular import column_letter
 
 TABLE_TITLES = {
     "11-1": ("表11-1", "転入者数"),
@@ -105,15 +106,6 @@ def migration_grid(table: str, year: int, rows: Iterable[AreaRow], *, synthetic:
 MIGRATION_MERGES = ("A4:A6", "B4:B6", "C4:C6", "D4:D6", "E4:G4", "E5:E6", "F5:F6", "G5:G6", "H4:AA4")
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 _XLSX_PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -166,7 +158,7 @@ def grid_xlsx_bytes(grid: Sequence[Sequence[object]], *, sheet_title: str, merge
     Written directly as SpreadsheetML: a full year of 表11 is 16,000 rows x 27 columns, which openpyxl takes
     half a minute to write on a small machine and this takes two seconds."""
     strings: dict[str, int] = {}
-    letters = [_column_letter(c) for c in range(max((len(r) for r in grid), default=0))]
+    letters = [column_letter(c) for c in range(max((len(r) for r in grid), default=0))]
     rows: list[str] = []
     for r, row in enumerate(grid, start=1):
         cells: list[str] = []
@@ -269,7 +261,7 @@ def prefecture_flows_grid(
         header5 += [name, None, None]
         header6 += ["総数", "男", "女"]
         start = first + 3 * i
-        merges.append(f"{_column_letter(start - 1)}5:{_column_letter(start + 1)}5")
+        merges.append(f"{column_letter(start - 1)}5:{column_letter(start + 1)}5")
     grid: list[list[object]] = [
         [f"{SYNTHETIC_NOTE}{title}" if synthetic else title],
         ["（単位：人）"],
