@@ -29,6 +29,7 @@ from shokuba.surveys.instrument import parse_definition
 from shokuba.surveys.models import Channel, Response, ResponseAnswer, ResponseImport, Wave, WaveStatus
 from shokuba.surveys.tests.conftest import logged_in
 from shokuba.surveys.tests.samples import EVERY_TYPE, every_type_answers
+from shokuba.tabular import column_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -314,14 +315,14 @@ def test_unexpected_encodings_are_refused_by_name(
     coordinator: User, every_wave: Wave, data: bytes, expected: str
 ) -> None:
     error = the_error(refused(coordinator, every_wave, data, "回答.csv"))
-    assert expected in error.message, error.message
+    assert expected in str(error), str(error)
 
 
 # --- bad cells, each named -----------------------------------------------------------------------------------
 
 
 def col(header: str) -> str:
-    return imports.column_letter(HEADER.index(header))
+    return column_letter(HEADER.index(header))
 
 
 @pytest.mark.parametrize(
@@ -421,7 +422,7 @@ def test_header_problems_are_named(coordinator: User, every_wave: Wave) -> None:
     messages = [str(e) for e in refused(coordinator, every_wave, xlsx_file(lists)).errors]
     assert f"シート「回答」 1行目 {col('T1')}列（T9）：見出し「T9」はこの調査の調査票にありません。" in messages[0]
     assert any("見出し「S1」が" in m and f"{col('S1')}列と重複" in m for m in messages)
-    assert any(f"{imports.column_letter(len(HEADER))}列：見出しが空ですが" in m for m in messages)
+    assert any(f"{column_letter(len(HEADER))}列：見出しが空ですが" in m for m in messages)
     assert any("列「T1」「T2」がありません" in m for m in messages)
 
 
@@ -459,10 +460,10 @@ def test_an_empty_sheet_and_a_header_only_sheet_are_refused(coordinator: User, e
 @pytest.mark.parametrize(
     ("data", "name", "needle"),
     [
-        (b"%PDF-1.4 not a workbook", "回答.xlsx", "読めません"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "回答.xlsx", "パスワード付きか古い形式"),
+        (b"%PDF-1.4 not a workbook", "回答.xlsx", "Excel ファイルではありません"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "回答.xlsx", "古い形式（.xls）"),
         (b"anything", "回答.xls", "古い形式（.xls）"),
-        (b"anything", "回答.pdf", "Excel（.xlsx）か CSV"),
+        (b"anything", "回答.pdf", "Excel（.xlsx）・CSV（.csv）"),
         (b"", "回答.csv", "空です"),
     ],
     ids=["pdf-as-xlsx", "ole2", "xls", "pdf", "empty"],
