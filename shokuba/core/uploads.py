@@ -1,7 +1,11 @@
 """Checking uploaded files: size limit, an allow-list of types, and the content must match its extension.
 
-A file is identified by its first bytes, never by its name or the browser's Content-Type: an .exe renamed
-.pdf starts with "MZ", not "%PDF-", and is refused.
+Every upload passes here once, in the service that receives it (evidence, survey responses, workplace indicator
+files; the regional upload page calls it in its view until its service takes the file), so pages and the API check
+alike. A file is identified by its first bytes, never by its name or the browser's Content-Type: an .exe renamed
+.pdf starts with "MZ", not "%PDF-", and is refused. Text is judged by the tabular reader's decoder
+(`shokuba.tabular.text`): UTF-8 with or without BOM or CP932, a character cut at the end of the sniffed head being
+no error; data files are then read by the tabular reader itself, which checks every byte.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from pathlib import PurePath
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from shokuba.tabular import TableRefused
+from shokuba.tabular.archive import OLE2_MAGIC, ZIP_MAGIC, broken_refusal, ole2_refusal
+from shokuba.tabular.text import decide_encoding
 
 OFFICE_ZIP_MARKERS = {
     ".docx": "word/",
@@ -45,42 +53,57 @@ class CheckedUpload:
     sha256: str
 
 
-def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError as exc:
-            # A multi-byte character cut at the end of the sample is still text.
-            if exc.start >= len(head) - 3:
-                return True
-    return False
+HEAD_BYTES = 4096
 
 
-def _matches(extension: str, head: bytes, stream: IO[bytes]) -> bool:
+def _text_problem(head: bytes, *, name: str, complete: bool, extension: str) -> str | None:
+    """Why the sniffed head is not text the platform reads, or None. A binary file named .txt is a disguise
+    (the generic message); for a .csv, and for text in another encoding, the reader's decoder says why."""
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and extension != ".csv":
+        return ""
+    try:
+        decide_encoding(head, name=name, complete=complete)
+    except TableRefused as refusal:
+        return str(refusal.errors[0])
+    return None
+
+
+def _zip_names(stream: IO[bytes]) -> list[str] | None:
+    """The entries of a ZIP (listed, never inflated), or None when it cannot be opened (broken, cut)."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None
+
+
+def _content_problem(extension: str, head: bytes, stream: IO[bytes], *, name: str, size: int) -> str | None:
+    """Why the content does not match the extension ("" for the generic message), or None when it does."""
     if extension == ".pdf":
-        return head.startswith(b"%PDF-")
+        return None if head.startswith(b"%PDF-") else ""
     if extension == ".png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
+        return None if head.startswith(b"\x89PNG\r\n\x1a\n") else ""
     if extension in (".jpg", ".jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
+        return None if head.startswith(b"\xff\xd8\xff") else ""
     if extension in OFFICE_ZIP_MARKERS:
-        if not head.startswith(b"PK\x03\x04"):
-            return False
-        stream.seek(0)
-        try:
-            with zipfile.ZipFile(stream) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return False
-        return "[Content_Types].xml" in names and any(n.startswith(OFFICE_ZIP_MARKERS[extension]) for n in names)
+        if head.startswith(OLE2_MAGIC):  # a password-protected document, or the legacy binary format
+            return ole2_refusal(head, name).errors[0].message
+        if not head.startswith(ZIP_MAGIC):
+            return ""
+        names = _zip_names(stream)
+        if names is None:
+            return broken_refusal(name, workbook=extension == ".xlsx").errors[0].message
+        marker = OFFICE_ZIP_MARKERS[extension]
+        return None if "[Content_Types].xml" in names and any(n.startswith(marker) for n in names) else ""
     if extension in (".csv", ".txt"):
-        return _looks_like_text(head)
+        return _text_problem(head, name=name, complete=size <= len(head), extension=extension)
     if extension == ".zip":
-        return _is_zip(stream, head)
-    return False
+        if not head.startswith(ZIP_MAGIC):
+            return ""
+        names = _zip_names(stream)
+        return broken_refusal(name, workbook=False).errors[0].message if not names else None
+    return ""
 
 
 DATA_EXTENSIONS = {
@@ -88,17 +111,6 @@ DATA_EXTENSIONS = {
     ".xlsx": ALLOWED_EXTENSIONS[".xlsx"],
     ".zip": "application/zip",
 }
-
-
-def _is_zip(stream: IO[bytes], head: bytes) -> bool:
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    stream.seek(0)
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            return bool(archive.infolist())  # the entries are listed, not expanded
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return False
 
 
 def check_upload(
@@ -109,6 +121,14 @@ def check_upload(
     ZIP is the importer's to check, with limits on the expanded size)."""
     display = PurePath(name).name or "（名前なし）"
     extension = PurePath(display).suffix.lower()
+    if extension == ".xls":
+        raise UploadError(
+            _(
+                "ファイル「%(name)s」は古い形式（.xls）の Excel ファイルのため受け付けていません。"
+                "Excel で「Excel ブック（.xlsx）」として保存し直してください。"
+            )
+            % {"name": display}
+        )
     if allowed is not None and extension not in allowed:
         raise UploadError(
             _("ファイル「%(name)s」の種類（%(ext)s）は受け付けていません。%(allowed)s のファイルを選んでください。")
@@ -129,8 +149,11 @@ def check_upload(
             % {"name": display, "ext": extension or _("拡張子なし")}
         )
     stream.seek(0)
-    head = stream.read(4096)
-    if not _matches(extension, head, stream):
+    head = stream.read(HEAD_BYTES)
+    problem = _content_problem(extension, head, stream, name=display, size=size)
+    if problem:
+        raise UploadError(problem)
+    if problem is not None:
         raise UploadError(
             _(
                 "ファイル「%(name)s」の中身が拡張子（%(ext)s）と一致しません。別の種類のファイルの名前を変えたものは登録できません。"

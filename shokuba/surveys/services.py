@@ -7,7 +7,6 @@ Respondents' answers are never audited: `response_submit` stores an anonymous re
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.network.models import Member, Organisation
 from shokuba.surveys import authoring, exports, imports, storage
 from shokuba.surveys.answers import Validated, answer_rows, validate_submission
@@ -532,6 +532,9 @@ def response_submit(
 # --- paper and Excel imports -----------------------------------------------------------------------------------
 
 
+IMPORT_EXTENSIONS = {".xlsx": DATA_EXTENSIONS[".xlsx"], ".csv": DATA_EXTENSIONS[".csv"]}
+
+
 def _import_refused(message: str) -> ResponsesImportRefused:
     return ResponsesImportRefused([ImportCellError(message)])
 
@@ -557,15 +560,15 @@ def responses_import(*, actor: Any, wave: Wave, uploaded_file: Any, channel: str
         )
     name = str(getattr(uploaded_file, "name", "") or "")
     size = int(getattr(uploaded_file, "size", 0) or 0)
-    limit = imports.max_file_bytes()
-    if size > limit:
-        raise _import_refused(
-            _("ファイル「%(name)s」は大きすぎます（%(size).1f MB）。%(limit).0f MB 以下に分けてください。")
-            % {"name": name, "size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
+    try:
+        checked = check_upload(
+            uploaded_file, name=name, size=size, max_bytes=imports.max_file_bytes(), allowed=IMPORT_EXTENSIONS
         )
+    except UploadError as exc:
+        raise _import_refused(str(exc)) from exc
     uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    digest = hashlib.sha256(data).hexdigest()
+    data = uploaded_file.read(checked.size + 1)
+    digest = checked.sha256
     _import_not_yet_done(wave, digest)
     organisations = {
         link.organisation.name: link.organisation_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 
 from shokuba.core.audit import audit_saved, snapshot
 from shokuba.core.permissions import require
+from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions
 from shokuba.workplace.messages import problem_message
@@ -169,14 +171,26 @@ def indicator_import_preview(
     kind: str,
     data: bytes,
     file_name: str,
-    file_sha256: str,
     fiscal_year: int | None,
+    file_sha256: str | None = None,
 ) -> IndicatorImport:
     """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
-    cannot be read at all."""
+    cannot be read at all. The file passes the upload check here (`core.uploads.check_upload`), whoever calls:
+    the page, the API or the command line. `file_sha256` is no longer needed (the check computes it)."""
     from shokuba.workplace import imports
 
     _require(actor, "workplace.import", member)
+    try:
+        checked = check_upload(
+            io.BytesIO(data),
+            name=file_name,
+            size=len(data),
+            max_bytes=imports.MAX_UPLOAD_BYTES,
+            allowed=DATA_EXTENSIONS,
+        )
+    except UploadError as exc:
+        raise imports.ImportRefused([str(exc)]) from exc
+    file_name, file_sha256 = checked.name, checked.sha256
     if fiscal_year is not None:
         problem = fiscal_year_problem(fiscal_year)
         if problem:

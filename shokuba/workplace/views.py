@@ -24,7 +24,6 @@ from shokuba.core.permissions import (
     visible_members,
     visible_organisations,
 )
-from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.workplace import definitions, imports, services
 from shokuba.workplace.forms import ImportForm, IndicatorYearForm, fiscal_year_choices
 from shokuba.workplace.messages import label, text, unit
@@ -169,25 +168,15 @@ def import_start(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                checked = check_upload(
-                    upload,
-                    name=upload.name or "",
-                    size=upload.size or 0,
-                    max_bytes=imports.MAX_UPLOAD_BYTES,
-                    allowed=DATA_EXTENSIONS,
-                )
                 upload.seek(0)
                 batch = services.indicator_import_preview(
                     actor=request.user,
                     member=member,
                     kind=form.cleaned_data["kind"],
                     data=upload.read(),
-                    file_name=checked.name,
-                    file_sha256=checked.sha256,
+                    file_name=upload.name or "",
                     fiscal_year=form.cleaned_data.get("fiscal_year"),
                 )
-            except UploadError as exc:
-                form.add_error("file", str(exc))
             except imports.ImportRefused as exc:
                 form.add_error("file", exc.messages)
             else:

@@ -113,7 +113,7 @@ def test_the_png_sample_is_a_real_png() -> None:
         ("写真.jpg", png_bytes(), "一致しません"),
         ("集計.xlsx", plain_zip(), "一致しません"),  # a zip that is not an Office document
         ("報告.docx", xlsx_bytes(), "一致しません"),  # a real workbook named as a Word file
-        ("壊れた.xlsx", b"PK\x03\x04" + b"\x00" * 40, "一致しません"),
+        ("壊れた.xlsx", b"PK\x03\x04" + b"\x00" * 40, "壊れているか、途中で切れています"),
         ("メモ.txt", EXE, "一致しません"),  # binary with NUL bytes is not text
         ("setup.exe", EXE, "受け付けていません"),
         ("archive.zip", plain_zip(), "受け付けていません"),
@@ -160,3 +160,40 @@ def test_cp932_text_cut_in_the_middle_of_a_character_is_still_text() -> None:
     with pytest.raises(UnicodeDecodeError):
         content[:4096].decode("cp932")
     assert check(content, "長いメモ.txt").content_type == "text/plain"
+
+
+# --- text evidence over 4 KB (issue 11 §7) --------------------------------------------------------------------
+
+
+def japanese_text(size: int, *, bom: bool, pad: int) -> bytes:
+    """Valid UTF-8 Japanese text of exactly `size` bytes; `pad` ASCII bytes first set where byte 4,096 falls."""
+    prefix = (b"\xef\xbb\xbf" if bom else b"") + b"#" * pad
+    body = ("職場の取り組みの記録。男性の育児休業を進めました。\n" * 800).encode()
+    text = prefix + body[: size - len(prefix) - 3]
+    text = text.decode("utf-8-sig", "ignore").encode("utf-8-sig" if bom else "utf-8")
+    return text + b"." * (size - len(text))
+
+
+@pytest.mark.parametrize("size", [17_404, 17_405])
+@pytest.mark.parametrize("bom", [False, True], ids=["utf8", "utf8-bom"])
+@pytest.mark.parametrize("pad", [0, 1, 2])
+def test_japanese_text_evidence_over_4_kb_is_accepted_wherever_byte_4096_falls(size: int, bom: bool, pad: int) -> None:
+    # 17,404- and 17,405-byte Japanese .txt evidence was refused as 「中身が拡張子と一致しません」 2 times in 3:
+    # the head cut a character at byte 4,096 and, after a BOM, the cut was not recognised as one.
+    data = japanese_text(size, bom=bom, pad=pad)
+    assert len(data) == size and data.decode("utf-8-sig")
+    assert check(data, "記録.txt").content_type == "text/plain"
+    assert check(data, "記録.csv").content_type == "text/csv"
+
+
+def test_text_in_an_encoding_not_read_is_refused_saying_which() -> None:
+    with pytest.raises(UploadError, match="UTF-16"):
+        check("記録".encode("utf-16"), "記録.txt")
+    with pytest.raises(UploadError, match="EUC-JP"):
+        check("株式会社但馬精工の記録です。".encode("euc_jp"), "記録.txt")
+
+
+def test_a_password_protected_workbook_is_refused_saying_so() -> None:
+    protected = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(100)
+    with pytest.raises(UploadError, match="パスワードで保護"):
+        check(protected, "表.xlsx")

@@ -460,10 +460,10 @@ def test_an_empty_sheet_and_a_header_only_sheet_are_refused(coordinator: User, e
 @pytest.mark.parametrize(
     ("data", "name", "needle"),
     [
-        (b"%PDF-1.4 not a workbook", "回答.xlsx", "Excel ファイルではありません"),
+        (b"%PDF-1.4 not a workbook", "回答.xlsx", "中身が拡張子（.xlsx）と一致しません"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "回答.xlsx", "古い形式（.xls）"),
         (b"anything", "回答.xls", "古い形式（.xls）"),
-        (b"anything", "回答.pdf", "Excel（.xlsx）・CSV（.csv）"),
+        (b"anything", "回答.pdf", "種類（.pdf）は受け付けていません"),
         (b"", "回答.csv", "空です"),
     ],
     ids=["pdf-as-xlsx", "ole2", "xls", "pdf", "empty"],
@@ -476,7 +476,7 @@ def test_files_that_are_not_an_import_sheet_are_refused(
 
 def test_a_truncated_xlsx_is_refused(coordinator: User, every_wave: Wave) -> None:
     data = xlsx_file(as_lists([good_row()]))
-    assert "読めません" in the_error(refused(coordinator, every_wave, data[: len(data) // 2])).message
+    assert "壊れているか、途中で切れています" in the_error(refused(coordinator, every_wave, data[: len(data) // 2])).message
 
 
 def _bomb(declared_small: bool) -> bytes:
