@@ -62,7 +62,7 @@ def _undecodable(name: str, line: int) -> TableRefused:
 def _utf16(name: str) -> TableRefused:
     return TableRefused.one(
         _(
-            "ファイル「%(name)s」は UTF-16（Unicode テキスト）で保存されているため読めません。"
+            "ファイル「%(name)s」は文字コードが UTF-16（Unicode テキスト）のため読めません。"
             "Excel で「CSV UTF-8（コンマ区切り）」として保存し直してください。"
         )
         % {"name": name}
@@ -99,7 +99,9 @@ def private_use_refusal(line: int | None = None) -> TableRefused:
 
 def _euc_jp(name: str) -> TableRefused:
     return TableRefused.one(
-        _("ファイル「%(name)s」は EUC-JP で保存されているようです。UTF-8 か Shift_JIS（CP932）で保存し直してください。")
+        _(
+            "ファイル「%(name)s」は文字コードが EUC-JP のようです。UTF-8 か Shift_JIS（CP932）で保存し直してください。"
+        )
         % {"name": name}
     )
 

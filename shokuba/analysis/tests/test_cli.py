@@ -2,7 +2,10 @@
 of the export breaks this test), on a CSV with a codebook, and on bad files."""
 
 import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from shokuba.analysis.cli import main
 from shokuba.core.exports import csv_bytes, xlsx_bytes
 from shokuba.surveys import exports
 from shokuba.surveys.instrument import parse_definition
+from shokuba.tabular import column_letter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "surveys" / "data" / "templates"
 
@@ -104,7 +108,7 @@ def test_cli_csv_with_codebook_cp932_national_and_before_after(tmp_path):
         ]
     )
     assert code == 0
-    report = json.loads((tmp_path / "after.analysis.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "after.csv.analysis.json").read_text(encoding="utf-8"))
     assert any(n["item_code"] == "UB-H01" and n["group"] == "男性" for n in report["national"])
     assert report["change"]["unweighted"]["items"]
     assert report["multiple_choice"][0]["item_code"] == "UB-SRC"
@@ -137,3 +141,100 @@ def test_cli_wrong_codebook_and_threshold(tmp_path, capsys):
     assert "3人以上" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.xlsx")]) == 2
     assert "見つかりません" in capsys.readouterr().err
+
+
+# --- issue 12 case 8: codes, labels and full-width forms; unrecognised cells; any directory; output names --------
+
+
+def _write_csv(tmp_path, name, header, rows, book):
+    (tmp_path / name).write_bytes(csv_bytes(header, rows))
+    (tmp_path / "book.csv").write_bytes(csv_bytes(*book))
+    return tmp_path / name
+
+
+def _report(tmp_path, path):
+    assert main([str(path), "--codebook", str(tmp_path / "book.csv")]) == 0
+    report = json.loads(path.with_name(path.name + ".analysis.json").read_text(encoding="utf-8"))
+    return report
+
+
+def _sex_rows(report):
+    table = next(t for t in report["crosstabs"] if t["row_attribute"] == "性別" and t["item_code"] == "WS-Z01")
+    return {r["code"]: r["n"] for r in table["rows"]}
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        {"F": "女性", "M": "男性", "X": "その他"},  # labels
+        {"F": "Ｆ", "M": "Ｍ", "X": "Ｘ"},  # full width
+        {"F": "f", "M": "m", "X": "x"},  # lower case
+    ],
+    ids=["labels", "full-width", "lower-case"],
+)
+def test_attribute_labels_and_full_width_forms_give_the_same_results_as_codes(tmp_path, spelling):
+    header, rows, book = _export("workplace.v1", 400)
+    sex = header.index("sex")
+    by_codes = _report(tmp_path, _write_csv(tmp_path, "codes.csv", header, rows, book))
+    respelled = [[*r[:sex], spelling[r[sex]], *r[sex + 1 :]] for r in rows]
+    by_labels = _report(tmp_path, _write_csv(tmp_path, "labels.csv", header, respelled, book))
+    assert _sex_rows(by_codes)["F"] > 100  # the women are there …
+    assert by_labels == by_codes  # … and every figure is the same, whatever the spelling
+
+
+def test_a_spreadsheet_that_turned_codes_into_numbers_gives_the_same_results(tmp_path):
+    header, rows, book = _export("workplace.v1", 300)
+    age = header.index("age_band")
+    by_codes = _report(tmp_path, _write_csv(tmp_path, "codes.csv", header, rows, book))
+    saved = [[*r[:age], {"-29": -29, "60+": 60}.get(r[age], r[age]), *r[age + 1 :]] for r in rows]
+    path = tmp_path / "saved.xlsx"
+    path.write_bytes(xlsx_bytes(header, saved, sheet_title="回答", extra_sheets=[("コードブック", *book)]))
+    assert main([str(path)]) == 0
+    assert json.loads((tmp_path / "saved.xlsx.analysis.json").read_text(encoding="utf-8")) == by_codes
+
+
+def test_unrecognised_attribute_and_item_cells_are_errors_naming_the_cells(tmp_path, capsys):
+    header, rows, book = _export("workplace.v1", 30)
+    rows[3][header.index("sex")] = "女子"
+    rows[7][header.index("WS-Z01")] = "とても"
+    path = _write_csv(tmp_path, "r.csv", header, rows, book)
+    assert main([str(path), "--codebook", str(tmp_path / "book.csv")]) == 2
+    err = capsys.readouterr().err
+    sex, item = column_letter(header.index("sex")), column_letter(header.index("WS-Z01"))
+    assert f"5行目 {sex}列（sex）：「女子」は選択肢にありません" in err
+    assert f"9行目 {item}列（WS-Z01）：「とても」は選択肢にありません" in err
+    assert not path.with_name("r.csv.analysis.json").exists()
+
+
+def test_csv_and_xlsx_of_one_name_write_different_results(tmp_path):
+    header, rows, book = _export("workplace.v1", 50)
+    _write_csv(tmp_path, "x.csv", header, rows, book)
+    (tmp_path / "x.xlsx").write_bytes(
+        xlsx_bytes(header, rows, sheet_title="回答", extra_sheets=[("コードブック", *book)])
+    )
+    assert main([str(tmp_path / "x.csv"), "--codebook", str(tmp_path / "book.csv")]) == 0
+    assert main([str(tmp_path / "x.xlsx")]) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"x.csv.analysis.json", "x.csv.analysis.xlsx", "x.xlsx.analysis.json", "x.xlsx.analysis.xlsx"} <= names
+
+
+def test_the_cli_runs_from_any_directory(tmp_path):
+    header, rows, book = _export("unconscious_bias.v1", 60)
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "回答.xlsx").write_bytes(
+        xlsx_bytes(header, rows, sheet_title="回答", extra_sheets=[("コードブック", *book)])
+    )
+    repository = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-m", "shokuba.analysis", "回答.xlsx"],
+        cwd=elsewhere,
+        env={**os.environ, "PYTHONPATH": str(repository)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((elsewhere / "回答.xlsx.analysis.json").read_text(encoding="utf-8"))
+    assert report["responses"] == 60 and report["national"]  # the templates' national figures were found
