@@ -35,9 +35,10 @@ run: setup
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: test tools, the browser (Debian's chromium) when missing, then every test.
+## make test: test tools, the browser (Debian's chromium) and LibreOffice (round trips) when missing, then every test.
 test: setup-dev
 	bash scripts/install_browser.sh
+	bash scripts/install_libreoffice.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup-dev

@@ -83,6 +83,7 @@ import bench.results  # noqa: E402 - registers the results overview benchmark
 import bench.results_crosstab  # noqa: E402 - registers the crosstab benchmark (issue #4)
 import bench.survey_export  # noqa: E402 - registers the survey export benchmark
 import bench.surveys  # noqa: E402 - registers the survey submission benchmark
+import bench.tabular  # noqa: E402 - registers the tabular reader's CSV streaming benchmark
 import bench.workplace  # noqa: E402,F401 - registers the workplace import benchmark
 
 

@@ -7,14 +7,13 @@ The file is read once into counts; from there on the engine sees only counts, as
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,21 @@ from shokuba.analysis.change import WaveItem, before_after
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, HIDDEN_MARK, ThresholdError, validate_threshold
 from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts, to_jsonable
 from shokuba.analysis.vocabulary import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES
+from shokuba.tabular import (
+    CellValueError,
+    Codebook,
+    ColumnSpec,
+    Limits,
+    Problems,
+    Row,
+    TableRefused,
+    column_letter,
+    folded,
+    is_blank,
+    locate_header,
+    open_workbook,
+    plain_text,
+)
 
 KINDS = {
     "単一選択": "single",
@@ -36,7 +50,7 @@ KINDS = {
     "回答者の属性": "attribute",
 }
 CODEBOOK_HEADER = ["列", "項目コード", "質問・項目の文言", "種類", "選択肢（コード=文言）", "尺度"]
-TEMPLATES = Path(__file__).resolve().parent.parent / "surveys" / "data" / "templates"
+TEMPLATES = resources.files("shokuba.surveys").joinpath("data", "templates")  # found wherever shokuba is installed
 
 
 class CliError(Exception):
@@ -77,44 +91,39 @@ def parse_scale(text: str) -> tuple[list[Category], list[Category], int]:
     return _pairs(rest), extra, top_box
 
 
-def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CliError(f"{name}: 文字コードを読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。")
+MAX_LISTED_CELLS = 20
+DATA_EXTENSIONS = {".csv", ".txt", ".xlsx", ".xlsm"}
+LIMITS = Limits(max_bytes=2 * 1024**3, max_uncompressed_bytes=4 * 1024**3, max_ratio=1000)
 
 
-def _value(v: Any) -> str:
-    """A cell as text; undo core.exports' formula neutralising ("'-29" → "-29")."""
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    s = str(v).strip()
-    return s[1:] if s.startswith("'") and s[1:2] in {"=", "+", "-", "@"} else s
+def _refused(path: Path, refusal: TableRefused) -> CliError:
+    lines = [f"{path}: {error}" for error in refusal.errors[:MAX_LISTED_CELLS]]
+    if refusal.total > len(lines):
+        lines.append(f"ほかに {refusal.total - len(lines):,} 件の問題があります。")
+    return CliError("\n".join(lines))
+
+
+def read_rows(path: Path, sheet: str | None = None) -> tuple[str, list[Row]]:
+    """The rows of a file's sheet (a CSV's only sheet), as the tabular reader gives them: the platform's encodings
+    (UTF-8 with or without BOM, CP932), XLSX through calamine; formulas are refused by cell."""
+    if not path.exists():
+        raise CliError(f"{path}: ファイルが見つかりません。")
+    try:
+        with path.open("rb") as stream:
+            workbook = open_workbook(stream, path.name, limits=LIMITS, extensions=DATA_EXTENSIONS)
+            chosen = workbook.sheet(sheet) if sheet is not None and workbook.format == "xlsx" else workbook.sheet()
+            rows = list(chosen.rows())
+            refusal = chosen.problems(merged_from_row=None)
+    except TableRefused as refused:
+        raise _refused(path, refused) from refused
+    if refusal:
+        raise _refused(path, TableRefused(refusal))
+    return chosen.name, rows
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
-    if not path.exists():
-        raise CliError(f"{path}: ファイルが見つかりません。")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise CliError(f"{path}: Excel ファイルとして開けません（{type(error).__name__}）。") from error
-        names = workbook.sheetnames
-        if sheet is not None and sheet not in names:
-            raise CliError(f"{path}: シート「{sheet}」がありません（あるシート: {'、'.join(names)}）。")
-        ws = workbook[sheet or names[0]]
-        return [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    if path.suffix.lower() in {".csv", ".txt"}:
-        text = _decode(path.read_bytes(), str(path))
-        return [[_value(v) for v in row] for row in csv.reader(io.StringIO(text))]
-    raise CliError(f"{path}: CSV か XLSX のファイルを指定してください。")
+    """A sheet as text: cells as typed, core.exports' formula neutralising undone ("'-29" → "-29")."""
+    return [[plain_text(v).strip() for v in row.cells] for row in read_rows(path, sheet)[1]]
 
 
 def read_codebook(rows: list[list[str]], name: str) -> list[Column]:
@@ -147,25 +156,103 @@ class Dataset:
         return [row[i] if i < len(row) else "" for row in self.rows]
 
 
+def _codes(column: Column) -> Codebook | None:
+    """What a code column accepts: its codes, their labels, and what a spreadsheet made of them (tabular.Codebook)."""
+    if column.kind == "attribute":
+        choices = column.choices
+        if not choices and column.item_code in ATTRIBUTES:
+            choices = [Category(c.code, c.label) for c in ATTRIBUTES[column.item_code].choices]
+        return Codebook((c.code, c.label) for c in choices) if choices else None
+    if column.kind == "likert":
+        return Codebook((c.code, c.label) for c in [*column.scale_points, *column.non_substantive])
+    if column.kind in {"single", "ranking"}:
+        return Codebook((c.code, c.label) for c in column.choices)
+    return None
+
+
+def _attribute_column(code: str) -> Column:
+    attribute = ATTRIBUTES[code]
+    return Column(code, code, attribute.label, "attribute", [Category(c.code, c.label) for c in attribute.choices])
+
+
 def load(path: Path, codebook: Path | None) -> Dataset:
+    """The responses with every attribute and item cell turned into its code: labels (女性), full-width forms (Ｆ)
+    and what a spreadsheet made of a code (60 for 60+, 4 for 04) are accepted; anything else is an error naming
+    its cells, never dropped."""
     if path.suffix.lower() in {".xlsx", ".xlsm"} and codebook is None:
-        data = read_table(path, "回答")
+        sheet, rows = read_rows(path, "回答")
         book = read_table(path, "コードブック")
     else:
         if codebook is None:
             raise CliError(f"{path}: CSV にはコードブック（--codebook）を指定してください。")
-        data = read_table(path)
-        book = read_table(codebook, "コードブック" if codebook.suffix.lower() == ".xlsx" else None)
-    if not data:
+        sheet, rows = read_rows(path)
+        book = read_table(codebook, "コードブック" if codebook.suffix.lower() in {".xlsx", ".xlsm"} else None)
+    if not any(not is_blank(v) for row in rows for v in row.cells):
         raise CliError(f"{path}: 回答がありません。")
-    header = [h.strip() for h in data[0]]
     columns = read_codebook(book, str(codebook or path))
-    known = set(header)
-    missing = [c.header for c in columns if c.kind and c.header not in known]
+    # Attribute columns are known by their code (sex) or their label (性別); the data then calls them by code.
+    specs = [ColumnSpec(c.header, (c.header,)) for c in columns]
+    known = {c.header for c in columns}
+    specs += [ColumnSpec(a, (a, ATTRIBUTES[a].label)) for a in ATTRIBUTES if a not in known]
+    try:
+        match, body = locate_header(rows, specs, loose=False)
+    except TableRefused as refused:
+        raise _refused(path, refused) from refused
+    missing = [s.key for s in match.missing if any(c.header == s.key and c.kind for c in columns)]
     if missing:
         raise CliError(f"{path}: コードブックにある列がデータにありません: {'、'.join(missing[:10])}")
-    rows = [r for r in data[1:] if any(v for v in r)]
-    return Dataset(header, rows, columns)
+    by_header = {c.header: c for c in columns}
+    header = [h.strip() for h in match.headers]
+    readers: dict[int, Column] = {}
+    for key, index in match.columns.items():
+        column = by_header.get(key) or (_attribute_column(key) if key in ATTRIBUTES else None)
+        if column is None:
+            continue
+        if column.kind == "attribute" and column.item_code in ATTRIBUTES:
+            header[index] = column.item_code
+        readers[index] = column
+    problems = Problems(sheet, limit=MAX_LISTED_CELLS)
+    codebooks = {i: _codes(c) for i, c in readers.items()}
+    data: list[list[str]] = []
+    for row in body:
+        if all(is_blank(v) for v in row.cells):
+            continue
+        cells = [*row.cells, *[""] * (len(header) - len(row.cells))]
+        values = []
+        for index, value in enumerate(cells[: len(header)]):
+            values.append(
+                _cell_code(value, readers.get(index), codebooks.get(index), row.number, index, header, problems)
+            )
+        data.append(values)
+    if problems:
+        lines = [f"{path}: {error}" for error in problems.listed]
+        if problems.total > len(problems.listed):
+            lines.append(f"ほかに {problems.total - len(problems.listed):,} 件の問題があります。")
+        raise CliError("\n".join(lines))
+    return Dataset(header, data, columns)
+
+
+def _cell_code(
+    value: Any,
+    column: Column | None,
+    codes: Codebook | None,
+    row: int,
+    index: int,
+    header: Sequence[str],
+    problems: Problems,
+) -> str:
+    if column is None or column.kind in {"text", "number", ""}:
+        return plain_text(value).strip()
+    try:
+        if codes is not None:
+            return codes.match(value) or ""
+        text = folded(value)  # a 0/1 column of a multiple choice
+        if text in {"", "0", "1"}:
+            return text
+        raise CellValueError(f"「{text[:20]}」は入力できません。選んだときは 1、選ばなかったときは 0 です。")
+    except CellValueError as error:
+        problems.add(error.message, row=row, column=column_letter(index), header=header[index])
+        return ""
 
 
 # --- counts from rows ------------------------------------------------------------------------------------------
@@ -263,7 +350,7 @@ def _rankings(data: Dataset) -> list[RankingCounts]:
 def _national_figures() -> dict[str, list[benchmarks.PublishedFigure]]:
     """Published national results by item code, from the shipped templates (plain JSON files)."""
     figures: dict[str, list[benchmarks.PublishedFigure]] = defaultdict(list)
-    for path in sorted(TEMPLATES.glob("*.json")):
+    for path in sorted((p for p in TEMPLATES.iterdir() if p.name.endswith(".json")), key=lambda p: p.name):
         definition = json.loads(path.read_text(encoding="utf-8"))
         for question in definition.get("questions", []):
             for entry in [question, *question.get("items", [])]:
@@ -563,6 +650,15 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
     workbook.save(path)
 
 
+def output_paths(responses: Path, *, json_path: Path | None = None, xlsx_path: Path | None = None) -> tuple[Path, Path]:
+    """Where the results go: beside the input, its whole name kept (x.csv → x.csv.analysis.json, x.xlsx →
+    x.xlsx.analysis.json), so two inputs never write one file."""
+    return (
+        json_path or responses.with_name(responses.name + ".analysis.json"),
+        xlsx_path or responses.with_name(responses.name + ".analysis.xlsx"),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m shokuba.analysis",
@@ -577,8 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--before-codebook", type=Path)
     parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="最小表示人数（既定 5、3 以上）")
     parser.add_argument("--recognition-items", default=",".join(recognition.DEFAULT_ITEMS))
-    parser.add_argument("--json", type=Path, help="JSON の出力先（既定: 回答ファイル名.analysis.json）")
-    parser.add_argument("--xlsx", type=Path, help="XLSX の出力先（既定: 回答ファイル名.analysis.xlsx）")
+    parser.add_argument("--json", type=Path, help="JSON の出力先（既定: 回答ファイル名に .analysis.json を足した名前）")
+    parser.add_argument("--xlsx", type=Path, help="XLSX の出力先（既定: 回答ファイル名に .analysis.xlsx を足した名前）")
     args = parser.parse_args(argv)
     try:
         threshold = validate_threshold(args.threshold)
@@ -588,8 +684,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ThresholdError) as error:
         print(f"エラー: {error}", file=sys.stderr)
         return 2
-    json_path = args.json or args.responses.with_suffix(".analysis.json")
-    xlsx_path = args.xlsx or args.responses.with_suffix(".analysis.xlsx")
+    json_path, xlsx_path = output_paths(args.responses, json_path=args.json, xlsx_path=args.xlsx)
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     write_xlsx(report, xlsx_path)
     print(f"{json_path} と {xlsx_path} に書き出しました（回答 {report['responses']} 件、最小表示人数 {threshold}）。")

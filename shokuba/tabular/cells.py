@@ -301,8 +301,8 @@ _MONTH_DAY_TEXTS = (
     re.compile(r"^(?P<m>\d{1,2})月(?P<d>\d{1,2})日$"),
     re.compile(r"^(?:\d{4})[/.-](?P<m>\d{1,2})[/.-](?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"),
     re.compile(r"^(?:\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$"),
-    re.compile(r"^(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3})(?:-\d{2,4})?$"),
-    re.compile(r"^(?P<mon>[A-Za-z]{3})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3})(?:[- ]\d{2,4})?$"),  # 9-Mar, 09 Mar 26
+    re.compile(r"^(?P<mon>[A-Za-z]{3})[- ](?P<d>\d{1,2})(?:,? \d{4})?$"),  # Mar-9, Mar 09 (LibreOffice's CSV)
 )
 _SLASHED = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/\d{2,4})?$")  # M/D or D/M: both are tried
 

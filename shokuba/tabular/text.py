@@ -99,9 +99,7 @@ def private_use_refusal(line: int | None = None) -> TableRefused:
 
 def _euc_jp(name: str) -> TableRefused:
     return TableRefused.one(
-        _(
-            "ファイル「%(name)s」は文字コードが EUC-JP のようです。UTF-8 か Shift_JIS（CP932）で保存し直してください。"
-        )
+        _("ファイル「%(name)s」は文字コードが EUC-JP のようです。UTF-8 か Shift_JIS（CP932）で保存し直してください。")
         % {"name": name}
     )
 

@@ -476,7 +476,10 @@ def test_files_that_are_not_an_import_sheet_are_refused(
 
 def test_a_truncated_xlsx_is_refused(coordinator: User, every_wave: Wave) -> None:
     data = xlsx_file(as_lists([good_row()]))
-    assert "壊れているか、途中で切れています" in the_error(refused(coordinator, every_wave, data[: len(data) // 2])).message
+    assert (
+        "壊れているか、途中で切れています"
+        in the_error(refused(coordinator, every_wave, data[: len(data) // 2])).message
+    )
 
 
 def _bomb(declared_small: bool) -> bytes:

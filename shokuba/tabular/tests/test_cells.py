@@ -49,6 +49,8 @@ PADDED = Codebook([("01", "一般"), ("04", "管理職"), ("10", "役員")])
         (SERVICE, "3月9日", "3-9"),  # a Japanese Excel's CSV of that date
         (SERVICE, "2026/3/9", "3-9"),
         (SERVICE, "9-Mar", "3-9"),  # an English Excel's CSV
+        (SERVICE, "Mar 09", "3-9"),  # LibreOffice's CSV of that date (seen in the round-trip test)
+        (SERVICE, "Oct 19", "10-19"),
         (SERVICE, "03/09/26", "3-9"),
         (SERVICE, -2.0, "-2"),
         (SERVICE, "20", "20+"),
