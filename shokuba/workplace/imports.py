@@ -38,6 +38,7 @@ from shokuba.tabular import (
     identifier_of,
     locate_header,
     match_header,
+    open_workbook,
     plain_text,
 )
 from shokuba.tabular.headers import header_text
@@ -94,8 +95,6 @@ def _refused(refusal: TableRefused) -> ImportRefused:
 
 
 def _open(stream: IO[bytes], file_name: str) -> tuple[Workbook, Sheet]:
-    from shokuba.tabular import open_workbook
-
     workbook = open_workbook(stream, file_name, limits=LIMITS, extensions=EXTENSIONS)
     return workbook, workbook.sheet()
 

@@ -16,6 +16,7 @@ from shokuba.regional.estat.errors import ImportProblem, Place, StatisticsImport
 from shokuba.tabular import CellRange, Limits, TableRefused, cell_text, column_index, open_workbook
 from shokuba.tabular.archive import ENCRYPTED_PACKAGE_MARKER, OLE2_MAGIC, ZIP_MAGIC
 from shokuba.tabular.errors import CellError
+from shokuba.tabular.reader import Sheet as TabularSheet
 
 __all__ = [
     "ENCRYPTED_PACKAGE_MARKER",
@@ -44,8 +45,6 @@ class Sheet:
     merged: tuple[CellRange, ...] = ()
 
     def problems(self, *, merged_from_row: int, file_name: str = "") -> list[ImportProblem]:
-        from shokuba.tabular.reader import Sheet as TabularSheet
-
         found = TabularSheet(self.name, "xlsx", merged=self.merged).problems(merged_from_row=merged_from_row)
         return [_problem(error, file_name) for error in found]
 
