@@ -50,7 +50,7 @@ KINDS = {
     "回答者の属性": "attribute",
 }
 CODEBOOK_HEADER = ["列", "項目コード", "質問・項目の文言", "種類", "選択肢（コード=文言）", "尺度"]
-TEMPLATES = resources.files("shokuba.surveys").joinpath("data", "templates")  # found wherever shokuba is installed
+TEMPLATES = resources.files("shokuba").joinpath("surveys", "data", "templates")  # data files, wherever shokuba is
 
 
 class CliError(Exception):

@@ -31,6 +31,7 @@ from shokuba.tabular import archive as zipguard
 from shokuba.tabular.archive import OLE2_MAGIC, ZIP_MAGIC, Limits
 from shokuba.tabular.errors import CellError, TableRefused, column_index, column_letter
 from shokuba.tabular.text import (
+    CP932,
     BadText,
     binary_refusal,
     detect_encoding,
@@ -122,6 +123,30 @@ class Sheet:
         return found
 
 
+class _NulFound(Exception):
+    """A NUL byte: not text. The checked path finds its row."""
+
+
+class _NulGuard(io.BufferedIOBase):
+    """The caller's binary stream, refusing NUL bytes as they pass (csv reads NUL as a character since 3.11)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self._stream.read(-1 if size is None else size)
+        if b"\x00" in data:
+            raise _NulFound
+        return data
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
 @dataclass
 class _CsvSource:
     stream: IO[bytes]
@@ -131,6 +156,38 @@ class _CsvSource:
     max_rows: int | None
 
     def rows(self) -> Iterator[Row]:
+        """UTF-8 streams through io.TextIOWrapper and csv (C code, strict decoding); the first decoding problem
+        sends the read through `text_lines`, which finds the row it is in. CP932 always takes that path, which also
+        refuses its user-defined characters."""
+        if self.encoding == CP932:
+            yield from self._checked_rows()
+            return
+        number = 0
+        self.stream.seek(0)
+        guarded: Any = _NulGuard(self.stream)  # a BufferedIOBase; typeshed wants its own buffer protocol
+        text = io.TextIOWrapper(guarded, encoding=self.encoding, errors="strict", newline="")
+        text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger reads
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except (UnicodeDecodeError, _NulFound):
+                    break
+                except csv.Error as exc:
+                    raise self._bad_csv(exc, number + 1) from None
+                number += 1
+                self._count(number)
+                yield Row(number, cells)
+        finally:
+            text.detach()  # the stream is the caller's: a wrapper going away must not close it
+        for _row in self._checked_rows():  # raises TableRefused at the row of the first problem
+            pass
+        raise TableRefused.one(_("ファイル「%(name)s」を読めません。") % {"name": self.name})  # pragma: no cover
+
+    def _checked_rows(self) -> Iterator[Row]:
         reader = csv.reader(text_lines(self.stream, self.encoding), delimiter=self.delimiter, strict=True)
         number = 0
         while True:
@@ -143,12 +200,15 @@ class _CsvSource:
             except csv.Error as exc:
                 raise self._bad_csv(exc, number + 1) from None
             number += 1
-            if self.max_rows is not None and number > self.max_rows:
-                raise TableRefused.one(
-                    _("ファイル「%(name)s」は行が多すぎます（%(max)s行まで読めます）。ファイルを分けてください。")
-                    % {"name": self.name, "max": f"{self.max_rows:,}"}
-                )
+            self._count(number)
             yield Row(number, cells)
+
+    def _count(self, number: int) -> None:
+        if self.max_rows is not None and number > self.max_rows:
+            raise TableRefused.one(
+                _("ファイル「%(name)s」は行が多すぎます（%(max)s行まで読めます）。ファイルを分けてください。")
+                % {"name": self.name, "max": f"{self.max_rows:,}"}
+            )
 
     def _bad_text(self, reason: str, row: int) -> TableRefused:
         if reason == "truncated":

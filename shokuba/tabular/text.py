@@ -13,8 +13,10 @@ Japanese CSV comes in three encodings (DOMAIN.md §7): UTF-8 with a BOM (Excel's
   character cut at the very end means the file is incomplete.
 
 Nothing here builds the whole text: `detect_encoding` reads at most up to the first non-ASCII byte plus 64 KB,
-`text_lines` decodes 1 MB at a time. `looks_like_text` judges a sniffed head (the upload check), where a
-character cut at the end of the head is not an error.
+`text_lines` decodes 1 MB at a time. (The reader streams UTF-8 through io.TextIOWrapper, which is C code and just as
+strict, and reads again through `text_lines` only to find the row of a problem; CP932 always goes through it.)
+`looks_like_text` judges a sniffed head (the upload check), where a character cut at the end of the head is not
+an error.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -92,6 +93,4 @@ def read_table_file(data: bytes, *, file_name: str, progress: Progress | None = 
 
 
 def workbook_name(file_name: str) -> str:
-    from pathlib import PurePath
-
     return PurePath(file_name).name or file_name

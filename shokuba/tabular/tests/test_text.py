@@ -114,6 +114,7 @@ def test_a_big_csv_streams_the_first_rows_come_before_the_file_is_read() -> None
     assert first.cells == ["名前", "値"]
     assert read_after_open < 2 * CHUNK and stream.bytes_read - read_after_open <= 2 * CHUNK
     assert sum(1 for _ in rows) == 100_000
+    assert not stream.closed  # the caller's file stays open
 
 
 def _big():  # type: ignore[no-untyped-def]

@@ -671,3 +671,23 @@ def test_discard(coordinator: User, toyooka: Member, companies: list[Organisatio
     with pytest.raises(services.ImportNotConfirmable):
         services.indicator_import_confirm(actor=coordinator, batch=batch)
     assert IndicatorYear.objects.count() == 0
+
+
+def test_the_import_page_refuses_a_file_over_the_limit_without_reading_it_whole(
+    coordinator: User, toyooka: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    client = Client()
+    client.force_login(coordinator)
+    before = IndicatorImport.objects.count()
+    big = SimpleUploadedFile("open.csv", b"a,b\r\n" * (600 * 1024))  # 3 MB
+    response = client.post(
+        reverse("workplace:import_start", args=[toyooka.pk]), {"kind": "wdb", "fiscal_year": 2024, "file": big}
+    )
+    assert response.status_code == 400
+    assert "大きすぎます（2.9 MB）" in response.content.decode()  # the upload's own size, though only 1 MB was read
+    assert IndicatorImport.objects.count() == before
