@@ -16,8 +16,10 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
+
+from shokuba.tabular import cells as tabular_cells
 
 
 def gettext_noop(text: str) -> str:
@@ -571,6 +573,10 @@ def compute(raw: Raw, *, formula: str = DEFAULT_MALE_LEAVE_FORMULA) -> dict[str,
     for code, value in values.items():
         if value is None:
             values[code] = _num(raw, code)  # published directly
+    if values["competition_ratio_sex"] is None:  # women's ÷ men's, from the two published rates
+        values["competition_ratio_sex"] = _ratio(
+            values["competition_ratio_women"], values["competition_ratio_men"], 1.0
+        )
     if values["male_childcare_leave_rate"] is None:  # by the recorded formula, from a published rate
         chosen = (
             "male_childcare_leave_rate_combined"
@@ -775,33 +781,9 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 # --- reading cells (forms, spreadsheets, the open-data CSV) ---------------------------------------------------
 
-# Placeholders for "not disclosed": the value is unknown (None), never zero.
-UNDISCLOSED = frozenset(
-    {
-        "",
-        "-",
-        "－",
-        "−",
-        "‐",
-        "―",
-        "ー",
-        "—",
-        "–",
-        "…",
-        "...",
-        "‥",
-        "*",
-        "＊",
-        "非公表",
-        "不明",
-        "なし",
-        "該当なし",
-        "N/A",
-        "n/a",
-        "NA",
-    }
-)
-_STRIP_UNITS = ("%", "％", "人", "倍", "時間", "年", "日", "円", "名", "h", "時間/月", "ヶ月")
+# Placeholders for "not disclosed": the value is unknown (None), never zero. The tabular reader's, less the
+# statistics tables' secrecy marks (x, ***, 秘匿): in a company's own figures an "x" is a typing error.
+UNDISCLOSED = tabular_cells.UNDISCLOSED - {"x", "X", "***", "秘匿", "非開示"}
 
 
 class CellError(ValueError):
@@ -809,33 +791,13 @@ class CellError(ValueError):
 
 
 def parse_number(text: object) -> float | None:
-    """A number typed by a person or exported by Excel: full-width digits, thousands separators and a trailing
-    unit are accepted; "-", "…", "非公表" and blanks mean not disclosed (None). Raises CellError otherwise."""
-    if text is None:
-        return None
-    if isinstance(text, bool):
-        raise CellError(str(text))
-    if isinstance(text, int | float):
-        if isinstance(text, float) and not math.isfinite(text):
-            raise CellError(str(text))
-        return float(text)
-    value = unicodedata.normalize("NFKC", str(text)).strip()
-    if value in UNDISCLOSED:
-        return None
-    value = value.replace(",", "").replace(" ", "")
-    for unit in _STRIP_UNITS:
-        if value.endswith(unit):
-            value = value[: -len(unit)]
-            break
-    if value in UNDISCLOSED:
-        return None
+    """A number typed by a person or exported by a spreadsheet, read by the tabular reader's `number_of`:
+    full-width digits, thousands separators and a trailing unit are accepted; "-", "…", "非公表" and blanks mean
+    not disclosed (None). Raises CellError otherwise."""
     try:
-        number = Decimal(value)
-    except InvalidOperation as exc:
+        return tabular_cells.number_of(text, undisclosed=UNDISCLOSED)
+    except tabular_cells.CellValueError as exc:
         raise CellError(str(text)) from exc
-    if not number.is_finite():
-        raise CellError(str(text))
-    return float(number)
 
 
 def parse_flag(text: object) -> bool | None:

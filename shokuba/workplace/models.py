@@ -72,6 +72,9 @@ class IndicatorYear(models.Model):
     period_note = models.CharField(_("対象期間"), max_length=120, blank=True)
     source = models.CharField(_("入力元"), max_length=16, choices=Source.choices, default=Source.ENTERED)
     warnings = models.JSONField(_("確認事項"), default=list, blank=True)
+    # Certifications as the 女性の活躍推進企業データベース states them (opendata.certifications_from):
+    # {"eruboshi": {"level": "eruboshi-2" | None, "since": "2021-03-01" | "2019" | None, "text": cell, "plus": bool}}.
+    certifications = models.JSONField(_("認定"), default=dict, blank=True)
 
     # Computed indicators (definitions.INDICATORS; tests check the two lists agree).
     women_hire_ratio = _value(_("採用した労働者に占める女性労働者の割合"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -70,10 +70,12 @@ def indicator_year_save(
     arrangements: Mapping[str, bool] | None = None,
     source: str = Source.ENTERED,
     period_note: str = "",
+    certifications: Mapping[str, Any] | None = None,
 ) -> IndicatorYear:
     """Create or replace one organisation's figures for a fiscal year. `raw` replaces the year's raw figures
     whole (codes from definitions.INPUTS, or an indicator's code for a ratio given directly); `arrangements`
-    None keeps the current ones. Raises ValidationError({code: [message]}) and writes nothing on any error."""
+    and `certifications` None keep the current ones. Raises ValidationError({code: [message]}) and writes
+    nothing on any error."""
     require(actor, "workplace.change_indicators", organisation)
     year_problem = fiscal_year_problem(fiscal_year)
     if year_problem:
@@ -90,6 +92,8 @@ def indicator_year_save(
     apply_values(instance, raw=raw, formula=formula, arrangements=arrangements, warnings=warnings)
     instance.source = source
     instance.period_note = period_note[:120]
+    if certifications is not None:
+        instance.certifications = dict(certifications)
     instance.updated_by = account_of(actor)
     instance.save()
     audit_saved(
@@ -134,29 +138,22 @@ def indicator_import_preview(
     actor: Any,
     member: Member | None,
     kind: str,
-    data: bytes,
+    stream: IO[bytes],
     file_name: str,
     fiscal_year: int | None,
-    file_sha256: str | None = None,
-    file_size: int | None = None,
 ) -> IndicatorImport:
-    """Read and match a file and store the preview (not the figures). Raises imports.ImportRefused when the file
-    cannot be read at all. The file passes the upload check here (`core.uploads.check_upload`), whoever calls:
-    the page, the API or the command line. `file_sha256` is no longer needed (the check computes it);
-    `file_size` is the upload's real size when `data` was read only up to the limit (a bigger file is refused
-    without being read whole)."""
+    """Check, read and match a file and store the preview (not the figures): the page and `manage.py
+    import_workplace` both come here. The file is checked (size, type, content against its extension) before
+    it is read. Raises imports.ImportRefused when it cannot be read at all."""
     require(actor, "workplace.import", member)
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
     try:
         checked = check_upload(
-            io.BytesIO(data),
-            name=file_name,
-            size=max(len(data), file_size or 0),
-            max_bytes=imports.MAX_UPLOAD_BYTES,
-            allowed=DATA_EXTENSIONS,
+            stream, name=file_name, size=size, max_bytes=imports.MAX_UPLOAD_BYTES, allowed=DATA_EXTENSIONS
         )
     except UploadError as exc:
         raise imports.ImportRefused([str(exc)]) from exc
-    file_name, file_sha256 = checked.name, checked.sha256
     if fiscal_year is not None:
         problem = fiscal_year_problem(fiscal_year)
         if problem:
@@ -165,16 +162,18 @@ def indicator_import_preview(
     if kind == ImportKind.WDB:
         if fiscal_year is None:
             raise imports.ImportRefused([gettext("取り込む年度を指定してください。")])
-        preview = imports.preview_wdb(data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year)
+        preview = imports.preview_wdb(
+            stream, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
+        )
     else:
         preview = imports.preview_template(
-            data, file_name=file_name, organisations=organisations, fiscal_year=fiscal_year
+            stream, file_name=checked.name, organisations=organisations, fiscal_year=fiscal_year
         )
     return IndicatorImport.objects.create(
         member=member,
         kind=kind,
-        file_name=file_name[:255],
-        file_sha256=file_sha256,
+        file_name=checked.name,
+        file_sha256=checked.sha256,
         encoding=preview.encoding,
         fiscal_year=fiscal_year,
         rows=preview.rows,
@@ -219,7 +218,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
                 )
                 % {"name": organisation.name, "year": row["fiscal_year"]}
             )
-        if not row["changes"] and not row["flag_changes"] and current is not None:
+        if not imports.has_changes(row):
             continue
         try:
             indicator_year_save(
@@ -231,6 +230,7 @@ def indicator_import_confirm(*, actor: Any, batch: IndicatorImport) -> int:
                 arrangements=row["arrangements"],
                 source=source,
                 period_note=row.get("period_note") or (current.period_note if current else ""),
+                certifications=row.get("certifications"),
             )
         except ValidationError as exc:
             raise ImportNotConfirmable(

@@ -18,7 +18,7 @@ from shokuba.core.dates import fiscal_year
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.permissions import visible_members, visible_organisations
-from shokuba.workplace import definitions, imports, services
+from shokuba.workplace import definitions, imports, opendata, services
 from shokuba.workplace.forms import ImportForm, IndicatorYearForm, fiscal_year_choices
 from shokuba.workplace.messages import label, text, unit
 from shokuba.workplace.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, IndicatorImport, IndicatorYear
@@ -63,12 +63,23 @@ def organisation_years(request: HttpRequest, pk: int) -> HttpResponse:
     flags = [
         {"label": label(a.code), "cells": [bool(getattr(y, a.code)) for y in years]} for a in definitions.ARRANGEMENTS
     ]
+    certifications = [
+        {
+            "label": text(name),
+            "cells": [
+                certification_text(y.certifications[code], code) if code in y.certifications else "—" for y in years
+            ],
+        }
+        for code, name in opendata.CERTIFICATION_NAMES.items()
+        if any(code in y.certifications for y in years)
+    ]
     recorded = {y.fiscal_year for y in years}
     context = {
         "organisation": organisation,
         "years": years,
         "table": table,
         "flags": flags,
+        "certifications": certifications,
         "can_edit": has_perm(request.user, "workplace.change_indicators", organisation),
         "year_choices": [(y, text) for y, text in fiscal_year_choices(_last_fiscal_year() + 1) if y not in recorded],
     }
@@ -163,14 +174,12 @@ def import_start(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                upload.seek(0)
                 batch = services.indicator_import_preview(
                     actor=request.user,
                     member=member,
                     kind=form.cleaned_data["kind"],
-                    data=upload.read(imports.MAX_UPLOAD_BYTES + 1),  # a bigger file is refused, not read whole
+                    stream=upload,
                     file_name=upload.name or "",
-                    file_size=upload.size,
                     fiscal_year=form.cleaned_data.get("fiscal_year"),
                 )
             except imports.ImportRefused as exc:
@@ -211,25 +220,75 @@ def _import_for(request: HttpRequest, pk: int, perm: str = "workplace.import") -
     return batch
 
 
+def _change_row(change: dict[str, Any]) -> dict[str, Any]:
+    """One old → new line of an import preview: an indicator, or a count / amount entered (raw input)."""
+    code = change["code"]
+    indicator = definitions.INDICATORS_BY_CODE.get(code)
+    decimals, unit_name = (
+        (indicator.decimals, indicator.unit) if indicator else (1, definitions.INPUTS_BY_CODE[code].unit)
+    )
+    return {
+        "label": label(code),
+        "old": definitions.format_number(change["old"], decimals),
+        "new": definitions.format_number(change["new"], decimals),
+        "unit": unit(unit_name),
+        "input": indicator is None,
+    }
+
+
+def certification_text(held: dict[str, Any] | None, code: str) -> str:
+    """「えるぼし 2段階目（2021-03-01〜）」: a stored certification in words, with the file's own words when its level
+    could not be read."""
+    if not held:
+        return _("記録なし")
+    name = text(opendata.CERTIFICATION_NAMES[code])
+    level = held.get("level")
+    if level:
+        name = _("%(name)s %(level)d段階目") % {"name": name, "level": int(level.rsplit("-", 1)[1])}
+    elif code == "eruboshi":
+        name = _("%(name)s（段階は読み取れません）") % {"name": name}
+    if held.get("plus"):
+        name = _("%(name)s（プラス）") % {"name": name}
+    since = str(held.get("since") or "")
+    if len(since) == 10:
+        year, month, day = since.split("-")
+        since = _("%(year)s年%(month)d月%(day)d日") % {"year": year, "month": int(month), "day": int(day)}
+    elif since:
+        since = _("%(year)s年") % {"year": since}
+    if since:
+        name = _("%(name)s（%(since)s）") % {"name": name, "since": since}
+    return name
+
+
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _import_for(request, pk, "workplace.view_imports")
     summary = batch.summary or {}
     rows = []
     for row in batch.rows:
-        changes = [
-            {
-                "label": label(c["code"]),
-                "old": definitions.format_number(c["old"], definitions.INDICATORS_BY_CODE[c["code"]].decimals),
-                "new": definitions.format_number(c["new"], definitions.INDICATORS_BY_CODE[c["code"]].decimals),
-                "unit": unit(definitions.INDICATORS_BY_CODE[c["code"]].unit),
-            }
-            for c in row["changes"]
-        ]
+        changes = [_change_row(c) for c in row["changes"]]
         flag_changes = [
             {"label": label(code), "new": row["arrangements"].get(code, False)} for code in row.get("flag_changes", [])
         ]
-        rows.append({**row, "change_list": changes, "flag_list": flag_changes})
+        certification_changes = [
+            {
+                "label": text(opendata.CERTIFICATION_NAMES[c["code"]]),
+                "old": certification_text(c["old"], c["code"]),
+                "new": certification_text(c["new"], c["code"]),
+                "cell": (c["new"] or {}).get("text", ""),
+            }
+            for c in row.get("certification_changes", [])
+        ]
+        rows.append(
+            {
+                **row,
+                "change_list": [c for c in changes if not c["input"]],
+                "input_list": [c for c in changes if c["input"]],
+                "flag_list": flag_changes,
+                "certification_list": certification_changes,
+                "has_changes": imports.has_changes(row),
+            }
+        )
     context = {
         "batch": batch,
         "summary": summary,

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from shokuba.network.models import Organisation
-from shokuba.workplace import synthetic
 from shokuba.workplace.models import IndicatorYear
+from shokuba.workplace.tests.fixtures import wdb
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import login
 
@@ -66,18 +66,28 @@ def test_org_admin_enters_a_year_and_sees_the_ratios(page: Any, org_admin: Any, 
 
 
 def test_coordinator_imports_previews_and_confirms(page: Any, coordinator: Any, tmp_path: Path) -> None:
-    number = synthetic.corporate_number(4242)
-    organisation = Organisation.objects.create(
-        member_id="282090",
-        name="株式会社但馬データ",
-        corporate_number=number,
-        industry="E",
-        size_band="101-300",
-        location_id="282090",
-        joined_on=dt.date(2025, 4, 1),
+    """The national 女性の活躍推進企業データベース file as published (ZIP, real headers, DOMAIN.md §8), built by
+    shokuba/workplace/tests/fixtures/wdb.py."""
+    from shokuba.workplace import services
+
+    numbers = [wdb.corporate_number(4242 + i) for i in range(3)]
+    organisations = [
+        Organisation.objects.create(
+            member_id="282090",
+            name=name,
+            corporate_number=number,
+            industry="E",
+            size_band="101-300",
+            location_id="282090",
+            joined_on=dt.date(2025, 4, 1),
+        )
+        for name, number in zip(("株式会社但馬データ", "株式会社城崎区分", "株式会社出石"), numbers, strict=True)
+    ]
+    services.indicator_year_save(
+        actor=coordinator, organisation=organisations[0], fiscal_year=2024, raw={"avg_monthly_overtime": 20.0}
     )
-    file = tmp_path / "positive_db_open_data.zip"
-    file.write_bytes(synthetic.zipped(synthetic.csv_bytes(30, corporate_numbers=[number], drop=["年休取得率"])))
+    file = tmp_path / "99_20251030_utf8_bom.zip"
+    file.write_bytes(wdb.zipped(wdb.csv_bytes(wdb.national(30, first=wdb.example_companies(numbers)))))
 
     login(page, coordinator)
     page.goto("/workplace/members/282090/imports/")
@@ -89,9 +99,17 @@ def test_coordinator_imports_previews_and_confirms(page: Any, coordinator: Any, 
 
     expect(page).to_have_url(re.compile(r"/workplace/imports/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("取込内容の確認")
-    expect(page.locator("main")).to_contain_text("株式会社但馬データ")
-    expect(page.locator("main")).to_contain_text("年休取得率")  # the column missing from this release is named
-    assert not IndicatorYear.objects.exists()
+    main = page.locator("main")
+    expect(main).to_contain_text("照合できた企業・団体")
+    first = page.locator("details.import-row", has_text="株式会社但馬データ")
+    overtime = first.locator("tr", has_text="労働者の一月当たりの平均残業時間")
+    expect(overtime.locator("td").nth(0)).to_have_text("20")  # stored before
+    expect(overtime.locator("td").nth(1)).to_contain_text("12.3")  # from the file
+    expect(first.locator("tr", has_text="えるぼし")).to_contain_text("えるぼし 2段階目（2021年3月1日）")
+    second = page.locator("details.import-row", has_text="株式会社城崎区分")
+    expect(second).to_contain_text("雇用管理区分ごとの値だけのため取り込まない項目")
+    expect(page.locator("details.import-row", has_text="株式会社出石")).to_contain_text("取り込む値なし")
+    assert IndicatorYear.objects.count() == 1  # the preview wrote nothing
     _shot(page, "workplace_import_preview_desktop")
     page.set_viewport_size({"width": 360, "height": 800})
     _shot(page, "workplace_import_preview_360")
@@ -99,5 +117,7 @@ def test_coordinator_imports_previews_and_confirms(page: Any, coordinator: Any, 
 
     with page.expect_navigation():
         page.get_by_role("button", name="取り込む").click()
-    expect(page.locator(".messages")).to_contain_text("1件の企業・団体の値を取り込みました。")
-    assert IndicatorYear.objects.get(organisation=organisation, fiscal_year=2024).source == "wdb"
+    expect(page.locator(".messages")).to_contain_text("2件の企業・団体の値を取り込みました。")
+    stored = IndicatorYear.objects.get(organisation=organisations[0], fiscal_year=2024)
+    assert stored.source == "wdb" and stored.avg_monthly_overtime == 12.3
+    assert stored.certifications["eruboshi"]["level"] == "eruboshi-2"

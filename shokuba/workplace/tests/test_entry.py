@@ -11,10 +11,11 @@ from django.test import Client
 from shokuba.core.models import AuditEntry
 from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, Organisation, User
-from shokuba.workplace import definitions, synthetic
+from shokuba.workplace import definitions
 from shokuba.workplace.demo import DEMO_YEARS, demo_workplace
 from shokuba.workplace.models import IndicatorImport, IndicatorYear
 from shokuba.workplace.services import indicator_year_save
+from shokuba.workplace.tests.fixtures import wdb
 
 
 def _client(user: User) -> Client:
@@ -112,7 +113,7 @@ def test_year_outside_range_is_404(coordinator: User, organisation: Organisation
 
 
 def test_coordinator_imports_previews_and_confirms(coordinator: User, toyooka: Member) -> None:
-    number = synthetic.corporate_number(77)
+    number = wdb.corporate_number(77)
     organisation = Organisation.objects.create(
         member=toyooka,
         name="株式会社取込",
@@ -126,7 +127,8 @@ def test_coordinator_imports_previews_and_confirms(coordinator: User, toyooka: M
     template = client.get(f"/workplace/members/{toyooka.pk}/imports/template.csv")
     assert template.status_code == 200
     assert number in template.content.decode("utf-8-sig")
-    data = synthetic.zipped(synthetic.csv_bytes(5, corporate_numbers=[number]))
+    examples = wdb.example_companies([number, wdb.corporate_number(78), wdb.corporate_number(79)])
+    data = wdb.zipped(wdb.csv_bytes(wdb.national(5, first=examples)))
     response = client.post(
         f"/workplace/members/{toyooka.pk}/imports/",
         {"kind": "wdb", "fiscal_year": "2024", "file": SimpleUploadedFile("open.zip", data)},
@@ -153,8 +155,8 @@ def test_import_page_refuses_bad_files_with_messages(coordinator: User, toyooka:
 
     assert "受け付けていません" in post("evil.exe", b"MZ...")
     assert "拡張子" in post("fake.zip", b"not a zip at all")
-    assert "途中で切れています" in post("cut.csv", synthetic.csv_bytes(3)[:-30])
-    assert "年度を入力してください" in post("a.csv", synthetic.csv_bytes(1), fiscal_year="")
+    assert "途中で切れています" in post("cut.csv", wdb.csv_bytes(wdb.national(3))[:-30])
+    assert "年度を入力してください" in post("a.csv", wdb.csv_bytes(wdb.national(1)), fiscal_year="")
     assert not IndicatorImport.objects.exists()
 
 
