@@ -12,3 +12,13 @@ class SurveysConfig(AppConfig):
         from shokuba.surveys import permissions
 
         permissions.register_permissions()
+
+        from shokuba.core.task_workers import job_recovery_register
+
+        def recover() -> int:  # imported when a worker starts, not in every process
+            from shokuba.surveys.export_jobs import export_jobs_recover_lost
+
+            return export_jobs_recover_lost()
+
+        # A starting worker fails the export jobs whose worker died and removes their partial files.
+        job_recovery_register("surveys.export_jobs", recover)
