@@ -165,12 +165,18 @@ def test_a_worker_killed_mid_export_is_found_by_the_next_worker(scratch: Scratch
     first = scratch.worker(first_id)
     try:
 
-        def running_with_its_file() -> bool:
+        def running_with_its_files() -> bool:
+            """Running, with its partial file and its sheet's rows streaming into the sheet's temporary file."""
             status, _message = job_state()
             assert status in {"queued", "running"}, f"the export ended ({status}) before it could be killed"
-            return status == "running" and bool(partial_files())
+            sheets = [path for path in partial_files() if path.name.endswith(".xml.part")]
+            return (
+                status == "running"
+                and len(partial_files()) > len(sheets)
+                and any(path.stat().st_size for path in sheets)
+            )
 
-        _wait(running_with_its_file, "the export to run", first, lambda: scratch.log(first_id))
+        _wait(running_with_its_files, "the export to run", first, lambda: scratch.log(first_id))
         first.send_signal(signal.SIGKILL)
         assert first.wait(timeout=30) == -signal.SIGKILL
     finally:

@@ -264,9 +264,11 @@ def write_export(
     stream: Any,
     report: Callable[[int], None] = lambda n: None,
     replacements: core_exports.Replacements | None = None,
+    sheet_files: Callable[[], Path] | None = None,
 ) -> int:
     """Write a wave's raw responses in `file_format` into a binary stream; returns the number of responses.
-    `replacements` counts the characters a Shift_JIS file could not hold."""
+    `replacements` counts the characters a Shift_JIS file could not hold; `sheet_files` names the temporary files
+    of an XLSX's sheets (core.exports.write_xlsx)."""
     definition = definition_of(wave.version)
     if file_format == ExportFormat.XLSX:
         codebook_header, codebook_rows = exports.codebook(definition)
@@ -278,6 +280,7 @@ def write_export(
                 rows,
                 sheet_title="回答",
                 extra_sheets=[("コードブック", codebook_header, codebook_rows)],
+                sheet_files=sheet_files,
             )
     encoding = "cp932" if file_format == ExportFormat.CSV_CP932 else "utf-8-sig"
     header, records, text_columns = csv_rows(wave, definition)
@@ -480,15 +483,19 @@ def export_job_run(job_id: int) -> None:
             side = connection.copy()
         progress = _Progress(job.pk, side)
         replacements = core_exports.Replacements()
+
+        def sheet_files() -> Path:  # an XLSX's sheets, beside the partial file and named like it: found if we die
+            return partial.with_name(f".{job.pk}.{secrets.token_hex(16)}.xml.part")
+
         with partial.open("wb", buffering=FILE_BUFFER) as stream:
             if streaming_transaction:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         # JIT compiling the ~50 JSON extractions costs seconds and saves nothing on one pass.
                         cursor.execute("SET LOCAL jit = off")
-                    written = write_export(job.wave, job.file_format, stream, progress, replacements)
+                    written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
             else:
-                written = write_export(job.wave, job.file_format, stream, progress, replacements)
+                written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
         os.replace(partial, final)
         outcome = {
             "status": ExportJobStatus.SUCCEEDED,
