@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import PASSWORD
 from shokuba.core.csp import content_security_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
@@ -60,7 +59,7 @@ def test_pages_carry_the_policy_and_other_responses_do_not_need_it(client: Clien
     assert policy_of(login_page)["frame-ancestors"] == ["'none'"]
     assert_strict_page_policy(client.get("/no-such-page/"))  # error pages too
 
-    client.login(username=coordinator.username, password=PASSWORD)
+    client.force_login(coordinator)
     assert_strict_page_policy(client.get("/members/282090/"))
     api = client.get("/api/v1/members/282090")
     assert api.status_code == 200 and api["Content-Type"] == "application/json; charset=utf-8"
@@ -82,7 +81,7 @@ def test_evidence_downloads_keep_their_sandbox(
             name="a.pdf",
             size=len(pdf),
         )
-    client.login(username=coordinator.username, password=PASSWORD)
+    client.force_login(coordinator)
     response = client.get(f"/guidebook/evidence/{evidence.pk}/")
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD
 from shokuba.core.task_workers import dead_workers_recover
 from shokuba.core.tests.workers import dead_worker, task_result, worker_processes  # noqa: F401 - a fixture
 from shokuba.regional.models import ImportJob, ImportJobStatus, StatisticsImport
@@ -68,6 +67,6 @@ def test_a_starting_worker_fails_the_imports_of_a_dead_worker_and_removes_their_
 
     # The job's page stops waiting and says what to do.
     client = Client()
-    client.login(username=secretariat.username, password=PASSWORD)
+    client.force_login(secretariat)
     page = client.get(f"/regional/imports/jobs/{lost.pk}/").content.decode()
     assert "もう一度ファイルを選んで取り込んでください" in page and 'http-equiv="refresh"' not in page
