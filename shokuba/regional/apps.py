@@ -14,11 +14,7 @@ class RegionalConfig(AppConfig):
         permissions.register_permissions()
 
         from shokuba.core.task_workers import job_recovery_register
-
-        def recover() -> int:  # imported when a worker starts, not in every process
-            from shokuba.regional.services import import_jobs_recover_lost
-
-            return import_jobs_recover_lost()
+        from shokuba.regional.services import import_jobs_recover_lost
 
         # A starting worker fails the imports whose worker died and removes their uploaded files.
-        job_recovery_register("regional.imports", recover)
+        job_recovery_register("regional.imports", import_jobs_recover_lost)

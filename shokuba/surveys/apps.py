@@ -14,11 +14,7 @@ class SurveysConfig(AppConfig):
         permissions.register_permissions()
 
         from shokuba.core.task_workers import job_recovery_register
-
-        def recover() -> int:  # imported when a worker starts, not in every process
-            from shokuba.surveys.export_jobs import export_jobs_recover_lost
-
-            return export_jobs_recover_lost()
+        from shokuba.surveys.export_jobs import export_jobs_recover_lost
 
         # A starting worker fails the export jobs whose worker died and removes their partial files.
-        job_recovery_register("surveys.export_jobs", recover)
+        job_recovery_register("surveys.export_jobs", export_jobs_recover_lost)

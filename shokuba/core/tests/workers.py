@@ -83,7 +83,10 @@ def dead_worker(worker_processes: Any) -> str:
     return str(worker.worker_id)
 
 
-def task_result(status: str, worker_id: str = "", task_path: str = "shokuba.surveys.tasks.export_job_task") -> str:
+EXPORT_TASK = "shokuba.surveys.export_jobs.export_job_task"
+
+
+def task_result(status: str, worker_id: str = "", task_path: str = EXPORT_TASK) -> str:
     """A task result as django_tasks_db stores it (READY, RUNNING on `worker_id`, …); returns its id."""
     from django_tasks_db.models import DBTaskResult
 

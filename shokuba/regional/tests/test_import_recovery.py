@@ -3,6 +3,7 @@ were reading (core.task_workers, the same mechanism as the survey exports')."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +17,16 @@ from shokuba.regional.services import import_files_dir
 
 pytestmark = pytest.mark.django_db
 
-TASK = "shokuba.regional.tasks.import_job_task"
+
+@pytest.fixture(autouse=True)
+def _no_uploads_left() -> Iterator[None]:
+    """The living and the waiting job's uploads stay on purpose; later tests of the folder must not find them."""
+    yield
+    for path in import_files_dir().glob("*.upload"):
+        path.unlink()
+
+
+TASK = "shokuba.regional.services.import_job_task"
 
 
 def import_job(status: str, task: str, upload: bytes | None = b"\xef\xbb\xbf" + "全国,…\n".encode()) -> ImportJob:

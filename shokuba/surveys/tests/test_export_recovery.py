@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +17,14 @@ from shokuba.surveys.models import ExportJob, ExportJobStatus, Wave, WaveLink
 from shokuba.surveys.tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_partial_files_left() -> Iterator[None]:
+    """The living worker's partial file stays on purpose; later tests of the folder must not find it."""
+    yield
+    for path in export_jobs.export_files_dir().glob(".*.part"):
+        path.unlink()
 
 
 def job_of(user: Any, wave: Wave, status: str, task: str) -> tuple[ExportJob, Any]:
