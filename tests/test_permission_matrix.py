@@ -22,6 +22,7 @@ from django.urls import get_resolver
 from django.urls.resolvers import URLPattern, URLResolver
 
 from conftest import make_user
+from shokuba.core.tests.test_csp import assert_strict_page_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
@@ -384,3 +385,5 @@ def test_matrix(case: Case, role: str, world: World, django_capture_on_commit_ca
     )
     if role == "anon" and expected == 302:
         assert "/login/" in response["Location"]
+    if response.get("Content-Type", "").startswith("text/html"):  # every page of the walk, refusals included
+        assert_strict_page_policy(response)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from ninja import Router
 from ninja.openapi.docs import DocsBase
 
+from shokuba.core.csp import csp_override_apply
+
 ASSETS_DIR = Path(ninja.__file__).parent / "static" / "ninja"
 ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
@@ -45,7 +47,7 @@ class LocalSwagger(DocsBase):
     def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
         namespace = api.urls_namespace
         swagger_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
-        return render(
+        response = render(
             request,
             "api/docs.html",
             {
@@ -57,3 +59,5 @@ class LocalSwagger(DocsBase):
                 },
             },
         )
+        # Swagger UI's stylesheet draws its icons as data: images; scripts and styles stay 'self' only.
+        return csp_override_apply(response, img_src=["'self'", "data:"])

@@ -12,8 +12,9 @@ import contextlib
 import contextvars
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,14 +143,23 @@ def write_xlsx(
     *,
     sheet_title: str = "data",
     extra_sheets: Sequence[Sheet] = (),
+    sheet_files: Callable[[], Path] | None = None,
 ) -> int:
     """Stream a workbook into a binary file (openpyxl's write-only mode: rows go to a temporary file as they come,
-    never a tree of cells in memory); returns the number of data rows of the first sheet."""
+    never a tree of cells in memory); returns the number of data rows of the first sheet. `sheet_files` names
+    those temporary files (one call per sheet) where their owner can find them again if the process dies;
+    otherwise they go to the system's temporary folder."""
     workbook = Workbook(write_only=True)
     written = 0
     try:
         for index, (title, sheet_header, sheet_rows) in enumerate([(sheet_title, header, rows), *extra_sheets]):
             sheet = workbook.create_sheet(title[:31])
+            if sheet_files is not None:
+                # What openpyxl's _get_writer does on the first row, with our file instead of a tempfile.
+                out = str(sheet_files())
+                ALL_TEMP_FILES.append(out)  # its cleanup() removes the file and this entry
+                sheet._writer = WorksheetWriter(sheet, out=out)
+                sheet._writer.write_top()
             sheet.freeze_panes = "A2"
             bold = []
             for value in _cells(sheet_header):

@@ -12,3 +12,9 @@ class RegionalConfig(AppConfig):
         from shokuba.regional import permissions
 
         permissions.register_permissions()
+
+        from shokuba.core.task_workers import job_recovery_register
+        from shokuba.regional.services import import_jobs_recover_lost
+
+        # A starting worker fails the imports whose worker died and removes their uploaded files.
+        job_recovery_register("regional.imports", import_jobs_recover_lost)

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -23,6 +24,7 @@ from django_tasks import task
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import account_of, require
+from shokuba.core.task_workers import task_results_unfinishable
 from shokuba.network.models import Member, MemberKind
 from shokuba.regional.estat import api as estat_api
 from shokuba.regional.estat.errors import Place, StatisticsImportError
@@ -293,6 +295,43 @@ def import_job_run(job_id: int) -> None:
         if stored is not None:
             stored.unlink(missing_ok=True)
     ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
+
+
+def import_jobs_recover_lost() -> int:
+    """Fail the queued and running imports whose task will never finish (its worker died, core.task_workers) and
+    remove the uploaded file of every import whose task no longer runs. The import writes in one transaction, so a
+    killed worker changed nothing. Registered with core by RegionalConfig.ready and run by a starting worker;
+    returns how many jobs it failed."""
+    active = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+    uploads = {path.name: path for path in import_files_dir().glob("*.upload")}
+    tasks = dict(
+        ImportJob.objects.filter(Q(status__in=active) | Q(stored_name__in=list(uploads)))
+        .exclude(task_result_id="")
+        .values_list("pk", "task_result_id")
+    )
+    lost_tasks = task_results_unfinishable(tasks.values())
+    lost = [pk for pk, task in tasks.items() if task in lost_tasks]
+    failed = 0
+    if lost:
+        failed = ImportJob.objects.filter(pk__in=lost, status__in=active).update(
+            status=ImportJobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("取り込めませんでした。"),
+            errors=[
+                _(
+                    "取込の処理が途中で止まりました（サーバーの処理が中断されました）。何も変更していません。"
+                    "もう一度ファイルを選んで取り込んでください。"
+                )
+            ],
+        )
+        for stored_name in (
+            ImportJob.objects.filter(pk__in=lost).exclude(stored_name="").values_list("stored_name", flat=True)
+        ):
+            if stored_name in uploads:
+                uploads[stored_name].unlink(missing_ok=True)
+    if failed:
+        logger.warning("%d regional import jobs failed: their worker is gone", failed)
+    return failed
 
 
 # --- outcome indicators -------------------------------------------------------------------------------------

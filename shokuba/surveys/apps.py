@@ -12,3 +12,9 @@ class SurveysConfig(AppConfig):
         from shokuba.surveys import permissions
 
         permissions.register_permissions()
+
+        from shokuba.core.task_workers import job_recovery_register
+        from shokuba.surveys.export_jobs import export_jobs_recover_lost
+
+        # A starting worker fails the export jobs whose worker died and removes their partial files.
+        job_recovery_register("surveys.export_jobs", export_jobs_recover_lost)

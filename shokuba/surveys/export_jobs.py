@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ from shokuba.core import exports as core_exports
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.task_workers import task_results_unfinishable
 from shokuba.surveys import exports
 from shokuba.surveys.instrument import Definition
 from shokuba.surveys.models import Channel, ExportFormat, ExportJob, ExportJobStatus, Response, Wave
@@ -262,9 +264,11 @@ def write_export(
     stream: Any,
     report: Callable[[int], None] = lambda n: None,
     replacements: core_exports.Replacements | None = None,
+    sheet_files: Callable[[], Path] | None = None,
 ) -> int:
     """Write a wave's raw responses in `file_format` into a binary stream; returns the number of responses.
-    `replacements` counts the characters a Shift_JIS file could not hold."""
+    `replacements` counts the characters a Shift_JIS file could not hold; `sheet_files` names the temporary files
+    of an XLSX's sheets (core.exports.write_xlsx)."""
     definition = definition_of(wave.version)
     if file_format == ExportFormat.XLSX:
         codebook_header, codebook_rows = exports.codebook(definition)
@@ -276,6 +280,7 @@ def write_export(
                 rows,
                 sheet_title="回答",
                 extra_sheets=[("コードブック", codebook_header, codebook_rows)],
+                sheet_files=sheet_files,
             )
     encoding = "cp932" if file_format == ExportFormat.CSV_CP932 else "utf-8-sig"
     header, records, text_columns = csv_rows(wave, definition)
@@ -340,6 +345,51 @@ def export_jobs_fail_stalled(*, wave: Wave | None = None, now: dt.datetime | Non
         finished_at=now,
         message=_("書き出しが途中で止まりました（処理が中断されました）。もう一度ファイルを作成してください。"),
     )
+
+
+def lost_message() -> str:
+    """The message of a job whose worker process died (found by the next worker to start on the machine,
+    core.task_workers): failed at once, its partial file removed."""
+    return _("書き出していたサーバーの処理が止まったため、書き出しを中止しました。もう一度ファイルを作成してください。")
+
+
+_PARTIAL_NAME = re.compile(r"^\.(\d+)\.[0-9a-f]+\.[a-z]+\.part$")
+
+
+def _partial_files() -> dict[int, list[Path]]:
+    """The partial files in the export folder, by the id of the job writing them."""
+    found: dict[int, list[Path]] = {}
+    for path in export_files_dir().glob(".*.part"):
+        match = _PARTIAL_NAME.match(path.name)
+        if match:
+            found.setdefault(int(match.group(1)), []).append(path)
+    return found
+
+
+def export_jobs_recover_lost() -> int:
+    """Fail the queued and running jobs whose task will never finish (its worker died, core.task_workers), and
+    remove the partial file of every job whose task no longer runs. Registered with core by SurveysConfig.ready and
+    run by a starting worker; returns how many jobs it failed."""
+    active = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+    partials = _partial_files()
+    tasks = dict(
+        ExportJob.objects.filter(Q(status__in=active) | Q(pk__in=list(partials)))
+        .exclude(task_result_id="")
+        .values_list("pk", "task_result_id")
+    )
+    lost_tasks = task_results_unfinishable(tasks.values())
+    lost = [pk for pk, task in tasks.items() if task in lost_tasks]
+    failed = 0
+    if lost:
+        failed = ExportJob.objects.filter(pk__in=lost, status__in=active).update(
+            status=ExportJobStatus.FAILED, finished_at=timezone.now(), message=lost_message()
+        )
+    for pk in lost:
+        for path in partials.get(pk, []):
+            path.unlink(missing_ok=True)
+    if failed:
+        logger.warning("%d survey export jobs failed: their worker is gone", failed)
+    return failed
 
 
 def export_job_request(*, actor: Any, wave: Wave, file_format: str) -> ExportJob:
@@ -422,7 +472,7 @@ def export_job_run(job_id: int) -> None:
     )
     stored_name = f"{secrets.token_hex(16)}.{SUFFIXES[ExportFormat(job.file_format)]}"
     final = export_files_dir() / stored_name
-    partial = final.with_name(f".{stored_name}.part")
+    partial = final.with_name(f".{job.pk}.{stored_name}.part")  # the job's id: found again if the worker dies
     outcome: dict[str, Any]
     side = None
     try:
@@ -433,15 +483,19 @@ def export_job_run(job_id: int) -> None:
             side = connection.copy()
         progress = _Progress(job.pk, side)
         replacements = core_exports.Replacements()
+
+        def sheet_files() -> Path:  # an XLSX's sheets, beside the partial file and named like it: found if we die
+            return partial.with_name(f".{job.pk}.{secrets.token_hex(16)}.xml.part")
+
         with partial.open("wb", buffering=FILE_BUFFER) as stream:
             if streaming_transaction:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         # JIT compiling the ~50 JSON extractions costs seconds and saves nothing on one pass.
                         cursor.execute("SET LOCAL jit = off")
-                    written = write_export(job.wave, job.file_format, stream, progress, replacements)
+                    written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
             else:
-                written = write_export(job.wave, job.file_format, stream, progress, replacements)
+                written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
         os.replace(partial, final)
         outcome = {
             "status": ExportJobStatus.SUCCEEDED,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from shokuba.core.csp import csp_override
 from shokuba.core.dates import fiscal_year, wareki
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
@@ -433,6 +434,7 @@ def _version(request: HttpRequest, pk: int, number: int) -> QuestionnaireVersion
 
 @login_required
 @xframe_options_sameorigin  # shown inside the phone frame of the authoring page (same origin only)
+@csp_override(frame_ancestors=["'self'"])  # the same in the page's Content-Security-Policy, which browsers obey first
 def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     try:

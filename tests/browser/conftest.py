@@ -177,13 +177,21 @@ def _browser_test_setup(request: pytest.FixtureRequest, django_db_blocker: Any) 
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A page of a fresh browser context. Every browser test also checks the Content-Security-Policy: a test whose
+    pages reported a violation (a blocked inline script or style, eval, a resource from elsewhere) fails."""
+    from tests.browser.helpers import csp_violations_collect
+
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = csp_violations_collect(context)
     page = context.new_page()
     try:
         yield page
+        if not page.is_closed():
+            page.evaluate("0")  # delivers the reports still on their way
     finally:
         context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def screenshot_path(rootpath: Path, test_name: str) -> Path:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from shokuba.surveys.models import Response, ResponseAnswer, Wave
 from tests.browser.conftest import SCREENSHOT_DIR
-from tests.browser.helpers import login
+from tests.browser.helpers import csp_violations_collect, login
 
 pytestmark = [
     pytest.mark.browser,
@@ -90,6 +90,7 @@ def test_coordinator_authors_distributes_and_a_resident_answers_on_a_phone(
 
     # A resident on a phone: a fresh browser context, no login, no cookies.
     phone_context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="ja-JP")
+    phone_violations = csp_violations_collect(phone_context)
     phone = phone_context.new_page()
     try:
         phone.goto(link_url)
@@ -105,6 +106,7 @@ def test_coordinator_authors_distributes_and_a_resident_answers_on_a_phone(
         reasons.locator("select").nth(0).select_option(index=3)
         reasons.locator("select").nth(1).select_option(index=1)
         expect(phone.locator(".progress-text")).to_contain_text("問")
+        assert phone.locator(".survey-progress progress").evaluate("bar => bar.value") > 0
 
         # The connection drops, the page reloads: the answers are still there (kept in the browser).
         phone.reload()
@@ -128,6 +130,7 @@ def test_coordinator_authors_distributes_and_a_resident_answers_on_a_phone(
         expect(phone.locator("main")).to_contain_text("回答を受け付けました")
         shot(phone, "phone-thanks")
         assert not phone_context.cookies()
+        assert phone_violations == [], f"Content-Security-Policy violations on the phone: {phone_violations}"
     finally:
         phone_context.close()
 

@@ -1,5 +1,9 @@
 /* Draws each chart from the Vega-Lite spec the page carries (json_script, core/_chart.html), with the vendored
-   vega-embed (core/_chart_scripts.html). */
+   vega-embed (core/_chart_scripts.html).
+
+   Under the pages' Content-Security-Policy (no 'unsafe-eval', no inline styles): `ast: true` makes Vega evaluate
+   its expressions with the interpreter bundled in vega-embed instead of compiling them into code (eval), and
+   the styles vega-embed and its tooltip would inject as <style> elements come from vendor/vega/vega-embed.css. */
 (function () {
   "use strict";
   function draw() {
@@ -7,7 +11,14 @@
       var source = document.getElementById(element.getAttribute("data-vega-spec"));
       if (!source || typeof vegaEmbed !== "function") { return; }
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(element, spec, { actions: false, renderer: "svg" }).catch(function (error) {
+      var options = {
+        actions: false,
+        renderer: "svg",
+        ast: true,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true }
+      };
+      vegaEmbed(element, spec, options).catch(function (error) {
         element.textContent = element.getAttribute("aria-label") + " — " + error;
       });
     });

@@ -171,7 +171,7 @@
     });
     var percent = total ? Math.round((100 * answered) / total) : 0;
     progress.hidden = false;
-    progress.querySelector(".progress-bar > span").style.width = percent + "%";
+    progress.querySelector(".progress-bar").value = percent;
     progress.querySelector(".progress-text").textContent = text("progress", "全{total}問中 {answered}問に回答しました")
       .replace("{total}", total)
       .replace("{answered}", answered);

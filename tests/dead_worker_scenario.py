@@ -1,0 +1,78 @@
+"""The set-up of tests/test_dead_workers.py, run as a child process against the scratch database the test made:
+a wave of the resident template with many responses and an XLSX export job queued for the database task backend
+(the one `manage.py db_worker` serves). Prints {"job": <id>, "task": <task result id>} on its last line.
+
+Usage: DJANGO_SETTINGS_MODULE=shokuba.settings.base DATABASE_URL=… python tests/dead_worker_scenario.py <responses>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(responses: int) -> None:
+    import django
+
+    django.setup()
+
+    from django.db import transaction
+
+    from shokuba.network.models import Member, Role, User
+    from shokuba.network.reference import local_governments_load, members_load
+    from shokuba.surveys import answers as answer_check
+    from shokuba.surveys import services, storage
+    from shokuba.surveys.export_jobs import export_job_request
+    from shokuba.surveys.models import Channel, ExportFormat
+
+    local_governments_load()
+    members_load()
+    member = Member.objects.get(pk="282090")
+    coordinator = User(username="worker-test", role=Role.COORDINATOR, member=member)
+    coordinator.set_unusable_password()
+    coordinator.save()
+    questionnaire = services.questionnaire_create_from_template(
+        actor=coordinator, member=member, template_code="resident"
+    )
+    version = services.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
+    today = dt.date.today()
+    wave = services.wave_create(
+        actor=coordinator,
+        version=version,
+        name="ワーカー停止の確認",
+        fiscal_year=2026,
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=7),
+        public_link=True,
+    )
+    wave = services.wave_open(actor=coordinator, wave=wave)
+    definition = services.definition_of(version)
+    validated = answer_check.validate_submission(
+        definition,
+        {"RS-01": "3", "RS-02": ["04", "08"], "RS-03": "1", "RS-04": ["1", "5"], "RS-05": "2", "RS-FREE": "保育所"},
+        {"sex": "F"},
+    )
+    assert validated.ok, validated.problems
+    rows = answer_check.answer_rows(definition, validated.answers)
+    with transaction.atomic():
+        storage.responses_store_many(
+            member_id=member.pk,
+            wave_id=wave.pk,
+            channel=Channel.PAPER,
+            submitted_on=today,
+            responses=[
+                storage.NewResponse(uuid.uuid4(), None, validated.attributes, validated.answers, rows)
+                for _ in range(responses)
+            ],
+        )
+    job = export_job_request(actor=coordinator, wave=wave, file_format=ExportFormat.XLSX)
+    print(json.dumps({"job": job.pk, "task": job.task_result_id}))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
