@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
@@ -17,6 +18,7 @@ from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_
 from shokuba.core.login import normalise_username
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
 
 # Fields an organisation admin may change on their own organisation. Programme fields (which programme,
@@ -33,6 +35,14 @@ def organisation_name_key(name: str) -> str:
 
 def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalise codes and check uniqueness within the programme; field errors are collected, not raised one by one."""
+    # Refused as sent, before any normalising (spaces folded) could hide what was wrong.
+    texts_require(
+        {
+            field: (label, data[field], multiline)
+            for field, label, multiline in (("name", _("名称"), False), ("notes", _("備考"), True))
+            if field in data
+        }
+    )
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
     if "name" in cleaned:
@@ -105,7 +115,7 @@ def organisation_create(
     require(actor, "member.add_organisation", member)
     cleaned = _clean_organisation(
         member,
-        {"name": name, "corporate_number": corporate_number, "location": location},
+        {"name": name, "corporate_number": corporate_number, "location": location, "notes": notes},
     )
     organisation = Organisation(
         member=member,
@@ -115,7 +125,7 @@ def organisation_create(
         size_band=size_band,
         location=cleaned["location"],
         joined_on=joined_on,
-        notes=notes,
+        notes=cleaned["notes"],
     )
     _save(organisation)
     audit_record(
@@ -168,10 +178,19 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
         raise ValidationError(
             {
                 "__all__": [
-                    _("この企業・団体には管理者アカウントがあるため削除できません。先にアカウントを停止してください。")
+                    ValidationError(
+                        _(
+                            "この企業・団体には管理者アカウントがあるため削除できません。"
+                            "先にアカウントを停止してください。"
+                        ),
+                        code="has_accounts",
+                    )
                 ]
             }
         )
+    if organisation.survey_links.exists():
+        # Survey links and responses keep their organisation (PROTECT): deleting it would rewrite results.
+        raise _organisation_protected()
     member_code = organisation.member_id
     # Contacts go with the organisation (CASCADE); each is recorded, so no personal data leaves unlogged.
     for contact in organisation.contacts.all():
@@ -191,7 +210,27 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
         after=None,
         member_code=member_code,
     )
-    organisation.delete()
+    try:
+        organisation.delete()
+    except (ProtectedError, RestrictedError) as exc:  # raising rolls back the audit entries written above
+        raise _organisation_protected() from exc
+
+
+def _organisation_protected() -> ValidationError:
+    return ValidationError(
+        {
+            "__all__": [
+                ValidationError(
+                    _(
+                        "この企業・団体は調査に参加した記録（回答用リンク・回答）があるため削除できません。"
+                        "回答と集計を守るため、調査に参加した企業・団体は残します。"
+                        "参加をやめたときは備考に記録してください。"
+                    ),
+                    code="protected",
+                )
+            ]
+        }
+    )
 
 
 @transaction.atomic
@@ -199,6 +238,13 @@ def contact_create(
     *, actor: Any, organisation: Organisation, name: str, department: str = "", email: str = "", phone: str = ""
 ) -> Contact:
     require(actor, "organisation.change", organisation)
+    texts_require(
+        {
+            "name": (_("氏名"), name, False),
+            "department": (_("部署・役職"), department, False),
+            "phone": (_("電話番号"), phone, False),
+        }
+    )
     contact = Contact(organisation=organisation, name=name.strip(), department=department, email=email, phone=phone)
     contact.full_clean()
     contact.save()
@@ -247,7 +293,7 @@ def account_create(
     """
     if actor is not None:
         require(actor, "network.add_account")
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = texts_check({"display_name": (_("表示名"), display_name, False)})
     if role not in Role.values:
         errors["role"] = [
             _("役割「%(role)s」はありません。%(choices)s から選んでください。")

@@ -44,6 +44,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from shokuba.core.exports import FORMULA_PREFIXES
+from shokuba.core.text import file_name_clean
 from shokuba.surveys import exports
 from shokuba.surveys.answers import AnswerProblem, AnswerRow, answer_rows, validate_submission
 from shokuba.surveys.instrument import ATTRIBUTES, NON_SUBSTANTIVE, Choice, Definition, Question
@@ -216,7 +217,7 @@ class Table:
 
 def read_table(data: bytes, file_name: str) -> Table:
     """The response sheet of an uploaded .xlsx or .csv, or ImportRefused saying why the file cannot be read."""
-    name = PurePath(file_name).name or _("（名前なし）")
+    name = file_name_clean(file_name) or _("（名前なし）")
     extension = PurePath(name).suffix.lower()
     if extension == ".xls":
         raise _refuse(
@@ -802,7 +803,7 @@ def prepare_import(
         errors.add(_("回答が1行もありません。見出しの下の行に入力してください。"), row=header_index + 2)
     errors.refuse_if_any()
     return PreparedImport(
-        file_name=PurePath(file_name).name[:255],
+        file_name=file_name_clean(file_name),
         sha256=hashlib.sha256(data).hexdigest(),
         file_format=table.file_format,
         encoding=table.encoding,

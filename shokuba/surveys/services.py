@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Member, Organisation
 from shokuba.surveys import authoring, exports, imports, storage
 from shokuba.surveys.answers import Validated, answer_rows, validate_submission
@@ -31,6 +32,8 @@ from shokuba.surveys.instrument import Definition, DefinitionError, parse_defini
 from shokuba.surveys.library import library_template
 from shokuba.surveys.messages import definition_messages
 from shokuba.surveys.models import (
+    WAVE_FISCAL_YEAR_MAX,
+    WAVE_FISCAL_YEAR_MIN,
     Channel,
     Questionnaire,
     QuestionnaireVersion,
@@ -91,6 +94,7 @@ def questionnaire_create_from_template(
     template = library_template(template_code)
     if template is None:
         raise ValidationError({"template_code": [_("ひな型「%(code)s」はありません。") % {"code": template_code}]})
+    texts_require({"title": (_("調査票の名称"), title, False)})
     data = template.copy_data()
     if title.strip():
         data["title"] = title.strip()
@@ -323,10 +327,17 @@ def wave_create(
 ) -> Wave:
     member = version.questionnaire.member
     require(actor, "member.manage_surveys", member)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = texts_check({"name": (_("調査の名称"), name, False)})
     if version.status != VersionStatus.PUBLISHED:
         errors.setdefault("version", []).append(_("公開済みの調査票の版を選んでください。"))
-    if not name.strip():
+    if not WAVE_FISCAL_YEAR_MIN <= fiscal_year <= WAVE_FISCAL_YEAR_MAX:
+        errors.setdefault("fiscal_year", []).append(
+            _("年度は%(first)d〜%(last)dで入力してください。")
+            % {"first": WAVE_FISCAL_YEAR_MIN, "last": WAVE_FISCAL_YEAR_MAX}
+        )
+    if "name" in errors:  # a character it may not hold: said first, nothing else about the name
+        ...
+    elif not name.strip():
         errors.setdefault("name", []).append(_("調査の名称を入力してください。"))
     elif Wave.objects.filter(member=member, name=name.strip()).exists():
         errors.setdefault("name", []).append(_("同じ名称の調査がすでにあります。"))

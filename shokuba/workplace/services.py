@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import account_of, require
+from shokuba.core.text import file_name_clean
+from shokuba.core.validation import texts_check
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions, imports
 from shokuba.workplace.messages import problem_message
@@ -48,10 +50,10 @@ def apply_values(
     instance.warnings = [{"field": p.field, "message": problem_message(p)} for p in warnings]
 
 
-def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, list[str]], list[definitions.Problem]]:
+def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, list[Any]], list[definitions.Problem]]:
     """Field errors (Japanese, keyed by input or indicator code) and the warnings to keep."""
     problems = definitions.check(raw, formula=formula)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     for problem in definitions.errors(problems):
         errors.setdefault(problem.field, []).append(problem_message(problem))
     return errors, [p for p in problems if p.severity == "warning"]
@@ -77,6 +79,7 @@ def indicator_year_save(
     if year_problem:
         raise ValidationError({"fiscal_year": [year_problem]})
     errors, warnings = validate_year(raw, formula=formula)
+    errors.update(texts_check({"period_note": (gettext("対象期間"), period_note, False)}))
     if errors:
         raise ValidationError(errors)
     instance = (
@@ -156,7 +159,7 @@ def indicator_import_preview(
     return IndicatorImport.objects.create(
         member=member,
         kind=kind,
-        file_name=file_name[:255],
+        file_name=file_name_clean(file_name),
         file_sha256=file_sha256,
         encoding=preview.encoding,
         fiscal_year=fiscal_year,
