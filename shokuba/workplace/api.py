@@ -10,19 +10,28 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from shokuba.api.errors import ApiError, not_found
+from shokuba.api.errors import ApiError, field_labels_register, not_found
 from shokuba.api.schemas import ErrorOut, RequestBody
 from shokuba.core.permissions import require
 from shokuba.network.models import Organisation
 from shokuba.network.permissions import visible_members, visible_organisations
-from shokuba.workplace import insights
+from shokuba.workplace import definitions, insights
 from shokuba.workplace.definitions import ARRANGEMENTS_BY_CODE, MALE_LEAVE_FORMULAS
+from shokuba.workplace.messages import label
 from shokuba.workplace.models import IndicatorYear
 from shokuba.workplace.picture import Picture
 from shokuba.workplace.readiness import RuleResult
 from shokuba.workplace.services import indicator_year_save
 
 router = Router(tags=["workplace"])
+
+
+def _figure_label(code: str) -> str | None:
+    known = code in definitions.INPUTS_BY_CODE or code in definitions.INDICATORS_BY_CODE
+    return label(code) if known or code in definitions.ARRANGEMENTS_BY_CODE else None
+
+
+field_labels_register(_figure_label)
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
