@@ -19,7 +19,15 @@ from ninja import Form as NinjaForm
 
 from shokuba.api.errors import ApiError, not_found
 from shokuba.api.lookups import caller
-from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.api.schemas import (
+    ErrorOut,
+    GovernmentCode,
+    Line,
+    Name,
+    OptionalGovernmentCode,
+    RequestBody,
+    one_of,
+)
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require
 from shokuba.network.lookups import visible_member
@@ -28,6 +36,8 @@ from shokuba.surveys import selectors, services
 from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.library import LibraryTemplate, latest_templates, library_template
 from shokuba.surveys.models import (
+    WAVE_FISCAL_YEAR_MAX,
+    WAVE_FISCAL_YEAR_MIN,
     Questionnaire,
     QuestionnaireVersion,
     ResponseImport,
@@ -79,10 +89,16 @@ class VersionDetailOut(VersionOut):
     definition: dict[str, Any]
 
 
+TemplateCode = one_of(
+    [t.code for t in latest_templates()],
+    lambda value: _("ひな型「%(code)s」はありません。") % {"code": value},
+)
+
+
 class QuestionnaireCreateIn(RequestBody):
-    member: str = Field(..., max_length=20, description="参加自治体の団体コード", examples=["282090"])
-    template_code: str = Field(..., max_length=64, examples=["workplace"])
-    title: str = Field("", max_length=200)
+    member: GovernmentCode = Field(..., max_length=20, description="参加自治体の団体コード", examples=["282090"])
+    template_code: TemplateCode = Field(..., examples=["workplace"])
+    title: Line = Field("", max_length=200, description="空文字ならひな型の名称")
 
 
 class DraftIn(RequestBody):
@@ -106,8 +122,8 @@ class WaveOut(Schema):
 class WaveCreateIn(RequestBody):
     questionnaire: int = Field(..., description="調査票の ID")
     version: int = Field(..., ge=1, description="公開済みの版の番号")
-    name: str = Field(..., max_length=120)
-    fiscal_year: int = Field(..., ge=2015, le=2100)
+    name: Name = Field(..., max_length=120)
+    fiscal_year: int = Field(..., ge=WAVE_FISCAL_YEAR_MIN, le=WAVE_FISCAL_YEAR_MAX)
     opens_on: dt.date
     closes_on: dt.date
     organisations: list[int] = Field(default_factory=list, description="参加する企業・団体の ID")
@@ -259,7 +275,7 @@ def template_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/questionnaires", response={200: list[QuestionnaireOut], **ERRORS}, summary="調査票の一覧")
-def questionnaire_list(request: HttpRequest, member: str = "") -> list[dict[str, Any]]:
+def questionnaire_list(request: HttpRequest, member: OptionalGovernmentCode = "") -> list[dict[str, Any]]:
     user = caller(request)
     questionnaires = visible_questionnaires(user).prefetch_related("versions").order_by("member_id", "id")
     if member.strip():
@@ -338,7 +354,7 @@ def questionnaire_publish(request: HttpRequest, id: int) -> dict[str, Any]:
 
 
 @router.get("/waves", response={200: list[WaveOut], **ERRORS}, summary="調査（実施回）の一覧")
-def wave_list(request: HttpRequest, member: str = "") -> list[dict[str, Any]]:
+def wave_list(request: HttpRequest, member: OptionalGovernmentCode = "") -> list[dict[str, Any]]:
     user = caller(request)
     waves = visible_waves(user).order_by("member_id", "-opens_on", "-id")
     if member.strip():
