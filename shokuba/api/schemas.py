@@ -44,16 +44,17 @@ def SchemaPattern(pattern: str) -> SchemaStates:
     return SchemaStates(pattern=pattern)
 
 
-def one_of(values: Sequence[str], message: Callable[[str], str]) -> Any:
-    """A string that must be one of `values` (stated as an enum), refused with `message(value)` otherwise."""
+def one_of(values: Sequence[Any], message: Callable[[Any], str], kind: type = str) -> Any:
+    """A string (or an int: a query parameter arrives as text) that must be one of `values`, stated as an enum,
+    refused with `message(value)` otherwise."""
     allowed = frozenset(values)
 
-    def check(value: str) -> str:
+    def check(value: Any) -> Any:
         if value not in allowed:
             raise PydanticCustomError("enum", "{message}", {"message": message(value)})
         return value
 
-    return Annotated[str, AfterValidator(check), SchemaStates(enum=list(values))]
+    return Annotated[kind, AfterValidator(check), SchemaStates(enum=list(values))]
 
 
 def _text_rule(*, multiline: bool, required: bool) -> AfterValidator:

@@ -24,17 +24,19 @@ _MULTI_LINE_C0_C1 = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f
 _SEPARATORS_AND_BIDI = "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
 _SURROGATES = "\\ud800-\\udfff"
 
-SINGLE_LINE_FORBIDDEN = _C0_C1 + _SEPARATORS_AND_BIDI + _SURROGATES
-MULTI_LINE_FORBIDDEN = _MULTI_LINE_C0_C1 + _SURROGATES
+SINGLE_LINE_FORBIDDEN = _C0_C1 + _SEPARATORS_AND_BIDI
+MULTI_LINE_FORBIDDEN = _MULTI_LINE_C0_C1
 
-# Whole-value patterns: any single-line text (may be empty), a name (at least one visible character), any
-# multi-line text.
+# Whole-value patterns for the schema: any single-line text (may be empty), a name (at least one visible
+# character), any multi-line text. Lone surrogates are refused as well, but left out of these patterns: a regex
+# engine over Unicode scalar values (ECMA with the u flag, Rust's) cannot name them, and JSON can carry one only
+# as an escape (a string no conforming client produces).
 SINGLE_LINE_PATTERN = f"^[^{SINGLE_LINE_FORBIDDEN}]*$"
 NAME_PATTERN = f"^[^{SINGLE_LINE_FORBIDDEN}]*[^\\s{SINGLE_LINE_FORBIDDEN}][^{SINGLE_LINE_FORBIDDEN}]*$"
 MULTI_LINE_PATTERN = f"^[^{MULTI_LINE_FORBIDDEN}]*$"
 
-_SINGLE_LINE_BAD = re.compile(f"[{SINGLE_LINE_FORBIDDEN}]")
-_MULTI_LINE_BAD = re.compile(f"[{MULTI_LINE_FORBIDDEN}]")
+_SINGLE_LINE_BAD = re.compile(f"[{SINGLE_LINE_FORBIDDEN}{_SURROGATES}]")
+_MULTI_LINE_BAD = re.compile(f"[{MULTI_LINE_FORBIDDEN}{_SURROGATES}]")
 
 
 def gettext_noop(text: str) -> str:

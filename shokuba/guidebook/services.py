@@ -58,15 +58,21 @@ def _validate_progress(
     if status not in ProgressStatus.values:
         errors["status"] = [_("状況「%(value)s」は選べません。") % {"value": status}]
     if started_on and started_on > today:
-        errors["started_on"] = [_("開始日に未来の日付は入力できません。")]
+        errors["started_on"] = [ValidationError(_("開始日に未来の日付は入力できません。"), code="date_order")]
     if started_on and completed_on and completed_on < started_on:
-        errors["completed_on"] = [_("完了日は開始日と同じ日か、それより後の日付にしてください。")]
+        errors["completed_on"] = [
+            ValidationError(_("完了日は開始日と同じ日か、それより後の日付にしてください。"), code="date_order")
+        ]
     elif completed_on and completed_on > today:
-        errors["completed_on"] = [_("完了日に未来の日付は入力できません。")]
+        errors["completed_on"] = [ValidationError(_("完了日に未来の日付は入力できません。"), code="date_order")]
     elif status == ProgressStatus.DONE and not completed_on:
-        errors["completed_on"] = [_("状況を「完了」にするときは完了日を入力してください。")]
+        errors["completed_on"] = [
+            ValidationError(_("状況を「完了」にするときは完了日を入力してください。"), code="date_order")
+        ]
     elif status != ProgressStatus.DONE and completed_on:
-        errors["completed_on"] = [_("完了日は状況が「完了」のときだけ入力できます。")]
+        errors["completed_on"] = [
+            ValidationError(_("完了日は状況が「完了」のときだけ入力できます。"), code="date_order")
+        ]
     if len(responsible.strip()) > RESPONSIBLE_MAX_LENGTH:
         message = _("担当者は%(limit)d文字以内で入力してください。") % {"limit": RESPONSIBLE_MAX_LENGTH}
         errors.setdefault("responsible", []).append(message)

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
-from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
+from shokuba.core.codes import CheckDigitError, CodeError, normalise_corporate_number, normalise_local_government_code
 from shokuba.core.login import normalise_username
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
@@ -43,13 +43,13 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
             if field in data
         }
     )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     cleaned = dict(data)
     if "name" in cleaned:
         # One space for any run of spaces (full-width U+3000 included), none at the ends.
         cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
         if not cleaned["name"]:
-            errors.setdefault("name", []).append(_("名称を入力してください。"))
+            errors.setdefault("name", []).append(ValidationError(_("名称を入力してください。"), code="blank"))
     if "corporate_number" in cleaned:
         raw = cleaned["corporate_number"]
         if raw in (None, ""):
@@ -58,16 +58,21 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
             try:
                 cleaned["corporate_number"] = normalise_corporate_number(str(raw))
             except CodeError as exc:
-                errors.setdefault("corporate_number", []).append(str(exc))
+                code = "check_digit" if isinstance(exc, CheckDigitError) else "code_invalid"
+                errors.setdefault("corporate_number", []).append(ValidationError(str(exc), code=code))
     if "location" in cleaned and not isinstance(cleaned["location"], LocalGovernment):
         try:
             code = normalise_local_government_code(str(cleaned["location"] or ""))
             cleaned["location"] = LocalGovernment.objects.get(pk=code)
         except CodeError as exc:
-            errors.setdefault("location", []).append(str(exc))
+            code = "check_digit" if isinstance(exc, CheckDigitError) else "code_invalid"
+            errors.setdefault("location", []).append(ValidationError(str(exc), code=code))
         except LocalGovernment.DoesNotExist:
             errors.setdefault("location", []).append(
-                _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": cleaned["location"]}
+                ValidationError(
+                    _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": cleaned["location"]},
+                    code="reference",
+                )
             )
     others = Organisation.objects.filter(member=member)
     if exclude_pk is not None:
@@ -77,13 +82,19 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
         twin = next((n for n in others.values_list("name", flat=True) if organisation_name_key(n) == key), None)
         if twin is not None:
             errors.setdefault("name", []).append(
-                _("「%(name)s」はこの取組にすでに登録されています（登録済みの名称：「%(twin)s」）。")
-                % {"name": cleaned["name"], "twin": twin}
+                ValidationError(
+                    _("「%(name)s」はこの取組にすでに登録されています（登録済みの名称：「%(twin)s」）。")
+                    % {"name": cleaned["name"], "twin": twin},
+                    code="duplicate",
+                )
             )
     if cleaned.get("corporate_number") and others.filter(corporate_number=cleaned["corporate_number"]).exists():
         errors.setdefault("corporate_number", []).append(
-            _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
-            % {"number": cleaned["corporate_number"]}
+            ValidationError(
+                _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
+                % {"number": cleaned["corporate_number"]},
+                code="duplicate",
+            )
         )
     if errors:
         raise ValidationError(errors)
@@ -96,7 +107,13 @@ def _save(instance: Organisation) -> None:
             instance.full_clean(validate_unique=False, validate_constraints=False)
             instance.save()
     except IntegrityError as exc:  # a concurrent insert of the same name or number
-        raise ValidationError({"name": [_("同じ名称または法人番号の企業・団体がすでに登録されています。")]}) from exc
+        raise ValidationError(
+            {
+                "name": [
+                    ValidationError(_("同じ名称または法人番号の企業・団体がすでに登録されています。"), code="duplicate")
+                ]
+            }
+        ) from exc
 
 
 @transaction.atomic
@@ -144,12 +161,17 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     require(actor, "organisation.change", organisation)
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
-        raise ValidationError({field: [_("この項目は変更できません。")] for field in sorted(unknown)})
+        raise ValidationError(
+            {field: [ValidationError(_("この項目は変更できません。"), code="role")] for field in sorted(unknown)}
+        )
     if not has_perm(actor, "organisation.change_programme_fields", organisation):
         forbidden = set(changes) - set(ORGANISATION_SELF_FIELDS)
         if forbidden:
             raise ValidationError(
-                {field: [_("この項目は自治体の担当者だけが変更できます。")] for field in sorted(forbidden)}
+                {
+                    field: [ValidationError(_("この項目は自治体の担当者だけが変更できます。"), code="role")]
+                    for field in sorted(forbidden)
+                }
             )
     before = snapshot(organisation)
     cleaned = _clean_organisation(organisation.member, changes, exclude_pk=organisation.pk)

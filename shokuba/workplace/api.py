@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, ValidationInfo, create_model
+from pydantic_core import PydanticCustomError
 
-from shokuba.api.errors import ApiError, field_labels_register, not_found
+from shokuba.api.errors import ApiError, field_label, field_labels_register, not_found
 from shokuba.api.schemas import ErrorOut, Line, RequestBody
 from shokuba.core.permissions import require
 from shokuba.network.models import Organisation
@@ -53,9 +54,19 @@ def _figure_field(code: str) -> tuple[Any, Any]:
     kind: Any = int if spec is not None and spec.integer else float
     description = f"{definitions.label_of(code)}（{unit or '-'}、{low:g}〜{high:g}）"
     return (
-        kind | None,
-        Field(None, ge=low, le=high, allow_inf_nan=False, strict=True, description=description),
+        Annotated[kind | None, BeforeValidator(_json_number)],
+        Field(None, ge=low, le=high, allow_inf_nan=False, description=description),
     )
+
+
+def _json_number(value: Any, info: ValidationInfo) -> Any:
+    # A figure is a JSON number (or null): "12" or true are not read as numbers.
+    if isinstance(value, str | bool):
+        message = _("「%(label)s」は数値（JSON の数）で指定してください。") % {
+            "label": field_label(info.field_name or "")
+        }
+        raise PydanticCustomError("number_type", "{message}", {"message": message})
+    return value
 
 
 # Every input code and every indicator code that may be given directly (a published ratio), with its range.

@@ -55,7 +55,10 @@ def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, li
     problems = definitions.check(raw, formula=formula)
     errors: dict[str, list[Any]] = {}
     for problem in definitions.errors(problems):
-        errors.setdefault(problem.field, []).append(problem_message(problem))
+        # Counts that contradict each other (a part larger than its whole, a share over 100 %) are a rule across
+        # fields ("figures"); a value outside its own range is the field's (the API schema states those ranges).
+        code = "figures" if problem.template in (definitions.T_SUBSET, definitions.T_PERCENT_OVER) else "invalid"
+        errors.setdefault(problem.field, []).append(ValidationError(problem_message(problem), code=code))
     return errors, [p for p in problems if p.severity == "warning"]
 
 
