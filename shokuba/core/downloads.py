@@ -18,6 +18,7 @@ from django.http import HttpResponseBase
 from shokuba.core.text import strip_forbidden
 
 _ASCII_SAFE = re.compile(r"[^A-Za-z0-9._() -]")
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,8}")
 _PATH_SEPARATORS = str.maketrans({"/": "_", "\\": "_"})
 MAX_NAME = 150  # characters of the UTF-8 name; the header stays well under any server's limit
 
@@ -27,7 +28,8 @@ R = TypeVar("R", bound=HttpResponseBase)
 def download_name(name: str, *, fallback: str = "download") -> str:
     """The file name as it is offered: one line, no path separators, no leading dots, at most MAX_NAME
     characters (the extension kept)."""
-    text = " ".join(strip_forbidden(name).translate(_PATH_SEPARATORS).split()).lstrip(".")
+    # A line break or a bidi override becomes a space (it separated words), then runs of spaces fold into one.
+    text = " ".join(strip_forbidden(name, replacement=" ").translate(_PATH_SEPARATORS).split()).lstrip(".")
     if len(text) > MAX_NAME:
         stem, dot, extension = text.rpartition(".")
         if dot and 0 < len(extension) <= 8:
@@ -41,11 +43,10 @@ def ascii_fallback(name: str, *, fallback: str = "download") -> str:
     """The ASCII part of the name for `filename=` (what old clients read), or a neutral name with the same
     extension."""
     stem, dot, extension = name.rpartition(".")
-    if not dot:
+    if not dot or not _EXTENSION.fullmatch(extension):
         stem, extension = name, ""
-    safe_extension = _ASCII_SAFE.sub("", extension)
     safe_stem = _ASCII_SAFE.sub("", stem.encode("ascii", "ignore").decode()).strip(" _-.")
-    return f"{safe_stem or fallback}.{safe_extension}" if safe_extension else (safe_stem or fallback)
+    return f"{safe_stem or fallback}.{extension}" if extension else (safe_stem or fallback)
 
 
 def content_disposition(name: str, *, inline: bool = False, fallback: str = "download") -> str:

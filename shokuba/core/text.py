@@ -68,10 +68,10 @@ def forbidden_character(value: str, *, multiline: bool = False) -> ForbiddenChar
     return ForbiddenCharacter(position=found.start() + 1, character=found.group())
 
 
-def strip_forbidden(value: str, *, multiline: bool = False) -> str:
+def strip_forbidden(value: str, *, multiline: bool = False, replacement: str = "") -> str:
     """`value` without the characters it may not hold (for text nobody can be asked to correct: an anonymous
-    respondent's answer, the name of an uploaded file)."""
-    return (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).sub("", value)
+    respondent's answer, the name of an uploaded file), or with each replaced by `replacement`."""
+    return (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).sub(replacement, value)
 
 
 def file_name_clean(name: str, *, limit: int = 255) -> str:
