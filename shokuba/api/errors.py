@@ -321,7 +321,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             item = {"loc": [], "msg": message, "type": "bad_request"}
         return _respond(api, request, 400, message, [item])
 
-    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         # Anything else is a bug: the traceback goes to the server's log (as Django logs a 500), the caller
         # gets the one error shape, never a traceback or an HTML page.
         logger.error(

@@ -4,7 +4,7 @@ service."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -199,13 +199,16 @@ def _prefectures() -> dict[str, str]:
 
 
 PREFECTURES = _prefectures()
-Prefecture = one_of(
-    ["", *PREFECTURES],
-    lambda value: (
-        _("都道府県「%(value)s」はありません。都道府県コード（01〜47）か都道府県名で指定してください。")
-        % {"value": value}
-    ),
-)
+if TYPE_CHECKING:
+    Prefecture = str
+else:
+    Prefecture = one_of(
+        ["", *PREFECTURES],
+        lambda value: (
+            _("都道府県「%(value)s」はありません。都道府県コード（01〜47）か都道府県名で指定してください。")
+            % {"value": value}
+        ),
+    )
 
 
 @router.get("/local-governments", response={200: LocalGovernmentPage, **ERRORS}, summary="地方公共団体の検索")

@@ -5,7 +5,7 @@ Public official data: any authenticated role may read any area. The same selecto
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -24,10 +24,13 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 WINDOWS = (1, 3, 5)
 # Years asked for: the statistics run from the 1950s; beyond these bounds nothing can exist (422, not a search).
 YEAR_MIN, YEAR_MAX = 1950, 2100
-Window = Annotated[
-    one_of(WINDOWS, lambda value: _("window は 1・3・5 のいずれかです。"), kind=int),
-    Field(description="1 = 単年、3・5 = その年までの複数年を合計した値"),
-]
+if TYPE_CHECKING:
+    Window = int
+else:
+    Window = Annotated[
+        one_of(WINDOWS, lambda value: _("window は 1・3・5 のいずれかです。"), kind=int),
+        Field(description="1 = 単年、3・5 = その年までの複数年を合計した値"),
+    ]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 AreaCode = Annotated[str, Field(max_length=20, description="5桁・6桁の団体コード（全国は 000000）")]
 

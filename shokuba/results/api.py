@@ -8,7 +8,7 @@ The JSON fields are the engine's (docs/analysis-json.md).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -31,8 +31,12 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 # What the schema states about the parameters (which items and attributes a wave offers depends on the wave and
 # the caller's role: refused as 422 "analysis_input").
-Preset = Literal[tuple(gaps.PRESETS)]  # type: ignore[valid-type]
-Dimension = Literal[tuple(DIMENSION_FIELDS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Preset = str
+    Dimension = str
+else:
+    Preset = Literal[tuple(gaps.PRESETS)]
+    Dimension = Literal[tuple(DIMENSION_FIELDS)]
 ItemCode = Annotated[str, Field(min_length=1, max_length=32)]
 _STRATUM = "(?:" + "|".join(re.escape(code) for code, _label in TARGET_STRATA) + ")"
 _TARGET_PART = f" *{_STRATUM} *= *[0-9]{{1,9}}(?:\\.[0-9]{{1,6}})? *"

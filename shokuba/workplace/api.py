@@ -4,7 +4,7 @@ threshold: a hidden number is null)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -70,25 +70,27 @@ def _json_number(value: Any, info: ValidationInfo) -> Any:
 
 
 # Every input code and every indicator code that may be given directly (a published ratio), with its range.
-RawFiguresIn = create_model(
-    "RawFiguresIn",
-    __base__=RequestBody,
-    **{code: _figure_field(code) for code in [*definitions.INPUTS_BY_CODE, *definitions.INDICATORS_BY_CODE]},
-)
-ArrangementsIn = create_model(
-    "ArrangementsIn",
-    __base__=RequestBody,
-    **{code: (bool, Field(False, strict=True)) for code in definitions.ARRANGEMENTS_BY_CODE},
-)
+_RAW_FIELDS: dict[str, Any] = {
+    code: _figure_field(code) for code in [*definitions.INPUTS_BY_CODE, *definitions.INDICATORS_BY_CODE]
+}
+_ARRANGEMENT_FIELDS: dict[str, Any] = {
+    code: (bool, Field(False, strict=True)) for code in definitions.ARRANGEMENTS_BY_CODE
+}
+if TYPE_CHECKING:
+    RawFiguresIn = RequestBody
+    ArrangementsIn = RequestBody
+else:
+    RawFiguresIn = create_model("RawFiguresIn", __base__=RequestBody, **_RAW_FIELDS)
+    ArrangementsIn = create_model("ArrangementsIn", __base__=RequestBody, **_ARRANGEMENT_FIELDS)
 FISCAL_YEAR = Annotated[int, Field(ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)]
 
 
 class IndicatorYearIn(RequestBody):
-    raw: RawFiguresIn = Field(  # type: ignore[valid-type]
+    raw: RawFiguresIn = Field(
         ..., description="入力する数。年度の入力値を丸ごと置き換えます（送らなかった項目は消えます）。"
     )
     male_childcare_leave_formula: Literal["leave", "leave_and_purpose"] = "leave"
-    arrangements: ArrangementsIn | None = Field(  # type: ignore[valid-type]
+    arrangements: ArrangementsIn | None = Field(
         None, description="柔軟な働き方の制度（送らなかった制度は「なし」）。省略か null で今の設定のまま"
     )
     period_note: Line = Field("", max_length=120)
