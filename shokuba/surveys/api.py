@@ -515,7 +515,16 @@ def import_list(request: HttpRequest, id: int) -> list[dict[str, Any]]:
     return [import_out(r) for r in wave.imports.select_related("created_by").order_by("-created_at", "-id")]
 
 
-@router.post("/waves/{id}/imports", response={201: ImportOut, **ERRORS}, summary="紙・Excel の回答を取り込む")
+IMPORT_FIELDS = {"file", "channel"}
+
+
+@router.post(
+    "/waves/{id}/imports",
+    response={201: ImportOut, **ERRORS},
+    summary="紙・Excel の回答を取り込む",
+    # Like a JSON body, the form refuses fields it does not know (stated in the schema too).
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}}},
+)
 def import_create(
     request: HttpRequest,
     id: int,
@@ -525,6 +534,10 @@ def import_create(
     """取込用シート（GET …/import-sheet）に入力した .xlsx か .csv（UTF-8・BOM付き UTF-8・CP932）を multipart/form-data
     の `file` で送ります。すべての行を取り込むか、1行も取り込まないかのどちらかです。誤りがあれば 422 で、
     detail にシート・行・列ごとの誤りを返します（最初の200件）。同じファイルを2回送ると 422 です。"""
+    unknown = sorted({*request.POST, *request.FILES} - IMPORT_FIELDS)
+    if unknown:
+        message = _("「%(field)s」という項目はありません。項目名を確認してください。") % {"field": unknown[0]}
+        raise ApiError(422, message, loc=["body", unknown[0]], type="extra_forbidden")
     user = caller(request)
     wave = _wave(user, id)
     try:

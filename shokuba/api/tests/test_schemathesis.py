@@ -27,7 +27,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
@@ -198,6 +200,18 @@ def fuzz_rows(toyooka: Member, kesennuma: Member) -> dict[str, User]:
         raw={"workers_women": 40, "workers_men": 60, "managers": 10, "managers_women": 2},
     )
     return users
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test() -> Any:
+    """Schemathesis calls the WSGI app itself, so Django's request signals close the database connection after
+    each request — in the middle of the test's transaction on PostgreSQL. Django's test client disconnects them
+    in the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["secretariat", "coordinator", "org_admin"])
