@@ -20,3 +20,8 @@ urlpatterns = [
     path("", include("shokuba.results.urls")),
     path("api/v1/", api.urls),
 ]
+
+# Under /api/ a refused or failed request answers in the API's error shape; elsewhere, the templates 400.html /
+# 500.html.
+handler400 = "shokuba.api.errors.project_bad_request"
+handler500 = "shokuba.api.errors.project_server_error"

@@ -20,7 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
-from shokuba.api.errors import error_body, install_error_handlers
+from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.guidebook import api as guidebook_api
 from shokuba.network import api as network_api
 from shokuba.regional import api as regional_api
@@ -107,6 +107,7 @@ api = ShokubaAPI(
     auth=AUTH,
     docs=LocalSwagger(),
     renderer=ReadableJSONRenderer(),
+    parser=StrictJSONParser(),
 )
 install_error_handlers(api)
 # Each app's router, imported (not named by a dotted string) so the dependency is visible to import-linter.

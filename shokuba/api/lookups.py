@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from shokuba.api.errors import ApiError, Loc
-from shokuba.core.codes import CodeError, normalise_local_government_code
+from shokuba.api.errors import ApiError, Loc, not_found
+from shokuba.core.codes import CheckDigitError, CodeError, normalise_local_government_code
 
 
 def caller(request: HttpRequest) -> Any:
@@ -19,7 +19,13 @@ def caller(request: HttpRequest) -> Any:
 
 
 def government_code(raw: str, *, loc: Loc) -> str:
+    """The 6-digit code of a code named in a path or query. A code of the right form with a wrong check digit
+    names nothing: 404, saying so (the schema states the form; no schema can state a check digit)."""
     try:
         return normalise_local_government_code(raw)
+    except CheckDigitError as exc:
+        if list(loc)[:1] == ["body"]:  # a field of the request: a refusal of what was sent
+            raise ApiError(422, str(exc), loc=loc, type="check_digit") from exc
+        raise not_found(str(exc), loc=loc) from exc
     except CodeError as exc:
         raise ApiError(422, str(exc), loc=loc, type="code_invalid") from exc

@@ -10,12 +10,17 @@ from ninja import Field, Schema
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# The largest page number accepted (422 beyond): far past the last page of any list, and small enough that the
+# offset it asks for fits every database's integers (9223372036854775807 used to answer 500 on SQLite).
+MAX_PAGE = 100_000
 
 M = TypeVar("M", bound=Model)
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="ページ番号（1から）")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description="ページ番号（1から）。最後のページより後は items が空のページです"
+    )
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="1ページの件数")
 
 

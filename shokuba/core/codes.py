@@ -6,6 +6,7 @@ normalised and explained the same way everywhere.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -15,10 +16,28 @@ class CodeError(ValueError):
     """A code that cannot be accepted; the message is shown to the user as it is."""
 
 
+class CheckDigitError(CodeError):
+    """A code of the right form whose check digit is wrong (no schema can state a check digit)."""
+
+
+# What a typed code may look like before it is normalised: ASCII or full-width digits, with spaces (also the
+# ideographic U+3000) and hyphens (also U+FF0D) between or after them, leading spaces. The API schema states
+# these same patterns, so it promises exactly what the server reads.
+_DIGIT = "[0-9\\uff10-\\uff19]"
+_SEPARATOR = "[ \\u3000\\-\\uff0d]"
+LOCAL_GOVERNMENT_CODE_PATTERN = f"^[ \\u3000]*(?:{_DIGIT}{_SEPARATOR}*){{5,6}}$"
+CORPORATE_NUMBER_PATTERN = f"^[ \\u3000]*(?:{_DIGIT}{_SEPARATOR}*){{13}}$"
+_ALLOWED = re.compile(f"[ \\u3000]*(?:{_DIGIT}{_SEPARATOR}*)*")  # the patterns without their lengths
+
+
 def _digits(raw: str) -> str:
     # People paste full-width digits (１２３) and stray spaces or hyphens from Excel.
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace("-", "").replace(" ", "")
     return text
+
+
+def _only_digits_and_separators(raw: str) -> bool:
+    return _ALLOWED.fullmatch(str(raw)) is not None
 
 
 def local_government_check_digit(body: str) -> int:
@@ -32,7 +51,7 @@ def normalise_local_government_code(raw: str) -> str:
     text = _digits(raw)
     if not text:
         raise CodeError(_("地方公共団体コードを入力してください。"))
-    if not text.isdigit():
+    if not text.isdigit() or not _only_digits_and_separators(raw):
         raise CodeError(_("地方公共団体コード「%(code)s」には数字以外の文字が含まれています。") % {"code": raw})
     if len(text) == 5:
         return text + str(local_government_check_digit(text))
@@ -43,7 +62,7 @@ def normalise_local_government_code(raw: str) -> str:
         )
     expected = local_government_check_digit(text[:5])
     if int(text[5]) != expected:
-        raise CodeError(
+        raise CheckDigitError(
             _("地方公共団体コード「%(code)s」の検査数字が正しくありません（末尾は %(digit)d のはずです）。")
             % {"code": raw, "digit": expected}
         )
@@ -61,7 +80,7 @@ def corporate_number_check_digit(body: str) -> int:
 def normalise_corporate_number(raw: str) -> str:
     """Return the 13-digit 法人番号, or raise CodeError with a Japanese message."""
     text = _digits(raw)
-    if not text.isdigit():
+    if not text.isdigit() or not _only_digits_and_separators(raw):
         raise CodeError(_("法人番号「%(code)s」には数字以外の文字が含まれています。") % {"code": raw})
     if len(text) != 13:
         raise CodeError(
@@ -69,7 +88,7 @@ def normalise_corporate_number(raw: str) -> str:
         )
     expected = corporate_number_check_digit(text[1:])
     if int(text[0]) != expected:
-        raise CodeError(
+        raise CheckDigitError(
             _("法人番号「%(code)s」の検査数字（先頭の1桁）が正しくありません（%(digit)d のはずです）。")
             % {"code": raw, "digit": expected}
         )

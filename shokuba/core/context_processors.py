@@ -11,7 +11,9 @@ from shokuba.core.permissions import has_perm
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu for the logged-in user's role: only places the user may open."""
-    user: Any = request.user
+    # No user when a request is refused before the authentication middleware ran (a Host header not allowed
+    # answers the 400 page): then there is no menu.
+    user: Any = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {"nav_items": []}
     items: list[tuple[str, str]] = [(reverse("home"), _("ホーム"))]

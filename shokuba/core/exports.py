@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+from shokuba.core.downloads import attach
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -225,10 +226,4 @@ def table_response(
         content_type = CONTENT_TYPES["xlsx"]
     else:
         raise ExportFormatError(fmt)
-    response = HttpResponse(body, content_type=content_type)
-    full_name = f"{filename}.{fmt}"
-    # Old clients read only filename=; keep what is ASCII of the name, or a neutral one.
-    ascii_stem = filename.encode("ascii", "ignore").decode().strip(" _-.")
-    ascii_name = f"{ascii_stem or 'export'}.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full_name)}"
-    return response
+    return attach(HttpResponse(body, content_type=content_type), f"{filename}.{fmt}", fallback="export")

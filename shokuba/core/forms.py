@@ -5,14 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
 from shokuba.core.models import AuditAction
+from shokuba.core.validation import TextValidator
+
+
+def text_validators_attach(form: forms.BaseForm) -> None:
+    """Every text field of a form refuses the characters core.text forbids: a textarea as multi-line text, any
+    other input as a single line. Django's own NUL check is replaced (ours names the field and the position)."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        field.validators.append(TextValidator(field.label or "", multiline=multiline))
 
 
 class AccessibleFormMixin:
-    """Ties each field's help text and errors to its input (aria-describedby) and marks invalid inputs."""
+    """Ties each field's help text and errors to its input (aria-describedby) and marks invalid inputs; every
+    text field refuses control characters (core.text)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text_validators_attach(self)  # type: ignore[arg-type]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

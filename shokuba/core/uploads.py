@@ -18,6 +18,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from shokuba.core.text import strip_forbidden
 from shokuba.tabular import TableRefused
 from shokuba.tabular.archive import OLE2_MAGIC, ZIP_MAGIC, broken_refusal, ole2_refusal
 from shokuba.tabular.text import decide_encoding
@@ -119,7 +120,8 @@ def check_upload(
     """Check an uploaded file and return what is known about it, or raise UploadError. `allowed` narrows or
     changes the allow-list (e.g. DATA_EXTENSIONS for data imports, which also take a .zip; what is inside a
     ZIP is the importer's to check, with limits on the expanded size)."""
-    display = PurePath(name).name or "（名前なし）"
+    # A file-derived name is single-line text: control characters and bidi overrides are dropped, not refused.
+    display = strip_forbidden(PurePath(name).name).strip() or "（名前なし）"
     extension = PurePath(display).suffix.lower()
     if extension == ".xls":
         raise UploadError(

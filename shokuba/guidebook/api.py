@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 
 from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller
-from shokuba.api.schemas import RequestBody
+from shokuba.api.schemas import GovernmentCode, Line, RequestBody, Text
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.guidebook.selectors import member_progress
@@ -59,8 +59,8 @@ class StepProgressIn(RequestBody):
     status: ProgressStatus
     started_on: dt.date | None = None
     completed_on: dt.date | None = None
-    responsible: str = Field("", max_length=StepProgress._meta.get_field("responsible").max_length)
-    notes: str = Field("", max_length=5000)
+    responsible: Line = Field("", max_length=StepProgress._meta.get_field("responsible").max_length)
+    notes: Text = Field("", max_length=5000)
 
 
 def step_by_code(raw: str) -> Step:
@@ -89,7 +89,7 @@ def step_out(step: Step, progress: StepProgress | None, *, details: bool) -> dic
 
 
 @router.get("/members/{code}/progress", response={200: MemberProgressOut, **ERRORS}, summary="ガイドブックの進捗")
-def progress_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def progress_detail(request: HttpRequest, code: GovernmentCode) -> dict[str, Any]:
     """章ごとの手順と、それぞれの状況・開始日・完了日・担当者。"""
     user = caller(request)
     member = visible_member(user, code, loc=["path", "code"])
@@ -113,7 +113,9 @@ def progress_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.put(
     "/members/{code}/progress/{step_code}", response={200: StepProgressOut, **ERRORS}, summary="手順の進捗の更新"
 )
-def progress_update(request: HttpRequest, code: str, step_code: str, payload: StepProgressIn) -> dict[str, Any]:
+def progress_update(
+    request: HttpRequest, code: GovernmentCode, step_code: str, payload: StepProgressIn
+) -> dict[str, Any]:
     """1つの手順の状況をまるごと置き換えます（送らなかった日付・担当者・メモは空になります）。"""
     user = caller(request)
     member = visible_member(user, code, loc=["path", "code"])

@@ -19,6 +19,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
+from shokuba.core.validation import texts_check
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
 from shokuba.network.models import Member
 
@@ -48,24 +49,33 @@ def evidence_path(evidence: EvidenceFile) -> Path:
 
 
 def _validate_progress(
-    status: str, started_on: dt.date | None, completed_on: dt.date | None, responsible: str
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    status: str, started_on: dt.date | None, completed_on: dt.date | None, responsible: str, notes: str
+) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = texts_check(
+        {"responsible": (_("担当者"), responsible, False), "notes": (_("メモ"), notes, True)}
+    )
     today = timezone.localdate()
     if status not in ProgressStatus.values:
         errors["status"] = [_("状況「%(value)s」は選べません。") % {"value": status}]
     if started_on and started_on > today:
-        errors["started_on"] = [_("開始日に未来の日付は入力できません。")]
+        errors["started_on"] = [ValidationError(_("開始日に未来の日付は入力できません。"), code="date_order")]
     if started_on and completed_on and completed_on < started_on:
-        errors["completed_on"] = [_("完了日は開始日と同じ日か、それより後の日付にしてください。")]
+        errors["completed_on"] = [
+            ValidationError(_("完了日は開始日と同じ日か、それより後の日付にしてください。"), code="date_order")
+        ]
     elif completed_on and completed_on > today:
-        errors["completed_on"] = [_("完了日に未来の日付は入力できません。")]
+        errors["completed_on"] = [ValidationError(_("完了日に未来の日付は入力できません。"), code="date_order")]
     elif status == ProgressStatus.DONE and not completed_on:
-        errors["completed_on"] = [_("状況を「完了」にするときは完了日を入力してください。")]
+        errors["completed_on"] = [
+            ValidationError(_("状況を「完了」にするときは完了日を入力してください。"), code="date_order")
+        ]
     elif status != ProgressStatus.DONE and completed_on:
-        errors["completed_on"] = [_("完了日は状況が「完了」のときだけ入力できます。")]
+        errors["completed_on"] = [
+            ValidationError(_("完了日は状況が「完了」のときだけ入力できます。"), code="date_order")
+        ]
     if len(responsible.strip()) > RESPONSIBLE_MAX_LENGTH:
-        errors["responsible"] = [_("担当者は%(limit)d文字以内で入力してください。") % {"limit": RESPONSIBLE_MAX_LENGTH}]
+        message = _("担当者は%(limit)d文字以内で入力してください。") % {"limit": RESPONSIBLE_MAX_LENGTH}
+        errors.setdefault("responsible", []).append(message)
     return errors
 
 
@@ -187,7 +197,7 @@ def step_progress_update(
 ) -> StepProgress:
     """Set where a member stands on a step. Creates the row on first use."""
     require(actor, "member.change_progress", member)
-    errors = _validate_progress(status, started_on, completed_on, responsible)
+    errors = _validate_progress(status, started_on, completed_on, responsible, notes)
     if errors:
         raise ValidationError(errors)
     return _write_progress(
@@ -230,7 +240,7 @@ def step_progress_submit(
     Every problem (progress fields and file alike) is reported at once, before anything is written.
     """
     require(actor, "member.change_progress", member)
-    errors = _validate_progress(status, started_on, completed_on, responsible)
+    errors = _validate_progress(status, started_on, completed_on, responsible, notes)
     checked: CheckedUpload | None = None
     if stream is not None:
         try:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook import selectors, services
@@ -158,9 +159,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = path.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("ファイルが見つかりません。")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
+    response = attach(FileResponse(handle, content_type=evidence.content_type), evidence.original_name)
     # The file is whatever a member uploaded: never let a browser guess a type or render it in this origin.
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -4,18 +4,27 @@ service."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from shokuba.api.errors import ApiError, not_found
+from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller, government_code
 from shokuba.api.pagination import PageOut, PageParams, paginate
-from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.api.schemas import (
+    CorporateNumber,
+    ErrorOut,
+    GovernmentCode,
+    Name,
+    OptionalGovernmentCode,
+    RequestBody,
+    Text,
+    no_default,
+    one_of,
+)
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import progress_summary
 from shokuba.network import selectors, services
@@ -29,6 +38,7 @@ from shokuba.network.models import (
     Organisation,
     SizeBand,
 )
+from shokuba.network.reference import reference_rows
 
 router = Router(tags=["network"])
 
@@ -102,29 +112,33 @@ class OrganisationOut(Schema):
 
 
 class OrganisationCreateIn(RequestBody):
-    member: str = Field(..., max_length=20, description="参加自治体の団体コード（5桁または6桁）", examples=["282090"])
-    name: str = Field(..., max_length=200)
-    corporate_number: str | None = Field(
-        None, max_length=20, description="13桁の法人番号。全角数字やハイフンも可。法人番号のない団体は null"
+    member: GovernmentCode = Field(
+        ..., max_length=20, description="参加自治体の団体コード（5桁または6桁）", examples=["282090"]
+    )
+    name: Name = Field(..., max_length=200)
+    corporate_number: CorporateNumber | None = Field(
+        None, max_length=40, description="13桁の法人番号。全角数字やハイフンも可。法人番号のない団体は null か空文字"
     )
     industry: Industry
     size_band: SizeBand
-    location: str = Field(..., max_length=20, description="所在地の団体コード（5桁または6桁）")
+    location: GovernmentCode = Field(..., max_length=20, description="所在地の団体コード（5桁または6桁）")
     joined_on: dt.date
-    notes: str = Field("", max_length=5000)
+    notes: Text = Field("", max_length=5000)
 
 
 class OrganisationUpdateIn(RequestBody):
     """Only the fields sent are changed. An organisation admin may send name, corporate_number, industry,
     size_band and location; joined_on and notes belong to the programme's coordinators."""
 
-    name: str | None = Field(None, max_length=200)
-    corporate_number: str | None = Field(None, max_length=20, description="null で法人番号を消します")
-    industry: Industry | None = None
-    size_band: SizeBand | None = None
-    location: str | None = Field(None, max_length=20)
-    joined_on: dt.date | None = None
-    notes: str | None = Field(None, max_length=5000)
+    # Not nullable (null is refused with a message): an omitted field stays as it is. Only corporate_number may
+    # be null, which removes it.
+    name: Name = Field(None, max_length=200, json_schema_extra=no_default)  # type: ignore[assignment]
+    corporate_number: CorporateNumber | None = Field(None, max_length=40, description="null で法人番号を消します")
+    industry: Industry = Field(None, json_schema_extra=no_default)  # type: ignore[assignment]
+    size_band: SizeBand = Field(None, json_schema_extra=no_default)  # type: ignore[assignment]
+    location: GovernmentCode = Field(None, max_length=20, json_schema_extra=no_default)  # type: ignore[assignment]
+    joined_on: dt.date = Field(None, json_schema_extra=no_default)  # type: ignore[assignment]
+    notes: Text = Field(None, max_length=5000, json_schema_extra=no_default)  # type: ignore[assignment]
 
     @field_validator("name", "industry", "size_band", "location", "joined_on", "notes", mode="before")
     @classmethod
@@ -171,31 +185,45 @@ def local_government_out(government: LocalGovernment) -> dict[str, Any]:
     }
 
 
-def _prefecture_code(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).strip()
-    if text.isdigit() and 1 <= int(text) <= 47:
-        return f"{int(text):02d}"
-    code = LocalGovernment.objects.filter(prefecture_name=text).values_list("prefecture_code", flat=True).first()
-    if code is None:
-        raise ApiError(
-            422,
+def _prefectures() -> dict[str, str]:
+    """Every way to name a prefecture in `prefecture`: its code (01〜47) and its name, read from the reference
+    file (the schema lists them)."""
+    names: dict[str, str] = {}
+    for row in reference_rows("local_government_codes.csv"):
+        if not row["city"]:
+            code = row["code"][:2]
+            names[code] = code
+            names[str(int(code))] = code  # "4" as well as "04"
+            names[row["prefecture"]] = code
+    return names
+
+
+PREFECTURES = _prefectures()
+if TYPE_CHECKING:
+    Prefecture = str
+else:
+    Prefecture = one_of(
+        ["", *PREFECTURES],
+        lambda value: (
             _("都道府県「%(value)s」はありません。都道府県コード（01〜47）か都道府県名で指定してください。")
-            % {"value": raw},
-            loc=["query", "prefecture"],
-        )
-    return code
+            % {"value": value}
+        ),
+    )
 
 
 @router.get("/local-governments", response={200: LocalGovernmentPage, **ERRORS}, summary="地方公共団体の検索")
 def local_government_list(
-    request: HttpRequest, pages: Query[PageParams], q: str = "", prefecture: str = ""
+    request: HttpRequest,
+    pages: Query[PageParams],
+    q: Annotated[str, Field(max_length=40)] = "",
+    prefecture: Prefecture = "",
 ) -> dict[str, Any]:
     """団体コード（5桁・6桁）または名称・カナの一部で検索します。
 
     `prefecture` は都道府県コード（01〜47）か都道府県名。"""
     governments = LocalGovernment.objects.order_by("code")
-    if prefecture.strip():
-        governments = governments.filter(prefecture_code=_prefecture_code(prefecture))
+    if prefecture:
+        governments = governments.filter(prefecture_code=PREFECTURES[prefecture])
     if q.strip():
         # The page's search caps its results for a picker; the API pages through all of them (1,788 at most).
         matches = selectors.local_government_search(q, limit=2000)
@@ -204,7 +232,7 @@ def local_government_list(
 
 
 @router.get("/local-governments/{code}", response={200: LocalGovernmentOut, **ERRORS}, summary="地方公共団体")
-def local_government_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def local_government_detail(request: HttpRequest, code: GovernmentCode) -> dict[str, Any]:
     """5桁（検査数字なし）または6桁の団体コードで1件を返します。"""
     normalised = government_code(code, loc=["path", "code"])
     government = LocalGovernment.objects.filter(pk=normalised).first()
@@ -250,7 +278,10 @@ def progress_summary_out(member: Member) -> dict[str, Any]:
 
 @router.get("/members", response={200: MemberPage, **ERRORS}, summary="参加自治体の一覧")
 def member_list(
-    request: HttpRequest, pages: Query[PageParams], region_block: str = "", kind: MemberKind | None = None
+    request: HttpRequest,
+    pages: Query[PageParams],
+    region_block: Annotated[str, Field(max_length=16)] = "",
+    kind: MemberKind | None = None,
 ) -> dict[str, Any]:
     """見られる参加自治体だけを返します（事務局・支援チームはすべて、自治体担当者は自団体と、県の担当者は県内の市町村）。"""
     user = caller(request)
@@ -259,7 +290,7 @@ def member_list(
 
 
 @router.get("/members/{code}", response={200: MemberDetailOut, **ERRORS}, summary="参加自治体")
-def member_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def member_detail(request: HttpRequest, code: GovernmentCode) -> dict[str, Any]:
     user = caller(request)
     member = visible_member(user, code, loc=["path", "code"])
     require(user, "member.view", member)
@@ -290,7 +321,9 @@ def organisation_out(organisation: Organisation) -> dict[str, Any]:
 
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="参加企業・団体の一覧")
-def organisation_list(request: HttpRequest, pages: Query[PageParams], member: str = "") -> dict[str, Any]:
+def organisation_list(
+    request: HttpRequest, pages: Query[PageParams], member: OptionalGovernmentCode = ""
+) -> dict[str, Any]:
     """見られる企業・団体だけを返します。`member` で参加自治体を絞り込めます。"""
     user = caller(request)
     member_obj = None

@@ -16,6 +16,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 NETWORK_LAUNCH = dt.date(2026, 1, 19)
 
 
+def reference_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a reference file in network/data/ (local_government_codes.csv, members.csv)."""
+    return _rows(name)
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))

@@ -10,13 +10,15 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
-from shokuba.core.codes import CodeError, normalise_corporate_number, normalise_local_government_code
+from shokuba.core.codes import CheckDigitError, CodeError, normalise_corporate_number, normalise_local_government_code
 from shokuba.core.login import normalise_username
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
 
 # Fields an organisation admin may change on their own organisation. Programme fields (which programme,
@@ -33,13 +35,21 @@ def organisation_name_key(name: str) -> str:
 
 def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalise codes and check uniqueness within the programme; field errors are collected, not raised one by one."""
-    errors: dict[str, list[str]] = {}
+    # Refused as sent, before any normalising (spaces folded) could hide what was wrong.
+    texts_require(
+        {
+            field: (label, data[field], multiline)
+            for field, label, multiline in (("name", _("名称"), False), ("notes", _("備考"), True))
+            if field in data
+        }
+    )
+    errors: dict[str, list[Any]] = {}
     cleaned = dict(data)
     if "name" in cleaned:
         # One space for any run of spaces (full-width U+3000 included), none at the ends.
         cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
         if not cleaned["name"]:
-            errors.setdefault("name", []).append(_("名称を入力してください。"))
+            errors.setdefault("name", []).append(ValidationError(_("名称を入力してください。"), code="blank"))
     if "corporate_number" in cleaned:
         raw = cleaned["corporate_number"]
         if raw in (None, ""):
@@ -48,16 +58,21 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
             try:
                 cleaned["corporate_number"] = normalise_corporate_number(str(raw))
             except CodeError as exc:
-                errors.setdefault("corporate_number", []).append(str(exc))
+                code = "check_digit" if isinstance(exc, CheckDigitError) else "code_invalid"
+                errors.setdefault("corporate_number", []).append(ValidationError(str(exc), code=code))
     if "location" in cleaned and not isinstance(cleaned["location"], LocalGovernment):
         try:
             code = normalise_local_government_code(str(cleaned["location"] or ""))
             cleaned["location"] = LocalGovernment.objects.get(pk=code)
         except CodeError as exc:
-            errors.setdefault("location", []).append(str(exc))
+            code = "check_digit" if isinstance(exc, CheckDigitError) else "code_invalid"
+            errors.setdefault("location", []).append(ValidationError(str(exc), code=code))
         except LocalGovernment.DoesNotExist:
             errors.setdefault("location", []).append(
-                _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": cleaned["location"]}
+                ValidationError(
+                    _("団体コード「%(code)s」の地方公共団体は見つかりません。") % {"code": cleaned["location"]},
+                    code="reference",
+                )
             )
     others = Organisation.objects.filter(member=member)
     if exclude_pk is not None:
@@ -67,13 +82,19 @@ def _clean_organisation(member: Member, data: dict[str, Any], *, exclude_pk: int
         twin = next((n for n in others.values_list("name", flat=True) if organisation_name_key(n) == key), None)
         if twin is not None:
             errors.setdefault("name", []).append(
-                _("「%(name)s」はこの取組にすでに登録されています（登録済みの名称：「%(twin)s」）。")
-                % {"name": cleaned["name"], "twin": twin}
+                ValidationError(
+                    _("「%(name)s」はこの取組にすでに登録されています（登録済みの名称：「%(twin)s」）。")
+                    % {"name": cleaned["name"], "twin": twin},
+                    code="duplicate",
+                )
             )
     if cleaned.get("corporate_number") and others.filter(corporate_number=cleaned["corporate_number"]).exists():
         errors.setdefault("corporate_number", []).append(
-            _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
-            % {"number": cleaned["corporate_number"]}
+            ValidationError(
+                _("法人番号 %(number)s の企業・団体はこの取組にすでに登録されています。")
+                % {"number": cleaned["corporate_number"]},
+                code="duplicate",
+            )
         )
     if errors:
         raise ValidationError(errors)
@@ -86,7 +107,13 @@ def _save(instance: Organisation) -> None:
             instance.full_clean(validate_unique=False, validate_constraints=False)
             instance.save()
     except IntegrityError as exc:  # a concurrent insert of the same name or number
-        raise ValidationError({"name": [_("同じ名称または法人番号の企業・団体がすでに登録されています。")]}) from exc
+        raise ValidationError(
+            {
+                "name": [
+                    ValidationError(_("同じ名称または法人番号の企業・団体がすでに登録されています。"), code="duplicate")
+                ]
+            }
+        ) from exc
 
 
 @transaction.atomic
@@ -105,7 +132,7 @@ def organisation_create(
     require(actor, "member.add_organisation", member)
     cleaned = _clean_organisation(
         member,
-        {"name": name, "corporate_number": corporate_number, "location": location},
+        {"name": name, "corporate_number": corporate_number, "location": location, "notes": notes},
     )
     organisation = Organisation(
         member=member,
@@ -115,7 +142,7 @@ def organisation_create(
         size_band=size_band,
         location=cleaned["location"],
         joined_on=joined_on,
-        notes=notes,
+        notes=cleaned["notes"],
     )
     _save(organisation)
     audit_record(
@@ -134,12 +161,17 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     require(actor, "organisation.change", organisation)
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
-        raise ValidationError({field: [_("この項目は変更できません。")] for field in sorted(unknown)})
+        raise ValidationError(
+            {field: [ValidationError(_("この項目は変更できません。"), code="role")] for field in sorted(unknown)}
+        )
     if not has_perm(actor, "organisation.change_programme_fields", organisation):
         forbidden = set(changes) - set(ORGANISATION_SELF_FIELDS)
         if forbidden:
             raise ValidationError(
-                {field: [_("この項目は自治体の担当者だけが変更できます。")] for field in sorted(forbidden)}
+                {
+                    field: [ValidationError(_("この項目は自治体の担当者だけが変更できます。"), code="role")]
+                    for field in sorted(forbidden)
+                }
             )
     before = snapshot(organisation)
     cleaned = _clean_organisation(organisation.member, changes, exclude_pk=organisation.pk)
@@ -168,10 +200,19 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
         raise ValidationError(
             {
                 "__all__": [
-                    _("この企業・団体には管理者アカウントがあるため削除できません。先にアカウントを停止してください。")
+                    ValidationError(
+                        _(
+                            "この企業・団体には管理者アカウントがあるため削除できません。"
+                            "先にアカウントを停止してください。"
+                        ),
+                        code="has_accounts",
+                    )
                 ]
             }
         )
+    if organisation.survey_links.exists():
+        # Survey links and responses keep their organisation (PROTECT): deleting it would rewrite results.
+        raise _organisation_protected()
     member_code = organisation.member_id
     # Contacts go with the organisation (CASCADE); each is recorded, so no personal data leaves unlogged.
     for contact in organisation.contacts.all():
@@ -191,7 +232,27 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
         after=None,
         member_code=member_code,
     )
-    organisation.delete()
+    try:
+        organisation.delete()
+    except (ProtectedError, RestrictedError) as exc:  # raising rolls back the audit entries written above
+        raise _organisation_protected() from exc
+
+
+def _organisation_protected() -> ValidationError:
+    return ValidationError(
+        {
+            "__all__": [
+                ValidationError(
+                    _(
+                        "この企業・団体は調査に参加した記録（回答用リンク・回答）があるため削除できません。"
+                        "回答と集計を守るため、調査に参加した企業・団体は残します。"
+                        "参加をやめたときは備考に記録してください。"
+                    ),
+                    code="protected",
+                )
+            ]
+        }
+    )
 
 
 @transaction.atomic
@@ -199,6 +260,13 @@ def contact_create(
     *, actor: Any, organisation: Organisation, name: str, department: str = "", email: str = "", phone: str = ""
 ) -> Contact:
     require(actor, "organisation.change", organisation)
+    texts_require(
+        {
+            "name": (_("氏名"), name, False),
+            "department": (_("部署・役職"), department, False),
+            "phone": (_("電話番号"), phone, False),
+        }
+    )
     contact = Contact(organisation=organisation, name=name.strip(), department=department, email=email, phone=phone)
     contact.full_clean()
     contact.save()
@@ -247,7 +315,7 @@ def account_create(
     """
     if actor is not None:
         require(actor, "network.add_account")
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = texts_check({"display_name": (_("表示名"), display_name, False)})
     if role not in Role.values:
         errors["role"] = [
             _("役割「%(role)s」はありません。%(choices)s から選んでください。")

@@ -5,16 +5,16 @@ Public official data: any authenticated role may read any area. The same selecto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from shokuba.api.errors import ApiError, not_found
-from shokuba.api.schemas import ErrorOut
+from shokuba.api.errors import not_found
+from shokuba.api.schemas import ErrorOut, one_of
 from shokuba.core.permissions import require
-from shokuba.network.models import LocalGovernment, LocalGovernmentKind, Member
+from shokuba.network.models import LocalGovernment, Member
 from shokuba.regional import selectors
 from shokuba.regional.indicators import INDICATORS
 from shokuba.regional.labels import age_group_label, indicator_label, unit_label
@@ -22,6 +22,17 @@ from shokuba.regional.labels import age_group_label, indicator_label, unit_label
 router = Router(tags=["regional"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WINDOWS = (1, 3, 5)
+# Years asked for: the statistics run from the 1950s; beyond these bounds nothing can exist (422, not a search).
+YEAR_MIN, YEAR_MAX = 1950, 2100
+if TYPE_CHECKING:
+    Window = int
+else:
+    Window = Annotated[
+        one_of(WINDOWS, lambda value: _("window は 1・3・5 のいずれかです。"), kind=int),
+        Field(description="1 = 単年、3・5 = その年までの複数年を合計した値"),
+    ]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+AreaCode = Annotated[str, Field(max_length=20, description="5桁・6桁の団体コード（全国は 000000）")]
 
 
 class IndicatorOut(Schema):
@@ -75,12 +86,6 @@ def _actor(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or request.user
 
 
-def _window(window: int) -> int:
-    if window not in WINDOWS:
-        raise ApiError(422, _("window は 1・3・5 のいずれかです。"), loc=["query", "window"])
-    return window
-
-
 def _area(code: str) -> selectors.Area:
     area = selectors.area_get(code)
     if area is None:
@@ -104,11 +109,12 @@ def _indicators(values: dict[str, dict[str, float | None]]) -> list[dict[str, An
 
 
 @router.get("/areas/{code}/indicators", response={200: AreaIndicatorsOut, **ERRORS}, summary="地域の人口移動指標")
-def area_indicators(request: HttpRequest, code: str, window: int = 1, year: int | None = None) -> dict[str, Any]:
+def area_indicators(
+    request: HttpRequest, code: AreaCode, window: Window = 1, year: Year | None = None
+) -> dict[str, Any]:
     """1つの地域の指標を年ごとに返します（若者回復率、年齢階級別の転入超過率、東京圏への転出超過など）。"""
     require(_actor(request), "regional.view")
     area = _area(code)
-    window = _window(window)
     series = selectors.area_series([area.code]).get(area.code, {})
     by_year = selectors.indicators_by_year(series, window=window)
     if year is not None:
@@ -131,11 +137,10 @@ def area_indicators(request: HttpRequest, code: str, window: int = 1, year: int 
 @router.get(
     "/areas/{code}/net-by-age", response={200: NetByAgeOut, **ERRORS}, summary="年齢（5歳階級）・男女別の転入超過"
 )
-def area_net_by_age(request: HttpRequest, code: str, year: int, window: int = 1) -> dict[str, Any]:
+def area_net_by_age(request: HttpRequest, code: AreaCode, year: Year, window: Window = 1) -> dict[str, Any]:
     """ソース文書のグラフと同じ、年齢（5歳階級）・男女別の転入超過数（複数年は1年あたり）と人口千人あたりの率。"""
     require(_actor(request), "regional.view")
     area = _area(code)
-    window = _window(window)
     series = selectors.area_series([area.code], list(range(year - window + 1, year + 1))).get(area.code, {})
     rows = selectors.net_by_age(series, year, window)
     if not rows:
@@ -161,13 +166,14 @@ def area_net_by_age(request: HttpRequest, code: str, year: int, window: int = 1)
 
 @router.get("/indicators", response={200: list[AreaYearOut], **ERRORS}, summary="全地域の人口移動指標（1年分）")
 def indicators_for_year(
-    request: HttpRequest, year: int, window: int = 1, kind: str = "", members_only: bool = False
+    request: HttpRequest,
+    year: Year,
+    window: Window = 1,
+    kind: Literal["", "prefecture", "municipality"] = "",
+    members_only: bool = False,
 ) -> list[dict[str, Any]]:
     """ある年の全地域（または参加自治体のみ）の指標。kind は prefecture / municipality。"""
     require(_actor(request), "regional.view")
-    window = _window(window)
-    if kind not in ("", LocalGovernmentKind.PREFECTURE, LocalGovernmentKind.MUNICIPALITY):
-        raise ApiError(422, _("kind は prefecture か municipality です。"), loc=["query", "kind"])
     governments = LocalGovernment.objects.all()
     if kind:
         governments = governments.filter(kind=kind)

@@ -25,6 +25,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import account_of, require
 from shokuba.core.task_workers import task_results_unfinishable
+from shokuba.core.text import file_name_clean
 from shokuba.network.models import Member, MemberKind
 from shokuba.regional.estat import api as estat_api
 from shokuba.regional.estat.errors import Place, StatisticsImportError
@@ -98,7 +99,7 @@ def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str
         table=prepared.table,
         year=prepared.year,
         source=source,
-        source_name=prepared.source_name[:255],
+        source_name=file_name_clean(prepared.source_name),
         source_sha256=prepared.source_sha256,
         synthetic=prepared.synthetic,
         imported_by=account_of(actor),
@@ -214,7 +215,7 @@ def import_job_create(
         table=table,
         year=year,
         source=source,
-        source_name=source_name[:255],
+        source_name=file_name_clean(source_name),
         stored_name=stored_name,
         message=_("取込の順番を待っています"),
     )

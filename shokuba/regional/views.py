@@ -4,7 +4,6 @@ call a selector or service, render."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shokuba.core.charts import Chart, chart_png, chart_svg
+from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.core.uploads import UploadError, check_upload
@@ -303,8 +303,7 @@ def area_chart(request: HttpRequest, code: str, name: str, fmt: str) -> HttpResp
         )
     else:
         raise Http404(fmt)
-    response["Content-Disposition"] = f"attachment; filename=\"chart.{fmt}\"; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response
+    return attach(response, f"{filename}.{fmt}", fallback="chart")
 
 
 @login_required

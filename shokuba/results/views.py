@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shokuba.core.charts import chart_png, chart_svg
+from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require
 from shokuba.results import analyses, selectors
@@ -220,5 +220,4 @@ def download(request: HttpRequest, pk: int, page: str, name: str, fmt: str) -> H
         response = HttpResponse(chart_png(chart.spec), content_type="image/png")
     else:
         response = HttpResponse(chart_svg(chart.spec), content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename=\"chart.{fmt}\"; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response
+    return attach(response, f"{filename}.{fmt}", fallback="chart")

@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shokuba.core.text import strip_forbidden
 from shokuba.surveys.instrument import ATTRIBUTES, Definition, Question
 
-# Anything a database or a spreadsheet would choke on or hide: control characters except tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MINUS_SIGNS = str.maketrans({"−": "-", "ー": "-", "‐": "-", "–": "-", "—": "-"})
 
 
@@ -66,8 +65,10 @@ class Validated:
 
 
 def clean_text(value: str) -> str:
+    # An anonymous respondent cannot be asked to correct a character: what core.text forbids in multi-line text
+    # (control characters but tab and line breaks, lone surrogates) is dropped rather than refused.
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    return strip_forbidden(text, multiline=True).strip()
 
 
 def parse_number(raw: str, *, unit: str = "") -> Decimal | None:

@@ -8,7 +8,7 @@ responses are not served here: their background export is `export_api.py` (for t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -19,7 +19,15 @@ from ninja import Form as NinjaForm
 
 from shokuba.api.errors import ApiError, not_found
 from shokuba.api.lookups import caller
-from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.api.schemas import (
+    ErrorOut,
+    GovernmentCode,
+    Line,
+    Name,
+    OptionalGovernmentCode,
+    RequestBody,
+    one_of,
+)
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import require
 from shokuba.network.lookups import visible_member
@@ -28,6 +36,8 @@ from shokuba.surveys import selectors, services
 from shokuba.surveys.imports import SHEET_NAME as IMPORT_SHEET_NAME
 from shokuba.surveys.library import LibraryTemplate, latest_templates, library_template
 from shokuba.surveys.models import (
+    WAVE_FISCAL_YEAR_MAX,
+    WAVE_FISCAL_YEAR_MIN,
     Questionnaire,
     QuestionnaireVersion,
     ResponseImport,
@@ -79,10 +89,19 @@ class VersionDetailOut(VersionOut):
     definition: dict[str, Any]
 
 
+if TYPE_CHECKING:
+    TemplateCode = str
+else:
+    TemplateCode = one_of(
+        [t.code for t in latest_templates()],
+        lambda value: _("ひな型「%(code)s」はありません。") % {"code": value},
+    )
+
+
 class QuestionnaireCreateIn(RequestBody):
-    member: str = Field(..., max_length=20, description="参加自治体の団体コード", examples=["282090"])
-    template_code: str = Field(..., max_length=64, examples=["workplace"])
-    title: str = Field("", max_length=200)
+    member: GovernmentCode = Field(..., max_length=20, description="参加自治体の団体コード", examples=["282090"])
+    template_code: TemplateCode = Field(..., examples=["workplace"])
+    title: Line = Field("", max_length=200, description="空文字ならひな型の名称")
 
 
 class DraftIn(RequestBody):
@@ -106,8 +125,8 @@ class WaveOut(Schema):
 class WaveCreateIn(RequestBody):
     questionnaire: int = Field(..., description="調査票の ID")
     version: int = Field(..., ge=1, description="公開済みの版の番号")
-    name: str = Field(..., max_length=120)
-    fiscal_year: int = Field(..., ge=2015, le=2100)
+    name: Name = Field(..., max_length=120)
+    fiscal_year: int = Field(..., ge=WAVE_FISCAL_YEAR_MIN, le=WAVE_FISCAL_YEAR_MAX)
     opens_on: dt.date
     closes_on: dt.date
     organisations: list[int] = Field(default_factory=list, description="参加する企業・団体の ID")
@@ -259,7 +278,7 @@ def template_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/questionnaires", response={200: list[QuestionnaireOut], **ERRORS}, summary="調査票の一覧")
-def questionnaire_list(request: HttpRequest, member: str = "") -> list[dict[str, Any]]:
+def questionnaire_list(request: HttpRequest, member: OptionalGovernmentCode = "") -> list[dict[str, Any]]:
     user = caller(request)
     questionnaires = visible_questionnaires(user).prefetch_related("versions").order_by("member_id", "id")
     if member.strip():
@@ -338,7 +357,7 @@ def questionnaire_publish(request: HttpRequest, id: int) -> dict[str, Any]:
 
 
 @router.get("/waves", response={200: list[WaveOut], **ERRORS}, summary="調査（実施回）の一覧")
-def wave_list(request: HttpRequest, member: str = "") -> list[dict[str, Any]]:
+def wave_list(request: HttpRequest, member: OptionalGovernmentCode = "") -> list[dict[str, Any]]:
     user = caller(request)
     waves = visible_waves(user).order_by("member_id", "-opens_on", "-id")
     if member.strip():
@@ -496,7 +515,16 @@ def import_list(request: HttpRequest, id: int) -> list[dict[str, Any]]:
     return [import_out(r) for r in wave.imports.select_related("created_by").order_by("-created_at", "-id")]
 
 
-@router.post("/waves/{id}/imports", response={201: ImportOut, **ERRORS}, summary="紙・Excel の回答を取り込む")
+IMPORT_FIELDS = {"file", "channel"}
+
+
+@router.post(
+    "/waves/{id}/imports",
+    response={201: ImportOut, **ERRORS},
+    summary="紙・Excel の回答を取り込む",
+    # Like a JSON body, the form refuses fields it does not know (stated in the schema too).
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}}},
+)
 def import_create(
     request: HttpRequest,
     id: int,
@@ -506,6 +534,10 @@ def import_create(
     """取込用シート（GET …/import-sheet）に入力した .xlsx か .csv（UTF-8・BOM付き UTF-8・CP932）を multipart/form-data
     の `file` で送ります。すべての行を取り込むか、1行も取り込まないかのどちらかです。誤りがあれば 422 で、
     detail にシート・行・列ごとの誤りを返します（最初の200件）。同じファイルを2回送ると 422 です。"""
+    unknown = sorted({*request.POST, *request.FILES} - IMPORT_FIELDS)
+    if unknown:
+        message = _("「%(field)s」という項目はありません。項目名を確認してください。") % {"field": unknown[0]}
+        raise ApiError(422, message, loc=["body", unknown[0]], type="extra_forbidden")
     user = caller(request)
     wave = _wave(user, id)
     try:

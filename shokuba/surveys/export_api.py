@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.core.downloads import attach
 from shokuba.core.permissions import require
 from shokuba.surveys import export_jobs
 from shokuba.surveys.export_views import visible_export_jobs
@@ -122,11 +123,9 @@ def export_download(request: HttpRequest, id: int) -> FileResponse:
             % {"id": id},
             loc=["path", "id"],
         )
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=export_jobs.download_name(job),
-        content_type=export_jobs.CONTENT_TYPES[ExportFormat(job.file_format)],
+    response = attach(
+        FileResponse(path.open("rb"), content_type=export_jobs.CONTENT_TYPES[ExportFormat(job.file_format)]),
+        export_jobs.download_name(job),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from shokuba.core.downloads import attach
 from shokuba.core.permissions import has_perm, require
 from shokuba.surveys import export_jobs, exports
 from shokuba.surveys.models import ExportFormat, ExportJob, Wave
@@ -116,11 +117,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     if path is None:
         raise Http404(_("ファイルはありません（書き出しが終わっていないか、保存期間を過ぎて削除されました）。"))
     file_format = ExportFormat(job.file_format)
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=export_jobs.download_name(job),
-        content_type=export_jobs.CONTENT_TYPES[file_format],
+    response = attach(
+        FileResponse(path.open("rb"), content_type=export_jobs.CONTENT_TYPES[file_format]),
+        export_jobs.download_name(job),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.surveys.instrument import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES, Question
+from shokuba.surveys.models import WAVE_FISCAL_YEAR_MAX, WAVE_FISCAL_YEAR_MIN
 
 QUESTION_TYPE_LABELS = {
     "single": _("単一選択（1つ選ぶ）"),
@@ -119,7 +120,7 @@ def scale_choices(definition_scales: dict[str, Any]) -> dict[str, str]:
 class WaveForm(AccessibleFormMixin, forms.Form):
     version = forms.ChoiceField(label=_("調査票（公開済みの版）"))
     name = forms.CharField(label=_("調査の名称"), max_length=120, help_text=_("例：2026年度 ベースライン調査"))
-    fiscal_year = forms.IntegerField(label=_("年度"), min_value=2015, max_value=2100)
+    fiscal_year = forms.IntegerField(label=_("年度"), min_value=WAVE_FISCAL_YEAR_MIN, max_value=WAVE_FISCAL_YEAR_MAX)
     opens_on = forms.DateField(label=_("回答受付の開始日"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("回答受付の終了日"), widget=forms.DateInput(attrs={"type": "date"}))
     public_link = forms.BooleanField(

@@ -32,12 +32,12 @@ import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from shokuba.core.text import file_name_clean
 from shokuba.surveys import exports
 from shokuba.surveys.answers import AnswerProblem, AnswerRow, answer_rows, validate_submission
 from shokuba.surveys.instrument import ATTRIBUTES, NON_SUBSTANTIVE, Choice, Definition, Question
@@ -367,7 +367,7 @@ def prepare_import(
         errors.add(_("回答が1行もありません。見出しの下の行に入力してください。"), row=header_row + 1)
     errors.refuse_if_any()
     return PreparedImport(
-        file_name=PurePath(file_name).name[:255],
+        file_name=file_name_clean(file_name),
         sha256=hashlib.sha256(data).hexdigest(),
         file_format=table.file_format,
         encoding=table.encoding,

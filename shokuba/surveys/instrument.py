@@ -14,6 +14,7 @@ different item.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from shokuba.analysis.vocabulary import STANDARD_SCALES as STANDARD_SCALES
 from shokuba.analysis.vocabulary import Attribute as Attribute
 from shokuba.analysis.vocabulary import Choice as Choice
 from shokuba.analysis.vocabulary import Scale as Scale
+from shokuba.core.text import forbidden_character
 
 QuestionType = Literal["single", "multiple", "likert", "ranking", "number", "text_short", "text_long", "matrix"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -221,8 +223,120 @@ def _check_choices(where: str, choices: tuple[Choice, ...], problems: list[Defin
             problems.append(DefinitionProblem(where, "choice_label_missing", {"choice": choice.code}))
 
 
+# Where a definition holds objects and lists of objects: anything else there is refused before it is read.
+_OBJECT_LISTS = ("questions", "benchmarks")
+_QUESTION_OBJECT_LISTS = ("choices", "items", "benchmarks")
+# Texts shown as one line (a title, a label, a code); every other text may hold line breaks and tabs.
+_SINGLE_LINE_KEYS = frozenset({"title", "label", "code", "section", "unit", "theme", "type", "scale", "question"})
+
+
+def _shape_problems(data: Any) -> list[DefinitionProblem]:
+    """A definition is a JSON object whose questions, choices, items, scales and benchmarks are objects; a
+    number, string or list where an object belongs is refused by path (it would otherwise crash the reading)."""
+    if not isinstance(data, Mapping):
+        return [DefinitionProblem("", "shape_invalid", {"path": "(definition)"})]
+    problems: list[DefinitionProblem] = []
+
+    def objects(value: Any, path: str) -> list[Mapping[str, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            problems.append(DefinitionProblem("", "shape_invalid", {"path": path}))
+            return []
+        return value
+
+    for key in _OBJECT_LISTS:
+        for index, question in enumerate(objects(data.get(key), key)):
+            if key != "questions":
+                continue
+            for inner in _QUESTION_OBJECT_LISTS:
+                for item_index, item in enumerate(objects(question.get(inner), f"questions[{index}].{inner}")):
+                    if inner == "items":
+                        objects(item.get("benchmarks"), f"questions[{index}].items[{item_index}].benchmarks")
+            condition = question.get("show_if")
+            values = condition.get("any_of") if isinstance(condition, Mapping) else None
+            if condition and (not isinstance(condition, Mapping) or not isinstance(values or [], list)):
+                problems.append(DefinitionProblem("", "shape_invalid", {"path": f"questions[{index}].show_if"}))
+            if question.get("non_substantive") is not None and not isinstance(question["non_substantive"], list):
+                problems.append(DefinitionProblem("", "shape_invalid", {"path": f"questions[{index}].non_substantive"}))
+    scales = data.get("scales")
+    if scales is not None:
+        if not isinstance(scales, Mapping) or not all(isinstance(v, Mapping) for v in scales.values()):
+            problems.append(DefinitionProblem("", "shape_invalid", {"path": "scales"}))
+        else:
+            for code, scale in scales.items():
+                objects(scale.get("points"), f"scales.{code}.points")
+                if not _is_integer(scale.get("top_box", 2)):
+                    problems.append(DefinitionProblem("", "shape_invalid", {"path": f"scales.{code}.top_box"}))
+    if data.get("template_version") is not None and not _is_integer(data.get("template_version")):
+        problems.append(DefinitionProblem("", "shape_invalid", {"path": "template_version"}))
+    for key in ("attributes", "sources"):
+        if data.get(key) is not None and not isinstance(data.get(key), list):
+            problems.append(DefinitionProblem("", "shape_invalid", {"path": key}))
+    if problems:
+        return problems
+    for benchmark_path, benchmark in _benchmark_values(data):
+        try:
+            int(benchmark.get("year", 0))
+            number = float(benchmark.get("value", 0))
+        except (TypeError, ValueError, OverflowError):
+            problems.append(DefinitionProblem("", "shape_invalid", {"path": benchmark_path}))
+            continue
+        if not math.isfinite(number):
+            problems.append(DefinitionProblem("", "shape_invalid", {"path": benchmark_path}))
+    return problems
+
+
+def _is_integer(value: Any) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return not isinstance(value, bool)
+
+
+def _benchmark_values(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    found: list[tuple[str, Mapping[str, Any]]] = []
+    for index, benchmark in enumerate(data.get("benchmarks") or ()):
+        found.append((f"benchmarks[{index}]", benchmark))
+    for q_index, question in enumerate(data.get("questions") or ()):
+        for index, benchmark in enumerate(question.get("benchmarks") or ()):
+            found.append((f"questions[{q_index}].benchmarks[{index}]", benchmark))
+        for i_index, item in enumerate(question.get("items") or ()):
+            for index, benchmark in enumerate(item.get("benchmarks") or ()):
+                found.append((f"questions[{q_index}].items[{i_index}].benchmarks[{index}]", benchmark))
+    return found
+
+
+def _text_problems(value: Any, path: str = "", key: str = "") -> list[DefinitionProblem]:
+    """Every text of the definition (keys included) against core.text: titles, labels and codes single-line,
+    the rest multi-line. A number that is not finite (NaN, Infinity) cannot be stored as JSON either."""
+    problems: list[DefinitionProblem] = []
+    if isinstance(value, str):
+        found = forbidden_character(value, multiline=key not in _SINGLE_LINE_KEYS)
+        if found is not None:
+            params = {"path": path or "(definition)", "position": found.position, "code_point": found.code_point}
+            problems.append(DefinitionProblem("", "text_control_character", params))
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append(DefinitionProblem("", "shape_invalid", {"path": path}))
+    elif isinstance(value, Mapping):
+        for child_key, child in value.items():
+            child_path = f"{path}.{child_key}" if path else str(child_key)
+            problems.extend(_text_problems(str(child_key), child_path, "code"))
+            problems.extend(_text_problems(child, child_path, str(child_key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            problems.extend(_text_problems(child, f"{path}[{index}]", key))
+    return problems
+
+
 def parse_definition(data: Mapping[str, Any]) -> Definition:
     """Check a definition and return it as dataclasses, or raise DefinitionError listing every problem."""
+    early = _shape_problems(data)
+    if not early:
+        early = _text_problems(data)
+    if early:
+        raise DefinitionError(early)
     problems: list[DefinitionProblem] = []
     scales: dict[str, Scale] = dict(STANDARD_SCALES)
     for code, raw_scale in (data.get("scales") or {}).items():

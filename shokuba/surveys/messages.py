@@ -93,6 +93,13 @@ def definition_message(problem: DefinitionProblem) -> str:
         "condition_target_type": _("表示条件には選択式の質問（%(target)s）しか使えません。"),
         "condition_item": _("表示条件に、表形式の質問「%(target)s」のどの項目かを指定してください。"),
         "condition_values": _("表示条件の回答が、質問「%(target)s」の選択肢にありません。"),
+        "shape_invalid": _(
+            "調査票の定義の「%(path)s」の形式が正しくありません（オブジェクト・配列・数値の位置を確認してください）。"
+        ),
+        "text_control_character": _(
+            "調査票の定義の「%(path)s」に使えない文字があります（%(position)s文字目の %(code_point)s）。"
+            "制御文字や、名称・選択肢の改行は使えません。"
+        ),
     }
     text = messages.get(problem.code, _("調査票の内容を確認してください。"))
     try:

@@ -96,6 +96,11 @@ class WaveStatus(models.TextChoices):
     CLOSED = "closed", _("終了")
 
 
+# The fiscal years a wave may be given (forms, API schema and service alike).
+WAVE_FISCAL_YEAR_MIN = 2015
+WAVE_FISCAL_YEAR_MAX = 2100
+
+
 class Wave(models.Model):
     """One run of a published questionnaire, e.g. 2026年度 ベースライン調査, with its participating organisations."""
 

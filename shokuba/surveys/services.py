@@ -22,6 +22,7 @@ from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
+from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Member, Organisation
 from shokuba.surveys import authoring, exports, imports, storage
 from shokuba.surveys.answers import Validated, answer_rows, validate_submission
@@ -31,6 +32,8 @@ from shokuba.surveys.instrument import Definition, DefinitionError, parse_defini
 from shokuba.surveys.library import library_template
 from shokuba.surveys.messages import definition_messages
 from shokuba.surveys.models import (
+    WAVE_FISCAL_YEAR_MAX,
+    WAVE_FISCAL_YEAR_MIN,
     Channel,
     Questionnaire,
     QuestionnaireVersion,
@@ -64,7 +67,9 @@ def _checked(definition: Mapping[str, Any]) -> Definition:
     try:
         return parse_definition(definition)
     except DefinitionError as exc:
-        raise ValidationError({"definition": definition_messages(exc.problems)}) from exc
+        raise ValidationError(
+            {"definition": [ValidationError(m, code="definition") for m in definition_messages(exc.problems)]}
+        ) from exc
 
 
 def _member_code(version: QuestionnaireVersion) -> str:
@@ -91,6 +96,7 @@ def questionnaire_create_from_template(
     template = library_template(template_code)
     if template is None:
         raise ValidationError({"template_code": [_("ひな型「%(code)s」はありません。") % {"code": template_code}]})
+    texts_require({"title": (_("調査票の名称"), title, False)})
     data = template.copy_data()
     if title.strip():
         data["title"] = title.strip()
@@ -151,7 +157,13 @@ def _editable(actor: Any, version: QuestionnaireVersion) -> None:
     current = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
     if current.status != VersionStatus.DRAFT:
         raise ValidationError(
-            {"__all__": [_("公開済みの版は変更できません。変更するには新しい版を作成してください。")]}
+            {
+                "__all__": [
+                    ValidationError(
+                        _("公開済みの版は変更できません。変更するには新しい版を作成してください。"), code="state"
+                    )
+                ]
+            }
         )
 
 
@@ -203,7 +215,7 @@ def _edit(actor: Any, version: QuestionnaireVersion, change: Any) -> Questionnai
     try:
         definition = change(version.definition)
     except authoring.EditError as exc:
-        raise ValidationError({"__all__": [edit_error_message(exc)]}) from exc
+        raise ValidationError({"__all__": [ValidationError(edit_error_message(exc), code="definition")]}) from exc
     return draft_definition_save(actor=actor, version=version, definition=definition)
 
 
@@ -298,7 +310,10 @@ def _links_create(wave: Wave, organisations: Iterable[Organisation]) -> list[Wav
             raise ValidationError(
                 {
                     "organisations": [
-                        _("「%(name)s」はこの取組の参加企業・団体ではありません。") % {"name": organisation.name}
+                        ValidationError(
+                            _("「%(name)s」はこの取組の参加企業・団体ではありません。") % {"name": organisation.name},
+                            code="reference",
+                        )
                     ]
                 }
             )
@@ -323,19 +338,30 @@ def wave_create(
 ) -> Wave:
     member = version.questionnaire.member
     require(actor, "member.manage_surveys", member)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = texts_check({"name": (_("調査の名称"), name, False)})
     if version.status != VersionStatus.PUBLISHED:
-        errors.setdefault("version", []).append(_("公開済みの調査票の版を選んでください。"))
-    if not name.strip():
-        errors.setdefault("name", []).append(_("調査の名称を入力してください。"))
+        errors.setdefault("version", []).append(
+            ValidationError(_("公開済みの調査票の版を選んでください。"), code="state")
+        )
+    if not WAVE_FISCAL_YEAR_MIN <= fiscal_year <= WAVE_FISCAL_YEAR_MAX:
+        errors.setdefault("fiscal_year", []).append(
+            _("年度は%(first)d〜%(last)dで入力してください。")
+            % {"first": WAVE_FISCAL_YEAR_MIN, "last": WAVE_FISCAL_YEAR_MAX}
+        )
+    if "name" in errors:  # a character it may not hold: said first, nothing else about the name
+        ...
+    elif not name.strip():
+        errors.setdefault("name", []).append(ValidationError(_("調査の名称を入力してください。"), code="blank"))
     elif Wave.objects.filter(member=member, name=name.strip()).exists():
-        errors.setdefault("name", []).append(_("同じ名称の調査がすでにあります。"))
+        errors.setdefault("name", []).append(ValidationError(_("同じ名称の調査がすでにあります。"), code="duplicate"))
     if closes_on < opens_on:
-        errors.setdefault("closes_on", []).append(_("終了日は開始日と同じか、それより後の日付にしてください。"))
+        errors.setdefault("closes_on", []).append(
+            ValidationError(_("終了日は開始日と同じか、それより後の日付にしてください。"), code="date_order")
+        )
     organisations = list(organisations)
     if not organisations and not public_link:
         errors.setdefault("organisations", []).append(
-            _("参加する企業・団体を選ぶか、「全体で1つのリンク」を選んでください。")
+            ValidationError(_("参加する企業・団体を選ぶか、「全体で1つのリンク」を選んでください。"), code="reference")
         )
     if errors:
         raise ValidationError(errors)
@@ -361,7 +387,9 @@ def wave_create(
 def wave_organisations_add(*, actor: Any, wave: Wave, organisations: Iterable[Organisation]) -> list[WaveLink]:
     require(actor, "wave.change", wave)
     if wave.status == WaveStatus.CLOSED:
-        raise ValidationError({"organisations": [_("終了した調査には企業・団体を追加できません。")]})
+        raise ValidationError(
+            {"organisations": [ValidationError(_("終了した調査には企業・団体を追加できません。"), code="state")]}
+        )
     links = _links_create(wave, organisations)
     for link in links:
         audit_record(
@@ -398,7 +426,13 @@ def wave_open(*, actor: Any, wave: Wave) -> Wave:
     if wave.status == WaveStatus.OPEN:
         return wave
     if wave.status == WaveStatus.CLOSED:
-        raise ValidationError({"__all__": [_("終了した調査は再開できません。新しい調査を作成してください。")]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    ValidationError(_("終了した調査は再開できません。新しい調査を作成してください。"), code="state")
+                ]
+            }
+        )
     return _wave_change(actor, wave, status=WaveStatus.OPEN, opened_at=timezone.now())
 
 
@@ -416,9 +450,15 @@ def wave_close(*, actor: Any, wave: Wave) -> Wave:
 def wave_dates_update(*, actor: Any, wave: Wave, opens_on: dt.date, closes_on: dt.date) -> Wave:
     require(actor, "wave.change", wave)
     if closes_on < opens_on:
-        raise ValidationError({"closes_on": [_("終了日は開始日と同じか、それより後の日付にしてください。")]})
+        raise ValidationError(
+            {
+                "closes_on": [
+                    ValidationError(_("終了日は開始日と同じか、それより後の日付にしてください。"), code="date_order")
+                ]
+            }
+        )
     if wave.status == WaveStatus.CLOSED:
-        raise ValidationError({"__all__": [_("終了した調査の期間は変更できません。")]})
+        raise ValidationError({"__all__": [ValidationError(_("終了した調査の期間は変更できません。"), code="state")]})
     return _wave_change(actor, wave, opens_on=opens_on, closes_on=closes_on)
 
 

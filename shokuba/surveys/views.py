@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shokuba.core.csp import csp_override
 from shokuba.core.dates import fiscal_year, wareki
+from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.permissions import visible_members, visible_organisations
@@ -652,26 +653,18 @@ def _download_name(link: WaveLink, suffix: str) -> str:
     return f"{link.wave.name}_{who}_{suffix}"
 
 
-def _attachment(response: HttpResponse, filename: str, *, inline: bool = False) -> HttpResponse:
-    from urllib.parse import quote
-
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @login_required
 def link_qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
     link = _link(request, pk)
     response = HttpResponse(qr_svg(_answer_url(request, link)), content_type="image/svg+xml")
-    return _attachment(response, _download_name(link, "QR.svg"), inline=request.GET.get("inline") == "1")
+    return attach(response, _download_name(link, "QR.svg"), inline=request.GET.get("inline") == "1")
 
 
 @login_required
 def link_qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     link = _link(request, pk)
     response = HttpResponse(qr_png(_answer_url(request, link)), content_type="image/png")
-    return _attachment(response, _download_name(link, "QR.png"))
+    return attach(response, _download_name(link, "QR.png"))
 
 
 @login_required
@@ -695,7 +688,7 @@ def link_flyer(request: HttpRequest, pk: int) -> HttpResponse:
         minutes=estimated_minutes(definition),
     )
     response = HttpResponse(flyer_pdf(flyer), content_type="application/pdf")
-    return _attachment(response, _download_name(link, "チラシ.pdf"))
+    return attach(response, _download_name(link, "チラシ.pdf"))
 
 
 @login_required

@@ -4,25 +4,35 @@ threshold: a hidden number is null)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import BeforeValidator, ValidationInfo, create_model
+from pydantic_core import PydanticCustomError
 
-from shokuba.api.errors import ApiError, not_found
-from shokuba.api.schemas import ErrorOut, RequestBody
+from shokuba.api.errors import ApiError, field_label, field_labels_register, not_found
+from shokuba.api.schemas import ErrorOut, Line, RequestBody
 from shokuba.core.permissions import require
 from shokuba.network.models import Organisation
 from shokuba.network.permissions import visible_members, visible_organisations
-from shokuba.workplace import insights
-from shokuba.workplace.definitions import ARRANGEMENTS_BY_CODE, MALE_LEAVE_FORMULAS
-from shokuba.workplace.models import IndicatorYear
+from shokuba.workplace import definitions, insights
+from shokuba.workplace.messages import label
+from shokuba.workplace.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, IndicatorYear
 from shokuba.workplace.picture import Picture
 from shokuba.workplace.readiness import RuleResult
 from shokuba.workplace.services import indicator_year_save
 
 router = Router(tags=["workplace"])
+
+
+def _figure_label(code: str) -> str | None:
+    known = code in definitions.INPUTS_BY_CODE or code in definitions.INDICATORS_BY_CODE
+    return label(code) if known or code in definitions.ARRANGEMENTS_BY_CODE else None
+
+
+field_labels_register(_figure_label)
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -36,11 +46,54 @@ class IndicatorYearOut(Schema):
     warnings: list[dict[str, str]]
 
 
+def _figure_field(code: str) -> tuple[Any, Any]:
+    """One raw figure of the request, with its plausible range from definitions.py (the service checks the same
+    range: value_range). Counts and yen are integers; null means not disclosed."""
+    low, high, unit = definitions.value_range(code)
+    spec = definitions.INPUTS_BY_CODE.get(code)
+    kind: Any = int if spec is not None and spec.integer else float
+    description = f"{definitions.label_of(code)}（{unit or '-'}、{low:g}〜{high:g}）"
+    return (
+        Annotated[kind | None, BeforeValidator(_json_number)],
+        Field(None, ge=low, le=high, allow_inf_nan=False, description=description),
+    )
+
+
+def _json_number(value: Any, info: ValidationInfo) -> Any:
+    # A figure is a JSON number (or null): "12" or true are not read as numbers.
+    if isinstance(value, str | bool):
+        message = _("「%(label)s」は数値（JSON の数）で指定してください。") % {
+            "label": field_label(info.field_name or "")
+        }
+        raise PydanticCustomError("number_type", "{message}", {"message": message})
+    return value
+
+
+# Every input code and every indicator code that may be given directly (a published ratio), with its range.
+_RAW_FIELDS: dict[str, Any] = {
+    code: _figure_field(code) for code in [*definitions.INPUTS_BY_CODE, *definitions.INDICATORS_BY_CODE]
+}
+_ARRANGEMENT_FIELDS: dict[str, Any] = {
+    code: (bool, Field(False, strict=True)) for code in definitions.ARRANGEMENTS_BY_CODE
+}
+if TYPE_CHECKING:
+    RawFiguresIn = RequestBody
+    ArrangementsIn = RequestBody
+else:
+    RawFiguresIn = create_model("RawFiguresIn", __base__=RequestBody, **_RAW_FIELDS)
+    ArrangementsIn = create_model("ArrangementsIn", __base__=RequestBody, **_ARRANGEMENT_FIELDS)
+FISCAL_YEAR = Annotated[int, Field(ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)]
+
+
 class IndicatorYearIn(RequestBody):
-    raw: dict[str, float | None] = Field(..., description="入力する数。年度の入力値を丸ごと置き換えます。")
-    male_childcare_leave_formula: str = "leave"
-    arrangements: dict[str, bool] | None = Field(None, description="省略すると今の設定のまま")
-    period_note: str = ""
+    raw: RawFiguresIn = Field(
+        ..., description="入力する数。年度の入力値を丸ごと置き換えます（送らなかった項目は消えます）。"
+    )
+    male_childcare_leave_formula: Literal["leave", "leave_and_purpose"] = "leave"
+    arrangements: ArrangementsIn | None = Field(
+        None, description="柔軟な働き方の制度（送らなかった制度は「なし」）。省略か null で今の設定のまま"
+    )
+    period_note: Line = Field("", max_length=120)
 
 
 class RuleOut(Schema):
@@ -141,25 +194,16 @@ def indicators_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     response={200: IndicatorYearOut, **ERRORS},
     summary="職場の指標を保存（年度ごと）",
 )
-def indicators_put(request: HttpRequest, pk: int, fiscal_year: int, payload: IndicatorYearIn) -> dict[str, Any]:
+def indicators_put(request: HttpRequest, pk: int, fiscal_year: FISCAL_YEAR, payload: IndicatorYearIn) -> dict[str, Any]:
     """年度の入力値を丸ごと置き換えます。比率は入力した数から計算し、数の矛盾は 422 で項目ごとに返します。"""
     organisation = _organisation(request, pk)
-    if payload.male_childcare_leave_formula not in MALE_LEAVE_FORMULAS:
-        raise ApiError(
-            422, _("算定式は leave か leave_and_purpose です。"), loc=["body", "male_childcare_leave_formula"]
-        )
-    unknown = [code for code in (payload.arrangements or {}) if code not in ARRANGEMENTS_BY_CODE]
-    if unknown:
-        raise ApiError(
-            422, _("不明な制度のコード：%(codes)s") % {"codes": "、".join(unknown)}, loc=["body", "arrangements"]
-        )
     year = indicator_year_save(
         actor=_actor(request),
         organisation=organisation,
         fiscal_year=fiscal_year,
-        raw=payload.raw,
+        raw={code: value for code, value in payload.raw.model_dump().items() if value is not None},
         formula=payload.male_childcare_leave_formula,
-        arrangements=payload.arrangements,
+        arrangements=None if payload.arrangements is None else payload.arrangements.model_dump(),
         period_note=payload.period_note,
     )
     return _year_out(year)
@@ -183,7 +227,7 @@ def _rule(rule: RuleResult) -> dict[str, Any]:
 
 
 @router.get("/organisations/{pk}/readiness", response={200: ReadinessOut, **ERRORS}, summary="認定の準備状況")
-def readiness_get(request: HttpRequest, pk: int, year: int | None = None) -> dict[str, Any]:
+def readiness_get(request: HttpRequest, pk: int, year: FISCAL_YEAR | None = None) -> dict[str, Any]:
     """えるぼし・くるみん（令和7年4月〜の基準）の段階ごとの判定、あと どれだけ、未入力のデータ、確認が必要な要件。"""
     organisation = _organisation(request, pk)
     years = insights.organisation_years(organisation)
@@ -246,7 +290,10 @@ def _picture_out(scope: str, result: Picture, year: int | None) -> dict[str, Any
 
 @router.get("/members/{code}/picture", response={200: PictureOut, **ERRORS}, summary="地域の職場の指標（取組ごと）")
 def member_picture(
-    request: HttpRequest, code: str, year: int | None = None, scope: str = "programme"
+    request: HttpRequest,
+    code: Annotated[str, Field(max_length=20)],
+    year: FISCAL_YEAR | None = None,
+    scope: Literal["programme", "prefecture"] = "programme",
 ) -> dict[str, Any]:
     """参加自治体の取組の企業・団体について、指標の分布（四分位・中央値）、目標を満たす割合、前年度からの変化。
     scope=prefecture は県の取組と県内のネットワーク参加市町村。閾値未満の数値は null。"""
@@ -256,14 +303,17 @@ def member_picture(
     require(_actor(request), "workplace.view_picture", member)
     scopes = {s.code: s for s in insights.member_scopes(member)}
     if scope not in scopes:
-        raise ApiError(
-            422, _("scope は %(names)s のいずれかです。") % {"names": " / ".join(scopes)}, loc=["query", "scope"]
+        raise ApiError(  # "prefecture" is only a prefecture member's scope
+            422,
+            _("scope は %(names)s のいずれかです。") % {"names": " / ".join(scopes)},
+            loc=["query", "scope"],
+            type="scope_unavailable",
         )
     return _picture_out(scope, insights.summarise(scopes[scope]), year)
 
 
 @router.get("/picture", response={200: PictureOut, **ERRORS}, summary="地域の職場の指標（ネットワーク全体）")
-def network_picture(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def network_picture(request: HttpRequest, year: FISCAL_YEAR | None = None) -> dict[str, Any]:
     """全参加自治体の企業・団体についての分布（事務局・支援チーム）。閾値未満の数値は null。"""
     require(_actor(request), "workplace.view_network_picture")
     return _picture_out("network", insights.summarise(insights.network_scope()), year)

@@ -45,6 +45,20 @@ UNITS: dict[str, str] = {
 }
 
 
+# The plausible range of a raw input by its kind, unless the input sets its own maximum. A value outside it is an
+# error (a typo, a unit mix-up, 1e308), never stored. The API schema states the same bounds (workplace/api.py).
+COUNT_MAX = 10_000_000  # people: more than any employer in Japan
+KIND_MAXIMUM: dict[str, float] = {
+    "count": COUNT_MAX,
+    "hours": COUNT_MAX * 2_000,  # a year's total over every worker: 2,000 hours of overtime each at most
+    "days": COUNT_MAX * 40,  # a year's total over every worker: 40 days of leave each at most
+    "years": 60,  # a working life
+    "yen": 100_000_000,  # an average annual wage
+    "percent": 100,
+}
+MONTH_HOURS = 744  # 31 days × 24 hours
+
+
 @dataclass(frozen=True)
 class Input:
     code: str
@@ -52,7 +66,8 @@ class Input:
     kind: InputKind
     group: str
     help: str = ""
-    maximum: float | None = None  # an impossible value above this is an error
+    maximum: float | None = None  # its own plausible maximum; otherwise the kind's (KIND_MAXIMUM)
+    minimum: float = 0
 
     @property
     def unit(self) -> str:
@@ -61,6 +76,11 @@ class Input:
     @property
     def integer(self) -> bool:
         return self.kind in ("count", "yen")
+
+    @property
+    def upper(self) -> float:
+        """The largest value accepted."""
+        return self.maximum if self.maximum is not None else KIND_MAXIMUM[self.kind]
 
 
 GROUPS: dict[str, str] = {
@@ -134,8 +154,8 @@ INPUTS: tuple[Input, ...] = (
     Input("pay_women_non_regular", gettext_noop("女性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
     Input("pay_men_non_regular", gettext_noop("男性の平均年間賃金（非正規雇用労働者）"), "yen", "pay"),
     # 継続就業
-    Input("tenure_women", gettext_noop("女性の平均継続勤務年数"), "years", "tenure", maximum=60),
-    Input("tenure_men", gettext_noop("男性の平均継続勤務年数"), "years", "tenure", maximum=60),
+    Input("tenure_women", gettext_noop("女性の平均継続勤務年数"), "years", "tenure"),
+    Input("tenure_men", gettext_noop("男性の平均継続勤務年数"), "years", "tenure"),
     Input("hired_10y_women", gettext_noop("10事業年度前前後に採用した女性の数"), "count", "tenure"),
     Input("retained_10y_women", gettext_noop("うち継続して雇用されている女性の数"), "count", "tenure"),
     Input("hired_10y_men", gettext_noop("10事業年度前前後に採用した男性の数"), "count", "tenure"),
@@ -178,14 +198,14 @@ INPUTS: tuple[Input, ...] = (
         "hours",
         "hours",
         gettext_noop("各月のフルタイム労働者1人当たり法定時間外・法定休日労働時間のうち最も多い月"),
-        maximum=744,
+        maximum=MONTH_HOURS,
     ),
     Input(
         "max_monthly_overtime_fulltime_25_39",
         gettext_noop("25〜39歳のフルタイム労働者の月平均時間外・休日労働の最大月"),
         "hours",
         "hours",
-        maximum=744,
+        maximum=MONTH_HOURS,
     ),
     # 年次有給休暇
     Input(
@@ -228,6 +248,17 @@ class Indicator:
     higher_is_better: bool | None = True  # None: closer to parity (100 %) is better
     may_exceed_100: bool = False  # childcare leave and paid leave rates legally may
     decimals: int = 1
+    # The plausible range of the value when it is given directly (a published ratio); a computed value outside
+    # it comes from counts that are themselves checked. Default: a share, 0–100 %, or 0–500 % for a rate that
+    # may exceed 100 % (see RANGES below for the others).
+    minimum: float = 0
+    maximum: float | None = None
+
+    @property
+    def upper(self) -> float:
+        if self.maximum is not None:
+            return self.maximum
+        return 500.0 if self.may_exceed_100 else 100.0
 
 
 PERCENT = "%"
@@ -466,6 +497,24 @@ INDICATORS: tuple[Indicator, ...] = (
         may_exceed_100=True,
     ),
 )
+# Ranges other than a share's (0–100 %) or a rate's that may exceed 100 % (0–500 %).
+RANGES: dict[str, tuple[float, float]] = {
+    "competition_ratio_women": (0, 100_000),  # applicants per hire
+    "competition_ratio_men": (0, 100_000),
+    "competition_ratio_sex": (0, 100_000),
+    "pay_gap_all": (0, 1_000),  # women's pay as % of men's: over 200 % is already a warning
+    "pay_gap_regular": (0, 1_000),
+    "pay_gap_non_regular": (0, 1_000),
+    "tenure_gap_years": (-60, 60),  # men's minus women's years
+    "tenure_ratio": (0, 10_000),  # women's years as % of men's
+    "avg_monthly_overtime": (0, MONTH_HOURS),
+    "max_monthly_overtime_fulltime": (0, MONTH_HOURS),
+    "max_monthly_overtime_fulltime_25_39": (0, MONTH_HOURS),
+}
+INDICATORS = tuple(
+    dataclasses.replace(i, minimum=RANGES[i.code][0], maximum=RANGES[i.code][1]) if i.code in RANGES else i
+    for i in INDICATORS
+)
 INDICATORS_BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
 # The figures a company may enter as a ratio instead of counts (on the form; imports may give any indicator).
@@ -632,6 +681,8 @@ T_NOT_NUMBER = gettext_noop("「%(label)s」は数字で入力してください
 T_NEGATIVE = gettext_noop("「%(label)s」に負の数は入力できません。")
 T_INTEGER = gettext_noop("「%(label)s」は整数で入力してください。")
 T_TOO_LARGE = gettext_noop("「%(label)s」は%(max)s%(unit)s以下で入力してください。")
+T_TOO_SMALL = gettext_noop("「%(label)s」は%(min)s%(unit)s以上で入力してください。")
+T_RANGE = gettext_noop("「%(label)s」は%(min)s〜%(max)s%(unit)sの範囲で入力してください（%(value)s%(unit)s）。")
 T_SUBSET = gettext_noop("「%(label)s」（%(value)s）が「%(total_label)s」（%(total)s）を超えています。")
 T_PERCENT_OVER = gettext_noop("「%(label)s」は0〜100%%の範囲で入力してください（%(value)s%%）。")
 T_RATE_OVER_100 = gettext_noop(
@@ -671,6 +722,18 @@ BOUNDED_PERCENT: tuple[str, ...] = (
 )
 
 
+def value_range(code: str) -> tuple[float, float, str]:
+    """(minimum, maximum, unit) accepted for a raw input or a directly given indicator; unknown codes take any
+    finite non-negative number (callers only pass known codes)."""
+    spec = INPUTS_BY_CODE.get(code)
+    if spec is not None:
+        return spec.minimum, spec.upper, spec.unit
+    indicator = INDICATORS_BY_CODE.get(code)
+    if indicator is not None:
+        return indicator.minimum, indicator.upper, indicator.unit
+    return 0.0, math.inf, ""
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "—"
@@ -698,18 +761,25 @@ def check(raw: Raw, *, formula: str = DEFAULT_MALE_LEAVE_FORMULA) -> list[Proble
             problems.append(Problem(code, T_NOT_NUMBER, {"label": label, "value": str(value)}))
             bad.add(code)
             continue
-        if number < 0 and code != "tenure_gap_years":
-            problems.append(Problem(code, T_NEGATIVE, {"label": label}))
+        low, high, unit = value_range(code)
+        if number < low:
+            problems.append(
+                Problem(code, T_NEGATIVE, {"label": label})
+                if low == 0
+                else Problem(code, T_TOO_SMALL, {"label": label, "min": format_number(low), "unit": unit})
+            )
             bad.add(code)
             continue
         if spec is not None and spec.integer and not number.is_integer():
             problems.append(Problem(code, T_INTEGER, {"label": label}))
             bad.add(code)
             continue
-        if spec is not None and spec.maximum is not None and number > spec.maximum:
-            problems.append(
-                Problem(code, T_TOO_LARGE, {"label": label, "max": format_number(spec.maximum), "unit": spec.unit})
-            )
+        if number > high:
+            params = {"label": label, "min": format_number(low), "max": format_number(high), "unit": unit}
+            if spec is None:  # a ratio given directly: its whole range and the value typed
+                problems.append(Problem(code, T_RANGE, {**params, "value": format_number(number)}))
+            else:
+                problems.append(Problem(code, T_TOO_LARGE, params))
             bad.add(code)
             continue
     if formula not in MALE_LEAVE_FORMULAS:

@@ -101,7 +101,7 @@ class IndicatorYearForm(AccessibleFormMixin, forms.Form):
             )
         return result
 
-    def apply_errors(self, errors: dict[str, list[str]]) -> None:
+    def apply_errors(self, errors: dict[str, list[Any]]) -> None:
         """A service's errors (keyed by input or indicator code) next to the field they concern."""
         for code, messages in errors.items():
             target: str | None = code if code in self.fields else None

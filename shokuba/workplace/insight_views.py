@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shokuba.core.charts import chart_png, chart_svg
+from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.models import Industry, LocalGovernment, Member, Organisation, SizeBand
@@ -188,8 +189,7 @@ def diagnosis_chart(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = HttpResponse(chart_png(spec), content_type="image/png")
     else:
         response = HttpResponse(chart_svg(spec), content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attach(response, name)
 
 
 @login_required

@@ -3,6 +3,7 @@ audited (like every service)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.validation import texts_require
 from shokuba.network.models import Member
 from shokuba.workplace.definitions import INDICATORS_BY_CODE
 from shokuba.workplace.models import RecognitionStage, Referral
@@ -22,6 +24,8 @@ REFERRAL_FIELDS = ("name", "url", "phone", "note", "verified")
 
 def referral_update(*, actor: Any, referral: Referral, data: dict[str, Any]) -> Referral:
     require(actor, "workplace.manage_referrals")
+    labels = {"name": _("名称"), "url": "URL", "phone": _("電話番号"), "note": _("備考")}
+    texts_require({name: (label, data.get(name), False) for name, label in labels.items() if name in data})
     before = snapshot(referral)
     for name in REFERRAL_FIELDS:
         if name in data:
@@ -50,7 +54,9 @@ def clean_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         try:
             number_value = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
+            number_value = math.nan
+        if not math.isfinite(number_value):
             errors.append(_("基準%(n)d: 基準値は数字で入力してください。") % {"n": number})
             continue
         cleaned.append({"indicator": indicator, "op": op, "value": number_value})
@@ -63,6 +69,12 @@ def recognition_stage_save(
     *, actor: Any, member: Member, stage: RecognitionStage | None, data: dict[str, Any]
 ) -> RecognitionStage:
     require(actor, "workplace.manage_recognition", member)
+    texts_require(
+        {
+            "name": (_("段階の名称"), data.get("name"), False),
+            "description": (_("説明"), data.get("description"), True),
+        }
+    )
     criteria = clean_criteria(list(data.get("criteria") or []))
     before = None if stage is None else snapshot(stage)
     stage = stage or RecognitionStage(member=member)

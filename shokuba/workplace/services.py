@@ -15,6 +15,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import account_of, require
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
+from shokuba.core.validation import texts_check
 from shokuba.network.models import Member, Organisation
 from shokuba.workplace import definitions, imports
 from shokuba.workplace.messages import problem_message
@@ -50,12 +51,15 @@ def apply_values(
     instance.warnings = [{"field": p.field, "message": problem_message(p)} for p in warnings]
 
 
-def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, list[str]], list[definitions.Problem]]:
+def validate_year(raw: Mapping[str, Any], *, formula: str) -> tuple[dict[str, list[Any]], list[definitions.Problem]]:
     """Field errors (Japanese, keyed by input or indicator code) and the warnings to keep."""
     problems = definitions.check(raw, formula=formula)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     for problem in definitions.errors(problems):
-        errors.setdefault(problem.field, []).append(problem_message(problem))
+        # Counts that contradict each other (a part larger than its whole, a share over 100 %) are a rule across
+        # fields ("figures"); a value outside its own range is the field's (the API schema states those ranges).
+        code = "figures" if problem.template in (definitions.T_SUBSET, definitions.T_PERCENT_OVER) else "invalid"
+        errors.setdefault(problem.field, []).append(ValidationError(problem_message(problem), code=code))
     return errors, [p for p in problems if p.severity == "warning"]
 
 
@@ -81,6 +85,7 @@ def indicator_year_save(
     if year_problem:
         raise ValidationError({"fiscal_year": [year_problem]})
     errors, warnings = validate_year(raw, formula=formula)
+    errors.update(texts_check({"period_note": (gettext("対象期間"), period_note, False)}))
     if errors:
         raise ValidationError(errors)
     instance = (

@@ -7,6 +7,13 @@ from typing import Any
 import pytest
 
 from shokuba.api.tests.helpers import Api
+from shokuba.surveys.tests.conftest import (  # noqa: F401 - the survey fixtures, for the findings' tests
+    _clean_rate_limits,
+    published,
+    questionnaire,
+    second_organisation,
+    wave,
+)
 
 
 @pytest.fixture

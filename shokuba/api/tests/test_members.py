@@ -78,11 +78,18 @@ def test_another_members_code_is_404(request: pytest.FixtureRequest, as_user: An
     assert "042056" in response.json_body["message"]
 
 
-def test_a_malformed_member_code_is_422(as_user: Any, secretariat: User) -> None:
+def test_a_member_code_with_a_wrong_check_digit_is_404_saying_why(as_user: Any, secretariat: User) -> None:
     response = as_user(secretariat).get("members/042057")
-    assert_error_shape(response, 422)
+    assert_error_shape(response, 404)
     assert locs(response) == [["path", "code"]]
     assert "検査数字" in response.json_body["message"]
+
+
+def test_a_malformed_member_code_is_422(as_user: Any, secretariat: User) -> None:
+    response = as_user(secretariat).get("members/04-20x")
+    assert_error_shape(response, 422)
+    assert locs(response) == [["path", "code"]]
+    assert "数字以外" in response.json_body["message"]
 
 
 def test_a_local_government_that_is_not_a_member_is_404(as_user: Any, secretariat: User) -> None:

@@ -72,9 +72,12 @@ def test_prefecture_coordinator_may_not_list_a_municipalitys_organisations(
 
 
 def test_member_filter_with_a_bad_code_is_422(as_user: Any, secretariat: User) -> None:
-    response = as_user(secretariat).get("organisations?member=042057")
+    response = as_user(secretariat).get("organisations?member=0420")
     assert_error_shape(response, 422)
     assert locs(response) == [["query", "member"]]
+    wrong_check_digit = as_user(secretariat).get("organisations?member=042057")
+    assert_error_shape(wrong_check_digit, 404)
+    assert locs(wrong_check_digit) == [["query", "member"]]
 
 
 def test_detail(as_user: Any, org_admin: User, organisation: Organisation) -> None:

@@ -281,7 +281,7 @@ def test_download_toyooka_evidence_by_role(
         assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
         disposition = response["Content-Disposition"]
         assert disposition.startswith("attachment;")
-        assert "filename*=utf-8''%E8%AD%B0%E4%BA%8B%E9%8C%B2%20%E7%AC%AC1%E5%9B%9E.pdf" in disposition
+        assert "filename*=UTF-8''%E8%AD%B0%E4%BA%8B%E9%8C%B2%20%E7%AC%AC1%E5%9B%9E.pdf" in disposition
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
 

@@ -172,4 +172,5 @@ def test_picture_api_suppresses_under_the_threshold(coordinator: Any, toyooka: M
     body = Api(coordinator).get("workplace/members/282090/picture?year=2025").json_body
     overall = next(c for c in body["cells"] if c["group_kind"] == "all" and c["indicator"] == "women_manager_ratio")
     assert not overall["hidden"] and overall["median"] == pytest.approx(20.0)  # 10, 20, 30, 40, 10
-    assert Api(coordinator).get("workplace/members/282090/picture?year=1999").status_code == 404
+    assert Api(coordinator).get("workplace/members/282090/picture?year=2001").status_code == 404  # no figures
+    assert Api(coordinator).get("workplace/members/282090/picture?year=1999").status_code == 422  # not a year
