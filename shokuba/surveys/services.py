@@ -632,7 +632,7 @@ def responses_import(*, actor: Any, wave: Wave, uploaded_file: Any, channel: str
     }
     prepared = imports.prepare_import(
         data,
-        name,
+        checked.name,  # single-line: control characters dropped (core.text), as every message shows it
         definition_of(wave.version),
         organisations,
         organisation_required=not wave.links.filter(organisation__isnull=True).exists(),
