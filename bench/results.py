@@ -77,6 +77,7 @@ def bench_results_overview() -> None:
     import pandas as pd
 
     from shokuba.analysis import gaps
+    from shokuba.analysis.suppression import Decision
     from shokuba.network.models import User
     from shokuba.results import analyses, selectors
     from shokuba.results.permissions import results_scope
@@ -105,7 +106,8 @@ def bench_results_overview() -> None:
             for sex in ("F", "M"):
                 vectors.append(tuple(int(counts.get((sex, item.code, c.code), 0)) for c in item.categories))
             pairs.append(gaps.ScaleItemPair(item.code, item.text, vectors[0], vectors[1], item.top_box))
-        gaps.gap_analysis(pairs, "女性", "男性", scope.threshold)
+        shown = Decision(True, "", len(frame), scope.threshold)
+        gaps.gap_analysis(pairs, "女性", "男性", shown, shown)
 
     value = runner.timed(ours, repeat=3)
     reference = runner.timed(pandas_reference, repeat=3)

@@ -402,12 +402,24 @@ def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(runs), result
 
 
-def _chi2(table: Any) -> tuple[float, int, int, int]:
-    """Pearson's chi-square (no continuity correction, as ours), df, n and the number of groups tested."""
+NOT_SUBSTANTIVE = {"R", ""}  # 答えたくない and 無回答 are never tested (docs/ARCHITECTURE.md, "Statistics that agree")
+
+
+def _chi2(table: Any, groups: Sequence[tuple[str, str]], top_box: int) -> tuple[float, int, int, int]:
+    """What ours tests, computed independently: the substantive groups of at least five, the scale's top box against
+    the rest, Pearson's chi-square without continuity correction; df, n and the number of groups tested."""
+    import numpy as np
     from scipy.stats import chi2_contingency
 
-    statistic, _p, df, _expected = chi2_contingency(table, correction=False)
-    return float(statistic), int(df), int(table.sum()), int(table.shape[0])
+    keep = [
+        r
+        for r, group in enumerate(groups)
+        if not (set(group) & NOT_SUBSTANTIVE) and int(np.asarray(table)[r].sum()) >= 5
+    ]
+    rows = np.asarray(table)[keep]
+    collapsed = np.stack([rows[:, :top_box].sum(axis=1), rows[:, top_box:].sum(axis=1)], axis=1)
+    statistic, _p, df, _expected = chi2_contingency(collapsed, correction=False)
+    return float(statistic), int(df), int(collapsed.sum()), int(collapsed.shape[0])
 
 
 def _plans(queries: Sequence[tuple[str, tuple[Any, ...]]]) -> list[dict[str, Any]]:
@@ -464,8 +476,8 @@ def run_timing(wave_id: int, user_id: int, item_code: str, parquet_path: str, re
             )
             frame = pd.DataFrame(cursor.fetchall(), columns=["choice_code", "sex", "age_band"])
         frame = frame[frame["choice_code"].isin(substantive)]
-        table = pd.crosstab([frame["sex"], frame["age_band"]], frame["choice_code"])
-        return _chi2(table.to_numpy())
+        table = pd.crosstab([frame["sex"], frame["age_band"]], frame["choice_code"]).reindex(columns=substantive)
+        return _chi2(table.fillna(0).to_numpy(), list(table.index), item.top_box)
 
     def parquet_reference() -> tuple[float, int, int, int]:
         table = pq.read_table(
@@ -481,7 +493,7 @@ def run_timing(wave_id: int, user_id: int, item_code: str, parquet_path: str, re
             counts["sex"], counts["age_band"], counts["choice_code"], counts["count_all"], strict=True
         ):
             matrix[row_of[(sex, age)], column_of[choice]] = n
-        return _chi2(matrix[:, matrix.sum(axis=0) > 0])
+        return _chi2(matrix, groups, item.top_box)
 
     ours_seconds, test = _median(ours, repeat)
     pandas_seconds, pandas_result = _median(pandas_reference, repeat)

@@ -1,10 +1,12 @@
 """Benchmarks: the programme against the network (other members' counts, summed), against the national published
 results attached to the template, and an organisation against the rest of its programme.
 
-- Network: the reference is the sum of other members' counts for the same item code. It is shown only when at
-  least `MIN_CONTRIBUTORS` members contributed (so no single other member's result can be read off) and both
-  sides reach the threshold.
-- Organisation vs programme: the organisation is compared with the programme *without* it (independent groups).
+- Network: the reference is the sum of other members' counts for the same item code, from their closed waves that
+  reach the threshold (a wave still open would change between two visits: the difference would be one person).
+  It is shown only when at least `MIN_CONTRIBUTORS` members contributed (`suppression.pooled`: no single other
+  member's result can be read off) and both sides reach the threshold.
+- Organisation vs programme: the organisation is compared with the programme *without* it (independent groups),
+  only when at least `MIN_CONTRIBUTORS` other organisations answered (else the rest would be one competitor).
 - National results are published percentages from large samples (内閣府 R4 n=10,906); they are treated as fixed
   values: the programme's Wilson 95 % interval is read against them.
 """
@@ -17,10 +19,8 @@ from dataclasses import dataclass, field
 from shokuba.analysis import stats
 from shokuba.analysis.gaps import GapReport, ScaleItemPair, gap_analysis
 from shokuba.analysis.i18n import _, gettext_noop
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, validate_threshold
+from shokuba.analysis.suppression import MIN_CONTRIBUTORS, Decision
 from shokuba.analysis.types import clean
-
-MIN_CONTRIBUTORS = 3
 
 
 @dataclass(frozen=True)
@@ -54,32 +54,24 @@ class NationalComparison:
 def vs_national(
     item_code: str,
     text: str,
-    groups: Mapping[str, tuple[int, int]],
+    groups: Mapping[str, tuple[int, int, Decision]],
     figures: Sequence[PublishedFigure],
-    threshold: int = DEFAULT_THRESHOLD,
 ) -> list[NationalComparison]:
-    """`groups`: group label (matching a figure's group, e.g. 男性) → (top-box count, valid n) in the programme."""
-    threshold = validate_threshold(threshold)
+    """`groups`: group label (matching a figure's group, e.g. 男性) → (top-box count, valid n, the gate's decision)."""
     results = []
     for figure in figures:
         if figure.group not in groups:
             continue
-        top, n = groups[figure.group]
+        top, n, decision = groups[figure.group]
         base = (item_code, text, figure.group, figure.source, figure.year, figure.value)
         words: dict[str, object] = {"group": _(figure.group), "text": text, "source": figure.source}
-        if n < threshold or 0 < top < threshold or 0 < n - top < threshold:
-            results.append(
-                NationalComparison(
-                    *base,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "hidden",
-                    _("%(group)sの回答が少ないため、全国調査とは比べていません。") % words,
-                )
+        if not decision.shown or n == 0:
+            reason = (
+                _("%(group)sの回答が少ない（または表示していない）ため、全国調査とは比べていません。") % words
+                if not decision.shown
+                else _("%(group)sでこの項目に答えた人がいないため、全国調査とは比べていません。") % words
             )
+            results.append(NationalComparison(*base, None, None, None, None, None, "hidden", reason))
             continue
         low, high = stats.wilson_interval(top, n)
         percent = 100 * top / n
@@ -142,24 +134,24 @@ class ReferenceReport:
 def vs_network(
     items: Sequence[ReferenceItem],
     *,
+    own: Decision,
+    network: Decision,
     contributors: int,
     label_own: str | None = None,
     label_network: str | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
-    min_contributors: int = MIN_CONTRIBUTORS,
 ) -> ReferenceReport:
-    """The programme against the sum of `contributors` other members' counts (excluding this programme)."""
-    if contributors < min_contributors:
-        return ReferenceReport(
-            "network",
-            None,
-            None,
-            True,
-            [_("比べられる他の自治体が%(n)d未満のため、ネットワークとは比べていません。") % {"n": min_contributors}],
+    """The programme against the sum of `contributors` other members' counts (excluding this programme); `network`
+    is `suppression.pooled` for them."""
+    if not network.shown:
+        note = (
+            _("比べられる他の自治体が%(n)d未満のため、ネットワークとは比べていません。") % {"n": MIN_CONTRIBUTORS}
+            if network.reason == "differencing"
+            else _("ネットワークの回答が少ないため、比べていません。")
         )
+        return ReferenceReport("network", None, None, True, [note])
     pairs = [ScaleItemPair(i.item_code, i.text, i.own, i.reference, i.top_box) for i in items]
     report = gap_analysis(
-        pairs, label_own or _("この事業"), label_network or _("ネットワーク全体（他の自治体）"), threshold
+        pairs, label_own or _("この事業"), label_network or _("ネットワーク全体（他の自治体）"), own, network
     )
     return ReferenceReport("network", contributors, report, False)
 
@@ -167,17 +159,26 @@ def vs_network(
 def vs_programme(
     items: Sequence[ReferenceItem],
     *,
+    own: Decision,
+    rest: Decision,
     label_own: str | None = None,
     label_rest: str | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
 ) -> ReferenceReport:
     """An organisation against the rest of its programme: `reference` holds the programme's counts INCLUDING the
-    organisation; the organisation is taken out so the two groups are independent."""
+    organisation; the organisation is taken out so the two groups are independent. `rest` is `suppression.pooled`
+    for the programme's other organisations (at least three, so no single other organisation can be read off)."""
+    if not rest.shown:
+        note = (
+            _("事業のほかの企業・団体が%(n)d未満のため、比べていません。") % {"n": MIN_CONTRIBUTORS}
+            if rest.reason == "differencing"
+            else _("事業のほかの企業・団体の回答が少ないため、比べていません。")
+        )
+        return ReferenceReport("programme", None, None, True, [note])
     pairs = []
     for i in items:
-        rest = tuple(p - o for p, o in zip(i.reference, i.own, strict=True))
-        if any(v < 0 for v in rest):
+        rest_counts = tuple(p - o for p, o in zip(i.reference, i.own, strict=True))
+        if any(v < 0 for v in rest_counts):
             raise ValueError(f"{i.item_code}: 事業全体の件数が企業・団体の件数より少なくなっています。")
-        pairs.append(ScaleItemPair(i.item_code, i.text, i.own, rest, i.top_box))
-    report = gap_analysis(pairs, label_own or _("この企業・団体"), label_rest or _("事業のほかの企業・団体"), threshold)
+        pairs.append(ScaleItemPair(i.item_code, i.text, i.own, rest_counts, i.top_box))
+    report = gap_analysis(pairs, label_own or _("この企業・団体"), label_rest or _("事業のほかの企業・団体"), own, rest)
     return ReferenceReport("programme", None, report, False)

@@ -19,7 +19,14 @@ from typing import Any
 
 from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
 from shokuba.analysis.change import WaveItem, before_after
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, HIDDEN_MARK, ThresholdError, validate_threshold
+from shokuba.analysis.suppression import (
+    DEFAULT_THRESHOLD,
+    HIDDEN_MARK,
+    Decision,
+    Gate,
+    ThresholdError,
+    validate_threshold,
+)
 from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts, to_jsonable
 from shokuba.analysis.vocabulary import ATTRIBUTES, NON_SUBSTANTIVE, STANDARD_SCALES
 from shokuba.tabular import (
@@ -370,6 +377,32 @@ def _national_figures() -> dict[str, list[benchmarks.PublishedFigure]]:
 # --- the run ---------------------------------------------------------------------------------------------------
 
 
+def dataset_gate(data: Dataset, threshold: int) -> Gate:
+    """The gate of a file's respondents: the same decisions the pages make on the same counts."""
+    columns = {a: data.values(a) for a in ATTRIBUTES if a in data.header}
+    if "企業・団体" in data.header:
+        columns["organisation"] = data.values("企業・団体")
+
+    def sizes(dims: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        if not dims:
+            return {(): len(data.rows)}
+        return dict(Counter(tuple(columns[d][i] for d in dims) for i in range(len(data.rows))))
+
+    def space(dim: str) -> list[str]:
+        if dim == "organisation":
+            return sorted(set(columns[dim]) | {""})
+        return [c.code for c in ATTRIBUTES[dim].choices] + [""]
+
+    return Gate(sizes=sizes, space=space, threshold=threshold, unions=gaps.preset_groups())
+
+
+def _rows_of(data: Dataset, filters: dict[str, tuple[str, ...]]) -> list[int]:
+    keep = set(range(len(data.rows)))
+    for attribute, codes in filters.items():
+        keep &= set(attribute_rows(data, attribute, codes))
+    return sorted(keep)
+
+
 def analyse(
     data: Dataset,
     threshold: int,
@@ -380,71 +413,74 @@ def analyse(
     scale_columns = [c for c in data.columns if c.kind == "likert"]
     single_columns = [c for c in data.columns if c.kind == "single"]
     attributes = [a for a in ATTRIBUTES if a in data.header]
-    report: dict[str, Any] = {"format": "shokuba-analysis/1", "threshold": threshold, "responses": len(data.rows)}
+    gate = dataset_gate(data, threshold)
+    everyone = gate.scope()
+    report: dict[str, Any] = {"format": "shokuba-analysis/2", "threshold": threshold, "responses": len(data.rows)}
     report["distributions"] = [
-        distributions.distribution(item_counts(data, c), threshold) for c in scale_columns + single_columns
+        distributions.distribution(item_counts(data, c), everyone) for c in scale_columns + single_columns
     ]
-    report["multiple_choice"] = [distributions.multiple_choice(m, threshold) for m in _multiple(data)]
-    report["rankings"] = [distributions.ranking(r, threshold) for r in _rankings(data)]
+    report["multiple_choice"] = [distributions.multiple_choice(m, everyone) for m in _multiple(data)]
+    report["rankings"] = [distributions.ranking(r, everyone) for r in _rankings(data)]
 
     tables = []
     for attribute in attributes:
-        categories = [Category(c.code, c.label) for c in ATTRIBUTES[attribute].choices]
+        release = gate.split((attribute,))
+        categories = [Category(c.code, c.label) for c in ATTRIBUTES[attribute].choices] + [Category("", "無回答")]
         groups = [(c, attribute_rows(data, attribute, [c.code])) for c in categories]
-        for column in scale_columns + single_columns:
-            per_group = [item_counts(data, column, rows) for _, rows in groups]
-            tables.append(
-                crosstab.crosstab(
-                    crosstab.ContingencyTable(
-                        column.item_code,
-                        column.text,
-                        ATTRIBUTES[attribute].label,
-                        tuple(c for c, _ in groups),
-                        per_group[0].categories,
-                        tuple(p.counts for p in per_group),
-                        per_group[0].top_box,
-                    ),
-                    threshold,
+        for family in (scale_columns, single_columns):
+            family_tables = []
+            for column in family:
+                per_group = [item_counts(data, column, rows) for _, rows in groups]
+                family_tables.append(
+                    crosstab.crosstab(
+                        crosstab.ContingencyTable(
+                            column.item_code,
+                            column.text,
+                            ATTRIBUTES[attribute].label,
+                            tuple(c for c, _ in groups),
+                            tuple((c.code,) for c, _ in groups),
+                            per_group[0].categories,
+                            tuple(p.counts for p in per_group),
+                            per_group[0].top_box,
+                        ),
+                        release,
+                    )
                 )
-            )
+            crosstab.adjust(family_tables)
+            tables += family_tables
     report["crosstabs"] = tables
 
     gap_reports = {}
     for preset, ((label_a, filter_a), (label_b, filter_b)) in gaps.PRESETS.items():
         if not all(a in data.header for a in [*filter_a, *filter_b]):
             continue
-
-        def rows_for(filters: dict[str, tuple[str, ...]]) -> list[int]:
-            keep = set(range(len(data.rows)))
-            for attribute, codes in filters.items():
-                keep &= set(attribute_rows(data, attribute, codes))
-            return sorted(keep)
-
-        rows_a, rows_b = rows_for(filter_a), rows_for(filter_b)
+        rows_a, rows_b = _rows_of(data, filter_a), _rows_of(data, filter_b)
         pairs = [
             gaps.ScaleItemPair(
                 c.item_code, c.text, item_counts(data, c, rows_a).counts, item_counts(data, c, rows_b).counts, c.top_box
             )
             for c in scale_columns
         ]
-        gap_reports[preset] = gaps.gap_analysis(pairs, label_a, label_b, threshold)
+        gap_reports[preset] = gaps.gap_analysis(pairs, label_a, label_b, gate.group(filter_a), gate.group(filter_b))
     report["gaps"] = gap_reports
 
     figures = _national_figures()
     national = []
     if "sex" in data.header:
-        sexes = {"男性": attribute_rows(data, "sex", ["M"]), "女性": attribute_rows(data, "sex", ["F"])}
+        sexes = {"男性": ("M", attribute_rows(data, "sex", ["M"])), "女性": ("F", attribute_rows(data, "sex", ["F"]))}
         for c in scale_columns:
             if c.item_code not in figures:
                 continue
-            groups_counts = {"全体": item_counts(data, c)} | {s: item_counts(data, c, r) for s, r in sexes.items()}
-            national += benchmarks.vs_national(
-                c.item_code,
-                c.text,
-                {g: (sum(i.counts[: i.top_box]), i.valid_n) for g, i in groups_counts.items()},
-                figures[c.item_code],
-                threshold,
-            )
+            overall = item_counts(data, c)
+            groups_counts = {"全体": (sum(overall.counts[: overall.top_box]), overall.valid_n, everyone)}
+            for label, (code, rows) in sexes.items():
+                counts = item_counts(data, c, rows)
+                groups_counts[label] = (
+                    sum(counts.counts[: counts.top_box]),
+                    counts.valid_n,
+                    gate.group({"sex": (code,)}),
+                )
+            national += benchmarks.vs_national(c.item_code, c.text, groups_counts, figures[c.item_code])
     report["national"] = national
 
     if "企業・団体" in data.header and all(any(c.item_code == i for c in scale_columns) for i in recognition_items):
@@ -453,7 +489,7 @@ def analyse(
         sex = data.values("sex") if "sex" in data.header else [""] * len(data.rows)
         org_of = data.values("企業・団体")
         for organisation in organisations:
-            counts = []
+            positives: list[recognition.PositiveCounts] = []
             for code in recognition_items:
                 column = next(c for c in scale_columns if c.item_code == code)
                 values = data.values(column.header)
@@ -466,26 +502,37 @@ def analyse(
                     key = sex[i] if sex[i] in ("M", "F") else ""
                     tallies[key][1] += 1
                     tallies[key][0] += v in positive
-                counts.append(recognition.PositiveCounts(code, *tallies["M"], *tallies["F"], *tallies[""]))
-            results.append(recognition.recognition(organisation, counts, items=recognition_items, threshold=threshold))
+                positives.append(recognition.PositiveCounts(code, *tallies["M"], *tallies["F"], *tallies[""]))
+            decisions = {"overall": gate.group({"organisation": (organisation,)})}
+            if "sex" in data.header:
+                decisions["men"] = gate.group({"organisation": (organisation,), "sex": ("M",)})
+                decisions["women"] = gate.group({"organisation": (organisation,), "sex": ("F",)})
+            else:
+                decisions["men"] = decisions["women"] = Decision(False, "primary", 0, threshold)
+            results.append(recognition.recognition(organisation, positives, decisions, items=recognition_items))
         report["recognition"] = results
     else:
         report["recognition"] = []
 
     texts = []
+    sex_release = gate.split(("sex",)) if "sex" in data.header else None
+    labels = {c.code: c.label for c in ATTRIBUTES["sex"].choices} | {"": "無回答"}
+    hidden_groups = (
+        [labels.get(k[0], k[0]) for k, h in zip(sex_release.keys, sex_release.hidden, strict=True) if h]
+        if sex_release
+        else []
+    )
     for column in data.columns:
         if column.kind != "text":
             continue
         values = data.values(column.header)
         sex = data.values("sex") if "sex" in data.header else [""] * len(values)
-        labels = {c.code: c.label for c in ATTRIBUTES["sex"].choices}
-        answers = [freetext.TextAnswer(v, labels.get(s, "")) for v, s in zip(values, sex, strict=True) if v]
-        sizes = Counter(labels.get(s, "") for s in sex)
+        answers = [freetext.TextAnswer(v, labels.get(s, s)) for v, s in zip(values, sex, strict=True) if v]
         texts.append(
             {
                 "item_code": column.item_code,
                 "text": column.text,
-                "result": freetext.freetext(answers, group_sizes=sizes, threshold=threshold),
+                "result": freetext.freetext(answers, scope=everyone, hidden_groups=hidden_groups),
             }
         )
     report["free_text"] = texts
@@ -493,22 +540,18 @@ def analyse(
     if before is not None:
 
         def wave_items(d: Dataset) -> list[WaveItem]:
-            strata_keys = (
-                [f"{s}|{a}" for s, a in zip(d.values("sex"), d.values("age_band"), strict=True)]
-                if {"sex", "age_band"} <= set(d.header)
-                else None
-            )
-            items = []
-            for c in (c for c in d.columns if c.kind == "likert"):
-                strata = {}
-                if strata_keys is not None:
-                    for key in sorted(set(strata_keys)):
-                        rows = [i for i, k in enumerate(strata_keys) if k == key]
-                        strata[key] = item_counts(d, c, rows).counts
-                items.append(WaveItem(c.item_code, c.text, item_counts(d, c).counts, strata, c.top_box))
-            return items
+            return [
+                WaveItem(c.item_code, c.text, item_counts(d, c).counts, {}, c.top_box)
+                for c in d.columns
+                if c.kind == "likert"
+            ]
 
-        report["change"] = before_after(wave_items(before), wave_items(data), threshold=threshold)
+        report["change"] = before_after(
+            wave_items(before),
+            wave_items(data),
+            before_group=dataset_gate(before, threshold).scope(),
+            after_group=everyone,
+        )
     return to_jsonable(report)
 
 
@@ -526,7 +569,10 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
     sheets: dict[str, list[list[Any]]] = {
         "分布": [["項目コード", "項目", "区分", "件数", "%", "95%下限", "95%上限", "有効回答数"]],
         "クロス集計": [
-            ["項目コード", "属性", "群", "n", "区分", "件数", "行%", "調整済み残差", "", "検定", "p値", "クラメールのV"]
+            [
+                *("項目コード", "属性", "群", "n", "区分", "件数", "行%"),
+                *("検定の対象", "検定", "調整後p値", "差の大きさの目安", "結果"),
+            ]
         ],
         "気づきポイント": [
             [
@@ -541,10 +587,10 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
                 "差（ポイント）",
                 "95%下限",
                 "95%上限",
-                "平均の差",
-                "p値",
+                "A 平均",
+                "B 平均",
                 "調整後p値",
-                "クリフのδ",
+                "差の大きさの目安",
                 "説明",
             ]
         ],
@@ -579,11 +625,11 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
                         column["label"],
                         row["counts"][i],
                         row["percents"][i],
-                        row["residuals"][i],
-                        row["flags"][i],
+                        "○" if row["tested"] else "",
                         test["method"],
-                        test["p_value"],
-                        test["cramers_v"],
+                        test["q_value"],
+                        test["effect_label"],
+                        test["summary"],
                     ]
                 )
     for g in report["gaps"].values():
@@ -601,10 +647,10 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
                     c["top_diff_points"],
                     c["top_diff_ci_low"],
                     c["top_diff_ci_high"],
-                    c["mean_diff"],
-                    c["p_value"],
+                    c["mean_a"],
+                    c["mean_b"],
                     c["q_value"],
-                    c["cliffs_delta"],
+                    c["effect"],
                     c["explanation"],
                 ]
             )

@@ -1,9 +1,19 @@
 """Cross-tabulation of one item by one or two attributes (two attributes: the caller combines them into rows,
-e.g. 「女性・29歳以下」): row percentages, chi-square (Fisher's exact for a 2×2 table with an expected count below
-5), Cramér's V, adjusted standardised residuals flagged where |r| > 1.96.
+e.g. 「女性・29歳以下」): row percentages, a test between groups, adjusted standardised residuals.
 
-Suppression: the table, its margins and (for a scale) each row's top-box count and score sum go through
-`suppress` together. The test uses only the rows with nothing hidden, so no statistic depends on a hidden cell.
+Rows are groups; whether a group may be shown is the gate's decision (`suppression.GroupRelease`, made on the
+respondents, identical for every item): a hidden row shows nothing at all — no count, percentage or mean.
+
+The test covers the groups `GroupRelease.tested_keys` names — released, substantive (not 答えたくない / 無回答) and at
+least the threshold — that answered the item; the rule is the same for every item of the wave, so a wave's tables
+are tested on the same groups. What is tested:
+- a scale: the share answering on the positive side (「そう思う傾向」: top box vs the rest), with `stats.groups_test`,
+  exactly as the gap analysis compares two groups (so both pages give the same p for the same two groups);
+  the size in words from Cohen's h for two groups, Cramér's V for more;
+- a single choice: the whole distribution, chi-square (Fisher for a 2 × 2 table with a small expected count),
+  Cramér's V.
+Verdicts are adjusted across the family (`adjust`: the items of the same kind tested on the same split, Benjamini–
+Hochberg), and residual flags (▲▼) are shown only where the table's adjusted verdict is clear.
 """
 
 from __future__ import annotations
@@ -13,9 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
-from shokuba.analysis.gaps import format_p
+from shokuba.analysis.gaps import ALPHA, effect_label, format_p
 from shokuba.analysis.i18n import _
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, suppress_table
+from shokuba.analysis.suppression import GroupRelease, Key
 from shokuba.analysis.types import Category, clean, ensure_counts
 
 RESIDUAL_FLAG = 1.96
@@ -29,6 +39,7 @@ class ContingencyTable:
     text: str
     row_attribute: str  # e.g. "性別" or "性別×年齢"
     rows: tuple[Category, ...]
+    keys: tuple[Key, ...]  # each row's group key, in the order of the gate's split
     columns: tuple[Category, ...]
     counts: tuple[tuple[int, ...], ...]
     top_box: int = 0  # > 0: the columns are a scale's points; rows also get the top-box rate and the mean
@@ -41,22 +52,31 @@ class CrosstabRow:
     n: int | None
     counts: list[int | None]
     percents: list[float | None]
-    residuals: list[float | None]
-    flags: list[str]  # "+" over-represented, "-" under-represented, "" otherwise
     top_percent: float | None = None
     mean: float | None = None
+    residuals: list[float | None] = field(default_factory=list)  # per column of the tested table
+    flags: list[str] = field(default_factory=list)  # "+" / "-" / ""; set only when the verdict is clear
+    hidden: bool = False
+    tested: bool = False
 
 
 @dataclass
 class TestResult:
-    method: str  # "chi2" | "fisher" | ""
+    measure: str  # "top" (a scale's 「そう思う傾向」) | "distribution" (a single choice)
+    method: str  # "chi2" | "fisher" | "" (not tested)
     statistic: float | None
     df: int | None
     p_value: float | None
-    cramers_v: float | None
+    q_value: float | None
+    effect: float | None  # Cohen's h (two groups on a scale) or Cramér's V
+    effect_name: str  # "h" | "V" | ""
+    effect_label: str
     n: int | None
     rows_tested: list[str]
+    rows_left_out: list[str]  # shown groups not tested (答えたくない / 無回答, or nobody answered the item)
     min_expected: float | None
+    clear: bool
+    reason: str  # why there is no test, in the active language
     summary: str
 
 
@@ -69,7 +89,7 @@ class Crosstab:
     rows: list[CrosstabRow]
     total: CrosstabRow
     test: TestResult
-    hidden_cells: int
+    hidden_rows: int
     threshold: int
     notes: list[str] = field(default_factory=list)
 
@@ -80,153 +100,50 @@ def _strength(v: float) -> str:
     if v < 0.2:
         return _("弱い")
     if v < 0.3:
-        return _("中程度の")
+        return _("中程度")
     return _("強い")
 
 
-def untested() -> TestResult:
-    """No test: no group is left to compare (every one has a "—")."""
-    return TestResult("", None, None, None, None, None, [], None, _("表示できる群がないため、検定していません。"))
+def _row(code: str, label: str, counts: list[int], top_box: int) -> CrosstabRow:
+    n = sum(counts)
+    k = len(counts)
+    percents: list[float | None] = [clean(100 * v / n) if n else None for v in counts]
+    top = clean(100 * sum(counts[:top_box]) / n) if top_box and n else None
+    mean = clean(sum((k - i) * v for i, v in enumerate(counts)) / n) if top_box and n else None
+    return CrosstabRow(code, label, n, list(counts), percents, top, mean)
 
 
-def test_table(counts: Sequence[Sequence[int]], labels: Sequence[str]) -> TestResult:
-    """Chi-square, or Fisher's exact test for a 2×2 table with an expected count below 5; Cramér's V."""
-    rows = [(label, list(r)) for label, r in zip(labels, counts, strict=True) if sum(r) > 0]
-    column_sums = [sum(r[c] for _, r in rows) for c in range(len(counts[0]) if counts else 0)]
-    kept = [c for c, s in enumerate(column_sums) if s > 0]
-    table = [[r[c] for c in kept] for _, r in rows]
-    n = sum(sum(r) for r in table)
-    if len(table) < 2 or len(kept) < 2:
-        return TestResult(
-            "",
-            None,
-            None,
-            None,
-            None,
-            n or None,
-            [lbl for lbl, _counts in rows],
-            None,
-            _("比べられる群または回答の種類が2つ未満のため、検定していません。"),
-        )
-    statistic, df, p, expected = stats.chi_square(table)
-    min_expected = min(min(r) for r in expected)
-    v = stats.cramers_v(statistic, n, len(table), len(kept))
-    method = "chi2"
-    if len(table) == 2 and len(kept) == 2 and min_expected < 5:
-        method = "fisher"
-        _odds, p = stats.fisher_exact_2x2(table)
-    note = ""
-    if method == "chi2" and min_expected < 5:
-        note = _("（期待度数が5未満のセルがあり、p値は目安です）")
-    words = {"strength": _strength(v), "v": v, "p": format_p(p), "note": note}
-    if p < 0.05:
-        summary = (
-            _("群によって回答の分布に差がみられます（%(strength)s関連、クラメールのV=%(v).2f、%(p)s）%(note)s。")
-            % words
-        )
-    else:
-        summary = _("この人数では、群による回答の分布の差ははっきりしません（%(p)s）%(note)s。") % words
-    return TestResult(
-        method,
-        clean(statistic),
-        df,
-        clean(p),
-        clean(v),
-        n,
-        [lbl for lbl, _counts in rows],
-        clean(min_expected),
-        summary,
-    )
+def _hidden_row(code: str, label: str, k: int) -> CrosstabRow:
+    return CrosstabRow(code, label, None, [None] * k, [None] * k, None, None, [], [], True, False)
 
 
-def crosstab(table: ContingencyTable, threshold: int = DEFAULT_THRESHOLD) -> Crosstab:
+def crosstab(table: ContingencyTable, release: GroupRelease) -> Crosstab:
+    """Rows of the groups the gate releases, the test on the groups it names; q comes from `adjust`."""
+    k = len(table.columns)
     counts = [
         list(ensure_counts(r, f"{table.item_code} {row.label}"))
         for row, r in zip(table.rows, table.counts, strict=True)
     ]
-    k = len(table.columns)
     if any(len(r) != k for r in counts):
         raise ValueError(f"{table.item_code}: 各行の件数の数が回答の種類（{k}）と合いません。")
-    weights: dict[str, list[float]] = {}
-    if table.top_box:
-        weights["top"] = [1.0 if c < table.top_box else 0.0 for c in range(k)]
-        weights["score"] = [float(k - c) for c in range(k)]
-    shown = suppress_table(counts, threshold, row_weights=weights) if counts else None
-    residuals = stats.adjusted_residuals(counts) if counts else []
-
-    def build(
-        code: str,
-        label: str,
-        raw: list[int],
-        visible: list[int | None],
-        n: int | None,
-        res: list[float] | None,
-        col_ok: list[bool],
-        top: float | None,
-        score: float | None,
-    ) -> CrosstabRow:
-        percents = [clean(100 * v / n) if v is not None and n else None for v in visible]
-        res_shown: list[float | None] = []
-        flags: list[str] = []
-        for c in range(k):
-            r = res[c] if res is not None else math.nan
-            ok = res is not None and visible[c] is not None and n is not None and col_ok[c] and not math.isnan(r)
-            res_shown.append(clean(r) if ok else None)
-            flags.append(("+" if r > 0 else "-") if ok and abs(r) > RESIDUAL_FLAG else "")
-        return CrosstabRow(
-            code,
-            label,
-            n,
-            visible,
-            percents,
-            res_shown,
-            flags,
-            clean(100 * top / n) if top is not None and n else None,
-            clean(score / n) if score is not None and n else None,
-        )
-
+    tested_keys = set(release.tested_keys())
     rows: list[CrosstabRow] = []
-    col_ok = [v is not None for v in (shown.column_totals if shown else [])]
-    for r, category in enumerate(table.rows):
-        assert shown is not None
-        n = shown.row_totals[r]
-        rows.append(
-            build(
-                category.code,
-                category.label,
-                counts[r],
-                shown.counts[r],
-                n,
-                residuals[r],
-                col_ok,
-                shown.row_extras.get("top", [None] * len(counts))[r],
-                shown.row_extras.get("score", [None] * len(counts))[r],
-            )
-        )
-    total_visible: list[int | None] = list(shown.column_totals) if shown else [None] * k
-    total = build(
-        "",
-        _("全体"),
-        [sum(c) for c in zip(*counts, strict=True)] if counts else [0] * k,
-        total_visible,
-        shown.total if shown else None,
-        None,
-        col_ok,
-        shown.total_extras.get("top") if shown else None,
-        shown.total_extras.get("score") if shown else None,
+    for category, key, row_counts in zip(table.rows, table.keys, counts, strict=True):
+        if release.shown(key):
+            row = _row(category.code, category.label, row_counts, table.top_box)
+            row.tested = key in tested_keys and sum(row_counts) > 0
+            rows.append(row)
+        else:
+            rows.append(_hidden_row(category.code, category.label, k))
+    column_totals = [sum(r[c] for r in counts) for c in range(k)]
+    total = (
+        _row("", _("全体"), column_totals, table.top_box)
+        if release.total >= release.threshold
+        else _hidden_row("", _("全体"), k)
     )
-    complete = [r for r in range(len(counts)) if shown is not None and shown.row_complete(r)]
-    test = (
-        test_table([counts[r] for r in complete], [table.rows[r].label for r in complete]) if complete else untested()
-    )
-    notes = []
-    hidden_cells = shown.hidden_cells if shown else 0
-    if hidden_cells:
-        notes.append(
-            _("%(threshold)d人未満のセルと、そこから逆算できるセルは「—」で表示しています。") % {"threshold": threshold}
-        )
-    if len(complete) < len(counts):
-        notes.append(_("「—」を含む群は検定から除いています。"))
+    test = _test(table, rows, counts, release.threshold)
+    test.rows_left_out = [r.label for r in rows if not r.hidden and not r.tested]
+    hidden_rows = sum(r.hidden for r in rows)
     return Crosstab(
         table.item_code,
         table.text,
@@ -235,7 +152,116 @@ def crosstab(table: ContingencyTable, threshold: int = DEFAULT_THRESHOLD) -> Cro
         rows,
         total,
         test,
-        hidden_cells,
-        threshold,
-        notes,
+        hidden_rows,
+        release.threshold,
     )
+
+
+def _test(table: ContingencyTable, rows: list[CrosstabRow], counts: list[list[int]], threshold: int) -> TestResult:
+    measure = "top" if table.top_box else "distribution"
+    tested = [(r, c) for r, c in zip(rows, counts, strict=True) if r.tested]
+    labels = [r.label for r, _c in tested]
+    if len(tested) < 2:
+        return _untested(
+            measure,
+            labels,
+            _(
+                "比べられる群（%(threshold)d人以上で表示している群。答えたくない・無回答を除く）が2つ未満のため、検定していません。"
+            )
+            % {"threshold": threshold},
+        )
+    if table.top_box:
+        matrix = [[sum(c[: table.top_box]), sum(c) - sum(c[: table.top_box])] for _r, c in tested]
+    else:
+        matrix = [list(c) for _r, c in tested]
+    method, statistic, df, p, smallest = stats.groups_test(matrix)
+    if not method:
+        reason = (
+            _("比べた群の全員が同じ側の回答（「そう思う傾向」かそれ以外）のため、差を検定できません。")
+            if table.top_box
+            else _("比べた群の全員が同じ選択肢を選んでいるため、差を検定できません。")
+        )
+        return _untested(measure, labels, reason)
+    n = sum(sum(r) for r in matrix)
+    if table.top_box and len(matrix) == 2:
+        (a, b), (c, d) = matrix
+        effect = stats.cohens_h(a / (a + b), c / (c + d))
+        name, label = "h", effect_label(effect)
+    else:
+        columns = sum(1 for j in range(len(matrix[0])) if any(r[j] for r in matrix))
+        effect = stats.cramers_v(statistic, n, len(matrix), columns)
+        name, label = "V", _strength(effect)
+    residuals = stats.adjusted_residuals(matrix)
+    for (row, _c), res in zip(tested, residuals, strict=True):
+        row.residuals = [clean(v) for v in res]
+    return TestResult(
+        measure,
+        method,
+        clean(statistic),
+        df,
+        clean(p),
+        None,
+        clean(effect),
+        name,
+        label,
+        n,
+        labels,
+        [],
+        clean(smallest),
+        False,
+        "",
+        "",
+    )
+
+
+def _untested(measure: str, labels: list[str], reason: str) -> TestResult:
+    return TestResult(measure, "", None, None, None, None, None, "", "", None, labels, [], None, False, reason, reason)
+
+
+def adjust(family: Sequence[Crosstab], alpha: float = ALPHA) -> None:
+    """Benjamini–Hochberg across a family (the tables of one kind of item on one split): every verdict uses its
+    adjusted q; residual flags are kept only where the verdict is clear; the summary is worded from q."""
+    tested = [ct for ct in family if ct.test.p_value is not None]
+    adjusted = stats.benjamini_hochberg([ct.test.p_value or 0.0 for ct in tested])
+    for ct, q in zip(tested, adjusted, strict=True):
+        ct.test.q_value = clean(q)
+        ct.test.clear = q < alpha
+    for ct in family:
+        test = ct.test
+        if test.reason:
+            test.summary = test.reason
+            continue
+        for row in ct.rows:
+            row.flags = [
+                ("+" if r > 0 else "-") if test.clear and r is not None and abs(r) > RESIDUAL_FLAG else ""
+                for r in row.residuals
+            ]
+        words = {
+            "groups": _("・").join(test.rows_tested),
+            "effect": test.effect_label,
+            "value": test.effect or 0.0,
+            "p": format_p(test.q_value if test.q_value is not None else math.nan),
+        }
+        if test.measure == "top":
+            if test.clear:
+                text = _(
+                    "%(groups)sの間で、「そう思う傾向」の割合に偶然では説明しにくい差があります（差の大きさの目安「%(effect)s」、"
+                    "比べた項目全体で調整した%(p)s）。"
+                )
+            else:
+                text = _(
+                    "この人数では、%(groups)sの間の「そう思う傾向」の割合の差ははっきりしません（比べた項目全体で調整した%(p)s）。"
+                )
+        elif test.clear:
+            text = _(
+                "%(groups)sの間で、回答の分布に偶然では説明しにくい差があります（関連の強さの目安「%(effect)s」、"
+                "クラメールのV=%(value).2f、比べた項目全体で調整した%(p)s）。"
+            )
+        else:
+            text = _(
+                "この人数では、%(groups)sの間の回答の分布の差ははっきりしません（比べた項目全体で調整した%(p)s）。"
+            )
+        note = ""
+        if test.method == "chi2" and test.min_expected is not None and test.min_expected < 5:
+            note = _("期待度数が5未満のセルがあり、p値は目安です。")
+        test.summary = (text % words) + note

@@ -1,6 +1,9 @@
 """Per-item distributions: counts, percentages of the valid answers with Wilson 95 % intervals, non-substantive
 answers and missing apart; for scales the top-box rate (「そう思う傾向」) and the mean with intervals; multiple
-choice as per-choice rates; ranking as share ranked first, share anywhere in the top N and a weighted score."""
+choice as per-choice rates; ranking as share ranked first, share anywhere in the top N and a weighted score.
+
+Each is a figure of one group (the scope's respondents): shown whole when the gate releases the group
+(`suppression.Gate.scope`), not at all otherwise."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
 from shokuba.analysis.i18n import _
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, Aggregate, suppress, suppress_counts, suppress_table
+from shokuba.analysis.suppression import Decision
 from shokuba.analysis.types import ItemCounts, MultipleChoiceCounts, RankingCounts, clean
 
 
@@ -60,71 +63,52 @@ def _share(code: str, label: str, count: int | None, base: int | None) -> Share:
     return Share(code, label, count, clean(100 * count / base), clean(100 * low), clean(100 * high))
 
 
-def distribution(item: ItemCounts, threshold: int = DEFAULT_THRESHOLD) -> Distribution:
-    k, m = len(item.categories), len(item.non_substantive)
-    values = [*item.counts, *(c for _, c in item.non_substantive), item.missing]
-    substantive = tuple((i, 1.0) for i in range(k))
-    aggregates = [
-        Aggregate(tuple((i, 1.0) for i in range(k + m + 1)), "group", "responses"),
-        Aggregate(tuple((i, 1.0) for i in range(k + m)), "count", "answered"),
-        Aggregate(substantive, "count", "valid"),
-    ]
-    if item.is_scale:
-        aggregates.append(Aggregate(tuple((i, 1.0) for i in range(min(item.top_box, k))), "count", "top"))
-        scores = item.scores()
-        aggregates.append(Aggregate(tuple((i, scores[i]) for i in range(k)), "derived", "score"))
-    result = suppress(values, aggregates, threshold)
-    shown = [None if h else v for h, v in zip(result.cells_hidden, values, strict=True)]
-    agg_hidden = dict(zip((a.name for a in aggregates), result.aggregates_hidden, strict=True))
-    valid = None if agg_hidden["valid"] else item.valid_n
-    answered = None if agg_hidden["answered"] else item.valid_n + sum(c for _, c in item.non_substantive)
-    responses_total = sum(values)
-    notes: list[str] = []
-    hidden_all = responses_total < threshold or item.valid_n < threshold
-    if hidden_all:
-        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
-    elif any(result.cells_hidden):
-        notes.append(
-            _("%(threshold)d人未満の区分と、そこから逆算できる区分は「—」で表示しています。") % {"threshold": threshold}
-        )
-    categories = [
-        _share(c.code, c.label, shown[i], valid if not hidden_all else None) for i, c in enumerate(item.categories)
-    ]
-    non_substantive = [
-        _share(c.code, c.label, shown[k + j], answered if not hidden_all else None)
-        for j, (c, _) in enumerate(item.non_substantive)
-    ]
+def _hidden_note(group: Decision) -> str:
+    return _("回答が%(threshold)d人未満のため表示しません。") % {"threshold": group.threshold}
+
+
+def distribution(item: ItemCounts, group: Decision) -> Distribution:
+    """Every count of one item in one group (the scope), or nothing when the gate hides the group."""
+    k = len(item.categories)
+    hidden_all = not group.shown
+    notes = [_hidden_note(group)] if hidden_all else []
+    valid = item.valid_n
+    answered = valid + sum(c for _, c in item.non_substantive)
+
+    def share(code: str, label: str, count: int, base: int) -> Share:
+        return Share(code, label, None, None, None, None) if hidden_all else _share(code, label, count, base)
+
+    categories = [share(c.code, c.label, n, valid) for c, n in zip(item.categories, item.counts, strict=True)]
+    non_substantive = [share(c.code, c.label, n, answered) for c, n in item.non_substantive]
     scale: ScaleSummary | None = None
     if item.is_scale:
-        n = item.valid_n
         top = sum(item.counts[: item.top_box])
-        top_visible = not (hidden_all or agg_hidden["top"] or valid is None)
-        mean_visible = not (hidden_all or agg_hidden["score"] or valid is None)
         n_, mean, sd = stats.mean_sd(item.scores(), item.counts)
-        low, high = stats.wilson_interval(top, n) if n else (float("nan"), float("nan"))
+        low, high = stats.wilson_interval(top, valid) if valid else (float("nan"), float("nan"))
         mlow, mhigh = stats.mean_interval(n_, mean, sd)
+        shown = not hidden_all and valid > 0
         scale = ScaleSummary(
-            n=valid if not hidden_all else None,
+            n=None if hidden_all else valid,
             top_box=item.top_box,
-            top_count=top if top_visible else None,
-            top_percent=clean(100 * top / n) if top_visible else None,
-            top_ci_low=clean(100 * low) if top_visible else None,
-            top_ci_high=clean(100 * high) if top_visible else None,
-            mean=clean(mean) if mean_visible else None,
-            mean_ci_low=clean(mlow) if mean_visible else None,
-            mean_ci_high=clean(mhigh) if mean_visible else None,
-            sd=clean(sd) if mean_visible else None,
+            top_count=top if shown else None,
+            top_percent=clean(100 * top / valid) if shown else None,
+            top_ci_low=clean(100 * low) if shown else None,
+            top_ci_high=clean(100 * high) if shown else None,
+            mean=clean(mean) if shown else None,
+            mean_ci_low=clean(mlow) if shown else None,
+            mean_ci_high=clean(mhigh) if shown else None,
+            sd=clean(sd) if shown else None,
             scale_note=_("平均は「%(first)s」=%(k)d〜「%(last)s」=1 の得点")
             % {"first": item.categories[0].label, "k": k, "last": item.categories[-1].label},
         )
     return Distribution(
         item_code=item.item_code,
         text=item.text,
-        responses=None if hidden_all else responses_total,
+        responses=None if hidden_all else answered + item.missing,
         valid_n=None if hidden_all else valid,
         categories=categories,
         non_substantive=non_substantive,
-        missing=None if hidden_all else shown[k + m],
+        missing=None if hidden_all else item.missing,
         scale=scale,
         hidden=hidden_all,
         notes=notes,
@@ -141,26 +125,14 @@ class MultipleChoiceResult:
     notes: list[str] = field(default_factory=list)
 
 
-def multiple_choice(item: MultipleChoiceCounts, threshold: int = DEFAULT_THRESHOLD) -> MultipleChoiceResult:
-    """Per-choice rates; each choice is a (chosen, not chosen) pair of cells out of the respondents."""
-    hidden_all = item.respondents < threshold
-    choices = []
-    any_hidden = False
-    for choice, count in zip(item.choices, item.counts, strict=True):
-        pair = suppress_counts([count, item.respondents - count], threshold)
-        visible = not hidden_all and pair.counts[0][0] is not None
-        any_hidden |= not visible
-        choices.append(_share(choice.code, choice.label, count if visible else None, item.respondents))
-        if not visible:
-            choices[-1] = Share(choice.code, choice.label, None, None, None, None)
-    notes = []
-    if hidden_all:
-        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
-    elif any_hidden:
-        notes.append(
-            _("選んだ人・選ばなかった人が%(threshold)d人未満の選択肢は「—」で表示しています。")
-            % {"threshold": threshold}
-        )
+def multiple_choice(item: MultipleChoiceCounts, group: Decision) -> MultipleChoiceResult:
+    """Per-choice rates out of the respondents who answered the question."""
+    hidden_all = not group.shown
+    choices = [
+        Share(c.code, c.label, None, None, None, None) if hidden_all else _share(c.code, c.label, n, item.respondents)
+        for c, n in zip(item.choices, item.counts, strict=True)
+    ]
+    notes = [_hidden_note(group)] if hidden_all else []
     return MultipleChoiceResult(
         item.item_code, item.text, None if hidden_all else item.respondents, choices, hidden_all, notes
     )
@@ -191,44 +163,31 @@ class RankingResult:
     notes: list[str] = field(default_factory=list)
 
 
-def ranking(item: RankingCounts, threshold: int = DEFAULT_THRESHOLD) -> RankingResult:
+def ranking(item: RankingCounts, group: Decision) -> RankingResult:
     n, big_n = item.respondents, item.max_rank
-    weights = [float(big_n - r) for r in range(big_n)]
-    table = suppress_table(
-        [list(row[:big_n]) for row in item.rank_counts],
-        threshold,
-        row_weights={"score": weights},
-        rows_are_groups=False,
-    )
-    hidden_all = n < threshold
+    hidden_all = not group.shown
     choices: list[RankedChoice] = []
-    for c, choice in enumerate(item.choices):
-        cells = table.counts[c]
-        first = None if hidden_all else cells[0]
-        top = None if hidden_all else table.row_totals[c]
-        score = None if hidden_all else table.row_extras["score"][c]
+    for choice, row in zip(item.choices, item.rank_counts, strict=True):
+        cells: list[int | None] = list(row[:big_n])
+        counts = list(row[:big_n])
+        first, top = counts[0], sum(counts)
+        score = float(sum((big_n - r) * v for r, v in enumerate(counts)))
         choices.append(
             RankedChoice(
                 choice.code,
                 choice.label,
-                [None if hidden_all else v for v in cells],
-                first,
-                clean(100 * first / n) if first is not None and n else None,
-                top,
-                clean(100 * top / n) if top is not None and n else None,
-                score,
-                clean(score / n) if score is not None and n else None,
+                [None] * len(cells) if hidden_all else cells,
+                None if hidden_all else first,
+                None if hidden_all or not n else clean(100 * first / n),
+                None if hidden_all else top,
+                None if hidden_all or not n else clean(100 * top / n),
+                None if hidden_all else score,
+                None if hidden_all or not n else clean(score / n),
                 None,
             )
         )
     ordered = sorted((rc for rc in choices if rc.score is not None), key=lambda rc: -(rc.score or 0))
     for position, rc in enumerate(ordered, start=1):
         rc.order = position
-    notes = []
-    if hidden_all:
-        notes.append(_("回答が%(threshold)d人未満のため表示しません。") % {"threshold": threshold})
-    elif table.hidden_cells:
-        notes.append(
-            _("%(threshold)d人未満の区分と、そこから逆算できる区分は「—」で表示しています。") % {"threshold": threshold}
-        )
+    notes = [_hidden_note(group)] if hidden_all else []
     return RankingResult(item.item_code, item.text, None if hidden_all else n, big_n, choices, hidden_all, notes)

@@ -3,16 +3,15 @@ network (Jaccard over answers, top 60 edges by default) and a words × attribute
 
 Before anything is shown, e-mail addresses, phone numbers and person-like names (Sudachi's 人名 tags, and a noun
 right before さん/様/氏/くん/ちゃん/君) are replaced by 〔メール〕/〔電話〕/〔氏名〕. Answers from a group with fewer
-respondents than the threshold are left out entirely (not shown, not counted); so is everything when fewer than
-the threshold answered.
+respondents than the threshold — any group the gate hides — are left out entirely (not shown, not counted, not
+even how many they were); so is everything when fewer than the threshold answered.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +21,7 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 
 from shokuba.analysis.i18n import _, join
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, validate_threshold
+from shokuba.analysis.suppression import Decision
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # Japanese phone numbers: 0X-XXXX-XXXX, (0X)XXXX-XXXX, 090XXXXXXXX, +81 …; run on NFKC text (full-width → ASCII).
@@ -217,7 +216,6 @@ class Concordance:
 @dataclass
 class FreeTextReport:
     answers_used: int
-    answers_left_out: int
     groups_left_out: list[str]
     texts: list[str]  # masked
     words: list[WordCount]
@@ -280,28 +278,28 @@ def _jaccard_edges(
 def freetext(
     answers: Sequence[TextAnswer],
     *,
-    group_sizes: Mapping[str, int] | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
+    scope: Decision,
+    hidden_groups: Collection[str] = (),
     keywords: Sequence[str] = (),
     top_words: int = 80,
     top_edges: int = 60,
     min_frequency: int = 2,
 ) -> FreeTextReport:
-    """Everything for one free-text item. `group_sizes`: respondents per group (default: answers per group)."""
-    threshold = validate_threshold(threshold)
-    sizes = dict(group_sizes) if group_sizes is not None else Counter(a.group for a in answers)
-    small = sorted(g for g, n in sizes.items() if g and n < threshold)
-    kept = [a for a in answers if a.text and a.text.strip() and a.group not in small]
-    left_out = len(answers) - len(kept)
+    """Everything for one free-text item. `scope`: the gate's decision for the respondents; `hidden_groups`: the
+    labels of the groups (of the split the answers are labelled by) that the gate hides — their answers are left out
+    entirely, and how many they were is not said either."""
+    threshold = scope.threshold
+    small = sorted(g for g in hidden_groups if g)
+    kept = [a for a in answers if a.text and a.text.strip() and a.group not in set(hidden_groups)]
     notes: list[str] = []
     if small:
         notes.append(
-            _("回答者が%(threshold)d人未満の群（%(groups)s）の記述は表示・集計していません。")
-            % {"threshold": threshold, "groups": join(small)}
+            _("人数が少ないなどの理由で表示していない群（%(groups)s）の記述は、表示・集計していません。")
+            % {"groups": join(small)}
         )
-    if len(kept) < threshold:
+    if not scope.shown or len(kept) < threshold:
         notes.append(_("記述が%(threshold)d件未満のため表示しません。") % {"threshold": threshold})
-        return FreeTextReport(0, len(answers), small, [], [], [], [], {}, True, notes)
+        return FreeTextReport(0, small, [], [], [], [], {}, True, notes)
     # Words get integer ids in order of first appearance; a document is the set of its word ids.
     texts: list[str] = []
     word_id: dict[str, int] = {}
@@ -360,4 +358,4 @@ def freetext(
         )
         word_groups = _jaccard_edges(gx, x, groups, vocabulary, same=False, top=top_edges, min_together=min_frequency)
     kwic = {k: keyword_in_context(texts, k) for k in keywords}
-    return FreeTextReport(len(kept), left_out, small, texts, words_out, edges, word_groups, kwic, False, notes)
+    return FreeTextReport(len(kept), small, texts, words_out, edges, word_groups, kwic, False, notes)

@@ -1,23 +1,27 @@
-"""Gap analysis (気づきポイント): two groups compared item by item on a scale.
+"""Gap analysis (気づきポイント): two groups compared item by item on a scale, on 「そう思う傾向」 (the top box).
 
-For each item: the difference in top-box rate (Newcombe 95 % interval) and in mean score (Welch 95 % interval),
-the Mann–Whitney U test from the two count vectors (asymptotic, tie-corrected, with continuity correction),
-Cliff's delta, and Benjamini–Hochberg adjustment of the Mann–Whitney p-values across the items compared.
-Items are ranked by the size of the top-box gap and explained in plain words without overclaiming (Japanese
-templates, translated through `i18n`).
+Everything about one comparison measures the same thing, the share answering on the positive side, so the sentences
+on a page cannot disagree:
+- the headline: the difference in points, with Newcombe's 95 % interval;
+- the size of the difference in words, from Cohen's h on the same two shares (ごく小さい < 0.2 ≤ 小さい < 0.5 ≤ 中程度
+  < 0.8 ≤ 大きい), so "28 points higher" never stands beside "small";
+- the chance verdict: `stats.groups_test` on (group × top box / rest) — the cross-tabulation uses the same test on
+  the same table — with Benjamini–Hochberg across the items compared (one family, one adjusted q for every verdict);
+  a difference is called 「偶然では説明しにくい」 only when q < alpha AND the interval excludes 0.
+Means are shown as description only.
 
-A comparison where either group has fewer respondents than the threshold is hidden as a whole ("—").
+Which groups are compared and whether they may be shown is the gate's decision (`suppression.Gate`), made on the
+groups' respondents, never on the answers; a comparison with a hidden group is hidden whole.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shokuba.analysis import stats
 from shokuba.analysis.i18n import _, gettext_noop
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, group_hidden, validate_threshold
+from shokuba.analysis.suppression import Decision
 from shokuba.analysis.types import clean, ensure_counts
 
 # Presets the pages offer (attribute filters; the selectors turn them into counts). The labels are Japanese,
@@ -38,6 +42,12 @@ PRESETS: dict[str, tuple[tuple[str, dict[str, tuple[str, ...]]], tuple[str, dict
     ),
 }
 TOP_LABEL = gettext_noop("そう思う傾向")
+ALPHA = 0.05
+
+
+def preset_groups() -> list[dict[str, tuple[str, ...]]]:
+    """Every group the presets publish, in a fixed order: the unions the gate decides once per split."""
+    return [filters for pair in PRESETS.values() for _label, filters in pair]
 
 
 @dataclass(frozen=True)
@@ -56,26 +66,24 @@ class ScaleItemPair:
 class Comparison:
     item_code: str
     text: str
-    n_a: int | None
+    n_a: int | None  # substantive answers
     n_b: int | None
     top_percent_a: float | None
     top_percent_b: float | None
     top_diff_points: float | None  # a − b, percentage points
     top_diff_ci_low: float | None
     top_diff_ci_high: float | None
-    mean_a: float | None
+    mean_a: float | None  # description only (score: first point = k … last = 1)
     mean_b: float | None
-    mean_diff: float | None
-    mean_diff_ci_low: float | None
-    mean_diff_ci_high: float | None
-    mean_p: float | None  # Welch t test
-    mann_whitney_u: float | None
-    p_value: float | None  # Mann–Whitney, two-sided
+    method: str  # "chi2" | "fisher" | "" (not tested)
+    p_value: float | None
     q_value: float | None  # Benjamini–Hochberg across the items compared
-    cliffs_delta: float | None
+    effect_h: float | None  # Cohen's h on the two top-box shares
     effect: str  # ごく小さい / 小さい / 中程度 / 大きい (in the active language)
+    clear: bool  # q < alpha and the interval excludes 0
     rank: int | None  # 1 = largest absolute top-box gap
     hidden: bool
+    reason: str  # why the comparison is hidden, or why it is not tested (in the active language)
     explanation: str
 
 
@@ -85,62 +93,189 @@ class GapReport:
     label_b: str
     threshold: int
     alpha: float
-    items: list[Comparison]  # ranked by gap; hidden items last
+    items: list[Comparison]  # ranked by gap; hidden and untested items last
     summary: str
     notes: list[str] = field(default_factory=list)
 
 
-def effect_label(delta: float) -> str:
-    """Romano et al. (2006) thresholds for |Cliff's delta|."""
-    size = abs(delta)
-    if size < 0.147:
+def effect_label(h: float) -> str:
+    """Cohen's (1988) conventions for |h|."""
+    size = abs(h)
+    if size < 0.2:
         return _("ごく小さい")
-    if size < 0.33:
+    if size < 0.5:
         return _("小さい")
-    if size < 0.474:
+    if size < 0.8:
         return _("中程度")
     return _("大きい")
-
-
-def compare_counts(counts_a: Sequence[int], counts_b: Sequence[int], top_box: int) -> dict[str, float]:
-    """Every statistic of one comparison, unrounded (the tests check these against SciPy/statsmodels)."""
-    k = len(counts_a)
-    scores = [float(k - i) for i in range(k)]
-    # Mann–Whitney and Cliff's delta want increasing order: reverse so the last category is the most agreeing.
-    up_a, up_b = list(reversed(counts_a)), list(reversed(counts_b))
-    n_a, mean_a, sd_a = stats.mean_sd(scores, counts_a)
-    n_b, mean_b, sd_b = stats.mean_sd(scores, counts_b)
-    top_a, top_b = float(sum(counts_a[:top_box])), float(sum(counts_b[:top_box]))
-    diff, low, high = stats.newcombe_difference(top_a, n_a, top_b, n_b)
-    mdiff, mlow, mhigh, mp = stats.welch_difference(n_a, mean_a, sd_a, n_b, mean_b, sd_b)
-    u, p = stats.mann_whitney(up_a, up_b)
-    return {
-        "n_a": n_a,
-        "n_b": n_b,
-        "top_a": top_a / n_a,
-        "top_b": top_b / n_b,
-        "top_diff": diff,
-        "top_low": low,
-        "top_high": high,
-        "mean_a": mean_a,
-        "mean_b": mean_b,
-        "mean_diff": mdiff,
-        "mean_low": mlow,
-        "mean_high": mhigh,
-        "mean_p": mp,
-        "u": u,
-        "p": p,
-        "delta": stats.cliffs_delta(up_a, up_b),
-    }
 
 
 def format_p(p: float) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"
 
 
-def explain(label_a: str, label_b: str, text: str, top_label: str, c: Comparison, alpha: float) -> str:
-    if c.hidden or c.top_diff_points is None:
-        return _("『%(text)s』は、どちらかの群の回答が少ないため比べていません。") % {"text": text}
+def hidden_reason(label: str, decision: Decision) -> str:
+    """Why a group's figures are not shown, in words (the page's 「—」 legend says what 「—」 means)."""
+    if decision.reason == "primary" or decision.reason == "group":
+        return _("%(group)sの回答者が%(threshold)d人未満のため、表示していません。") % {
+            "group": label,
+            "threshold": decision.threshold,
+        }
+    return _(
+        "%(group)sは、そのまま表示すると、人数の少ない別の区分の回答が全体などとの差からわかってしまうため、"
+        "表示していません。"
+    ) % {"group": label}
+
+
+def _test(top_a: int, n_a: int, top_b: int, n_b: int) -> tuple[str, float]:
+    method, _statistic, _df, p, _smallest = stats.groups_test([[top_a, n_a - top_a], [top_b, n_b - top_b]])
+    return method, p
+
+
+def gap_analysis(
+    items: Sequence[ScaleItemPair],
+    label_a: str,
+    label_b: str,
+    group_a: Decision,
+    group_b: Decision,
+    alpha: float = ALPHA,
+) -> GapReport:
+    """Compare two groups on every item. `group_a` / `group_b` are the gate's decisions for the two groups."""
+    threshold = group_a.threshold
+    hidden_groups = [
+        hidden_reason(label, decision)
+        for label, decision in ((label_a, group_a), (label_b, group_b))
+        if not decision.shown
+    ]
+    results: list[Comparison] = []
+    for item in items:
+        a = ensure_counts(item.counts_a, f"{item.item_code} {label_a}")
+        b = ensure_counts(item.counts_b, f"{item.item_code} {label_b}")
+        if len(a) != len(b) or len(a) < 2:
+            raise ValueError(f"{item.item_code}: 2つの群の尺度の段階数が合いません（{len(a)}と{len(b)}）。")
+        results.append(_compare(item, a, b, label_a, label_b, (group_a, group_b), hidden_groups))
+    tested = [r for r in results if r.p_value is not None]
+    for r, q in zip(tested, stats.benjamini_hochberg([r.p_value or 0.0 for r in tested]), strict=True):
+        r.q_value = clean(q)
+        r.clear = (
+            r.q_value is not None
+            and r.q_value < alpha
+            and r.top_diff_ci_low is not None
+            and r.top_diff_ci_high is not None
+            and (r.top_diff_ci_low > 0 or r.top_diff_ci_high < 0)
+        )
+    shown = [r for r in results if not r.hidden and r.top_diff_points is not None]
+    ordered = sorted(shown, key=lambda r: -abs(r.top_diff_points or 0.0))
+    for position, r in enumerate(ordered, start=1):
+        r.rank = position
+    by_code = {item.item_code: item for item in items}
+    for r in results:
+        item = by_code[r.item_code]
+        r.explanation = r.reason if r.hidden else explain(label_a, label_b, item.text, item.top_label, r)
+    ordered += [r for r in results if r not in ordered]
+    clear = [r for r in shown if r.clear]
+    words: dict[str, object] = {"a": label_a, "b": label_b, "shown": len(shown), "clear": len(clear)}
+    if hidden_groups:
+        summary = _("%(a)sと%(b)sは比べていません。") % words + "".join(hidden_groups)
+    elif not shown:
+        summary = _("%(a)sと%(b)sを比べられる項目がありません。") % words
+    elif clear:
+        top = max(clear, key=lambda r: abs(r.top_diff_points or 0))
+        summary = _(
+            "%(shown)d項目のうち%(clear)d項目で、%(a)sと%(b)sの「そう思う傾向」の割合に、偶然では説明しにくい差があります。"
+            "最も差が大きいのは『%(text)s』です。"
+        ) % {**words, "text": top.text}
+    else:
+        summary = _("%(shown)d項目のいずれも、この人数では%(a)sと%(b)sの差ははっきりしません。") % words
+    return GapReport(label_a, label_b, threshold, alpha, ordered, summary, [])
+
+
+def _compare(
+    item: ScaleItemPair,
+    a: tuple[int, ...],
+    b: tuple[int, ...],
+    label_a: str,
+    label_b: str,
+    groups: tuple[Decision, Decision],
+    hidden: list[str],
+) -> Comparison:
+    empty = Comparison(
+        item.item_code,
+        item.text,
+        n_a=None,
+        n_b=None,
+        top_percent_a=None,
+        top_percent_b=None,
+        top_diff_points=None,
+        top_diff_ci_low=None,
+        top_diff_ci_high=None,
+        mean_a=None,
+        mean_b=None,
+        method="",
+        p_value=None,
+        q_value=None,
+        effect_h=None,
+        effect="",
+        clear=False,
+        rank=None,
+        hidden=bool(hidden),
+        reason="",
+        explanation="",
+    )
+    n_a, n_b = sum(a), sum(b)
+    k = len(a)
+    scores = [float(k - i) for i in range(k)]
+    if hidden or n_a == 0 or n_b == 0:
+        # Nothing to compare; a released group that answered still shows its own figures (they are shown on the
+        # cross-tabulation too), so null here means hidden, or nobody to compute it from.
+        for side, counts, n, group in (("a", a, n_a, groups[0]), ("b", b, n_b, groups[1])):
+            if group.shown:
+                setattr(empty, f"n_{side}", n)
+                if n:
+                    setattr(empty, f"top_percent_{side}", clean(100 * sum(counts[: item.top_box]) / n))
+                    setattr(empty, f"mean_{side}", clean(stats.mean_sd(scores, counts)[1]))
+        empty.reason = "".join(hidden) or _("『%(text)s』に答えた%(group)sがいないため、比べていません。") % {
+            "text": item.text,
+            "group": label_a if n_a == 0 else label_b,
+        }
+        return empty
+    top_a, top_b = sum(a[: item.top_box]), sum(b[: item.top_box])
+    diff, low, high = stats.newcombe_difference(top_a, n_a, top_b, n_b)
+    h = stats.cohens_h(top_a / n_a, top_b / n_b)
+    method, p = _test(top_a, n_a, top_b, n_b)
+    reason = ""
+    if not method:
+        reason = _("どちらの群も全員が同じ側の回答（「%(top)s」かそれ以外）のため、差を検定できません。") % {
+            "top": _(item.top_label)
+        }
+    return Comparison(
+        item.item_code,
+        item.text,
+        n_a,
+        n_b,
+        clean(100 * top_a / n_a),
+        clean(100 * top_b / n_b),
+        clean(100 * diff),
+        clean(100 * low),
+        clean(100 * high),
+        clean(stats.mean_sd(scores, a)[1]),
+        clean(stats.mean_sd(scores, b)[1]),
+        method,
+        clean(p) if method else None,
+        None,
+        clean(h),
+        effect_label(h),
+        False,
+        None,
+        False,
+        reason,
+        "",
+    )
+
+
+def explain(label_a: str, label_b: str, text: str, top_label: str, c: Comparison) -> str:
+    if c.top_diff_points is None:
+        return c.reason
     d = c.top_diff_points
     words = {
         "a": label_a,
@@ -148,6 +283,7 @@ def explain(label_a: str, label_b: str, text: str, top_label: str, c: Comparison
         "text": text,
         "top": _(top_label),
         "points": f"{abs(d):.0f}",
+        "effect": c.effect,
         "interval": _("（95%%信頼区間 %(low)+.0f〜%(high)+.0fポイント）")
         % {"low": c.top_diff_ci_low, "high": c.top_diff_ci_high},
     }
@@ -161,119 +297,18 @@ def explain(label_a: str, label_b: str, text: str, top_label: str, c: Comparison
         head = (
             _("%(a)sは%(b)sより、『%(text)s』に「%(top)s」の回答の割合が%(points)sポイント低い%(interval)s。") % words
         )
-    if c.q_value is not None and c.q_value < alpha:
-        tail = _(
-            "回答の分布の差は偶然では説明しにくい水準です（複数項目を考慮した調整後%(p)s、差の大きさは%(effect)s）。"
-        ) % {"p": format_p(c.q_value), "effect": c.effect}
+    head += _("差の大きさの目安は「%(effect)s」です。") % words
+    if c.q_value is None:
+        return head + c.reason
+    if c.clear:
+        tail = _("比べたすべての項目を考えに入れても、偶然では説明しにくい差です（調整後%(p)s）。") % {
+            "p": format_p(c.q_value)
+        }
     else:
-        tail = _("この人数では、偶然による差の可能性を否定できません。")
+        tail = _("この人数では、偶然による差の可能性を否定できません（調整後%(p)s）。") % {"p": format_p(c.q_value)}
     return head + tail
 
 
 def clear_items(report: GapReport) -> list[Comparison]:
-    """The compared items whose adjusted p is below the report's alpha (a difference chance hardly explains)."""
-    return [r for r in report.items if not r.hidden and r.q_value is not None and r.q_value < report.alpha]
-
-
-def gap_analysis(
-    items: Sequence[ScaleItemPair],
-    label_a: str,
-    label_b: str,
-    threshold: int = DEFAULT_THRESHOLD,
-    alpha: float = 0.05,
-) -> GapReport:
-    threshold = validate_threshold(threshold)
-    results: list[Comparison] = []
-    for item in items:
-        a = ensure_counts(item.counts_a, f"{item.item_code} {label_a}")
-        b = ensure_counts(item.counts_b, f"{item.item_code} {label_b}")
-        if len(a) != len(b) or len(a) < 2:
-            raise ValueError(f"{item.item_code}: 2つの群の尺度の段階数が合いません（{len(a)}と{len(b)}）。")
-        hidden = group_hidden(sum(a), threshold) or group_hidden(sum(b), threshold)
-        if hidden:
-            results.append(
-                Comparison(
-                    item.item_code,
-                    item.text,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "",
-                    None,
-                    True,
-                    "",
-                )
-            )
-            continue
-        s = compare_counts(a, b, item.top_box)
-        results.append(
-            Comparison(
-                item.item_code,
-                item.text,
-                sum(a),
-                sum(b),
-                clean(100 * s["top_a"]),
-                clean(100 * s["top_b"]),
-                clean(100 * s["top_diff"]),
-                clean(100 * s["top_low"]),
-                clean(100 * s["top_high"]),
-                clean(s["mean_a"]),
-                clean(s["mean_b"]),
-                clean(s["mean_diff"]),
-                clean(s["mean_low"]),
-                clean(s["mean_high"]),
-                clean(s["mean_p"]),
-                clean(s["u"]),
-                clean(s["p"]),
-                None,
-                clean(s["delta"]),
-                effect_label(s["delta"]) if not math.isnan(s["delta"]) else "",
-                None,
-                False,
-                "",
-            )
-        )
-    shown = [r for r in results if not r.hidden]
-    adjusted = stats.benjamini_hochberg([r.p_value if r.p_value is not None else math.nan for r in shown])
-    for r, q in zip(shown, adjusted, strict=True):
-        r.q_value = clean(q)
-    ordered = sorted(shown, key=lambda r: -abs(r.top_diff_points or 0.0))
-    for position, r in enumerate(ordered, start=1):
-        r.rank = position
-    by_code = {item.item_code: item for item in items}
-    for r in results:
-        item = by_code[r.item_code]
-        r.explanation = explain(label_a, label_b, item.text, item.top_label, r, alpha)
-    ordered += [r for r in results if r.hidden]
-    clear = [r for r in shown if r.q_value is not None and r.q_value < alpha]
-    words: dict[str, object] = {"a": label_a, "b": label_b, "threshold": threshold, "shown": len(shown)}
-    if not shown:
-        summary = _("%(a)sと%(b)sのどちらかの回答が%(threshold)d人未満のため、比べられません。") % words
-    elif clear:
-        top = max(clear, key=lambda r: abs(r.top_diff_points or 0))
-        summary = _(
-            "%(shown)d項目のうち%(clear)d項目で、%(a)sと%(b)sの回答に偶然では説明しにくい差があります。"
-            "最も差が大きいのは『%(text)s』です。"
-        ) % {**words, "clear": len(clear), "text": top.text}
-    else:
-        summary = _("%(shown)d項目のいずれも、この人数では%(a)sと%(b)sの差ははっきりしません。") % words
-    notes = (
-        []
-        if len(shown) == len(results)
-        else [_("どちらかの群が%(threshold)d人未満の項目は「—」で表示しています。") % words]
-    )
-    return GapReport(label_a, label_b, threshold, alpha, ordered, summary, notes)
+    """The compared items whose difference chance hardly explains (adjusted q below alpha, interval without 0)."""
+    return [r for r in report.items if not r.hidden and r.clear]

@@ -1,19 +1,20 @@
 """The two-thirds recognition rule (あんしんカンパニー / ワークイノベーション表彰): per organisation and wave, at least
 2/3 of all respondents, of the men and of the women separately answer positively (top box) on each item of the
 configured set (default WS-Z01 働きやすい and WS-Z02 働きがいがある). The judgement is "meets", "does not meet" or
-"too few responses to judge" (men or women below the threshold). Shares go through the suppression mechanism
-(men / women / everyone else × positive / not positive), so the rest of the respondents cannot be recovered.
+"too few responses to judge" (men or women below the threshold). Which shares may be shown is the gate's decision
+for the organisation's groups (everyone, men, women; `suppression.Gate`): a hidden share is never shown, and a
+verdict that rests on one says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
 from shokuba.analysis.i18n import _, gettext_noop, join
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, suppress_table, validate_threshold
+from shokuba.analysis.suppression import Decision
 from shokuba.analysis.types import clean
 
 DEFAULT_ITEMS = ("WS-Z01", "WS-Z02")
@@ -70,14 +71,19 @@ def _meets(positive: int, n: int, share: float) -> bool:
 def recognition(
     organisation: str,
     counts: Sequence[PositiveCounts],
+    groups: Mapping[str, Decision],
     *,
     items: Sequence[str] = DEFAULT_ITEMS,
     overall: float = 2 / 3,
     men: float = 2 / 3,
     women: float = 2 / 3,
-    threshold: int = DEFAULT_THRESHOLD,
 ) -> Recognition:
-    threshold = validate_threshold(threshold)
+    """`groups`: the gate's decisions for "overall" (the organisation's respondents), "men" and "women" in it.
+
+    The verdict needs the true shares, so it is made on every answer; a share the gate hides is not shown, and the
+    explanation says that the verdict includes it."""
+    threshold = groups["overall"].threshold
+    labels = {"overall": _("全体"), "men": _("男性"), "women": _("女性")}
     by_code = {c.item_code: c for c in counts}
     verdicts: list[ItemVerdict] = []
     for code in items:
@@ -85,42 +91,33 @@ def recognition(
         if c is None:
             verdicts.append(ItemVerdict(code, None, None, None, None, None, None, "too_few", []))
             continue
-        table = suppress_table(
-            [
-                [c.men_positive, c.men_n - c.men_positive],
-                [c.women_positive, c.women_n - c.women_positive],
-                [c.other_positive, c.other_n - c.other_positive],
-            ],
-            threshold,
-        )
         n_all, pos_all = c.men_n + c.women_n + c.other_n, c.men_positive + c.women_positive + c.other_positive
-        if c.men_n < threshold or c.women_n < threshold:
+        if c.men_n < threshold or c.women_n < threshold or not groups["men"].size or not groups["women"].size:
             verdict: Verdict = "too_few"
             failing: list[str] = []
         else:
             failing = [
-                name
+                labels[name]
                 for name, pos, n, share in (
-                    (_("全体"), pos_all, n_all, overall),
-                    (_("男性"), c.men_positive, c.men_n, men),
-                    (_("女性"), c.women_positive, c.women_n, women),
+                    ("overall", pos_all, n_all, overall),
+                    ("men", c.men_positive, c.men_n, men),
+                    ("women", c.women_positive, c.women_n, women),
                 )
                 if not _meets(pos, n, share)
             ]
             verdict = "does_not_meet" if failing else "meets"
 
-        def pct(pos: int | None, n: int | None) -> float | None:
-            return clean(100 * pos / n) if pos is not None and n else None
+        def shown(name: str, pos: int, n: int) -> tuple[int | None, float | None]:
+            if not groups[name].shown:
+                return None, None
+            return n, clean(100 * pos / n) if n else None
 
         verdicts.append(
             ItemVerdict(
                 code,
-                table.total,
-                pct(table.column_totals[0], table.total),
-                table.row_totals[0],
-                pct(table.counts[0][0], table.row_totals[0]),
-                table.row_totals[1],
-                pct(table.counts[1][0], table.row_totals[1]),
+                *shown("overall", pos_all, n_all),
+                *shown("men", c.men_positive, c.men_n),
+                *shown("women", c.women_positive, c.women_n),
                 verdict,
                 failing,
             )
@@ -142,6 +139,11 @@ def recognition(
         overall_verdict = "meets"
         text = _("すべての項目で、全体・男性・女性それぞれの肯定的な回答が基準以上です。")
     notes = [_("判定は回答者に占める割合です。全従業員に占める割合ではありません（回答率も確かめてください）。")]
+    hidden = [labels[name] for name in ("overall", "men", "women") if not groups[name].shown]
+    if hidden and overall_verdict != "too_few":
+        text += _("%(groups)sの割合は、少人数の回答を守るため表示していませんが、判定にはその割合も含めています。") % {
+            "groups": _("・").join(hidden)
+        }
     return Recognition(
         organisation,
         overall_verdict,

@@ -196,3 +196,31 @@ def fisher_exact_2x2(table: Sequence[Sequence[int]]) -> tuple[float, float]:
     observed = pmf[a - low]
     p = float(pmf[pmf <= observed * (1 + 1e-7)].sum())
     return (odds, min(p, 1.0))
+
+
+def cohens_h(p1: float, p2: float) -> float:
+    """Cohen's h = 2 asin √p1 − 2 asin √p2: the size of a difference between two proportions on a scale where the
+    same number of points counts alike near 50 % and near the ends."""
+    if not (0 <= p1 <= 1 and 0 <= p2 <= 1):
+        return math.nan
+    return 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))
+
+
+def groups_test(table: Sequence[Sequence[int]]) -> tuple[str, float, int, float, float]:
+    """Whether groups (rows) answer differently (columns): Fisher's exact test for a 2 × 2 table with an expected
+    count below 5, Pearson's chi-square otherwise. Returns (method, statistic, df, p, smallest expected count);
+    method "" and NaN when rows or columns with answers are fewer than two (nothing to test).
+
+    The one test for a difference between groups: the gap analysis (two groups, 「そう思う傾向」 vs the rest) and
+    the cross-tabulation (the same two columns for a scale, every choice for a single choice) call it, so the same
+    groups on the same item give the same p on every page."""
+    statistic, df, p, expected = chi_square(table)
+    if math.isnan(p):
+        return ("", math.nan, 0, math.nan, math.nan)
+    smallest = min(min(r) for r in expected)
+    observed = np.asarray(table, dtype=float)
+    observed = observed[observed.sum(axis=1) > 0][:, observed.sum(axis=0) > 0]
+    if observed.shape == (2, 2) and smallest < 5:
+        _odds, p = fisher_exact_2x2(observed.astype(int).tolist())
+        return ("fisher", statistic, df, p, smallest)
+    return ("chi2", statistic, df, p, smallest)

@@ -1,50 +1,42 @@
-"""Small-cell suppression: the one mechanism every analysis output goes through.
+"""THE gate: every figure derived from survey answers is published only through the decisions made here.
 
-A published table is a set of *cells* (counts of respondents) and *aggregates* (linear combinations of cells that
-are published next to them: a group's size, a column total, the table's total, a group's top-box count, the sum
-of its scores behind a mean). `suppress` decides which of them are shown as "—":
+**The unit of protection is the group** (a set of respondents: women; women in their twenties; one organisation's
+men; the respondents of a wave). A figure is always a figure *of a group* (its size, its answers' counts, shares,
+mean, interval, a test between groups), and a group is either released — every figure of it may be shown — or
+hidden — none may, not even its mean. So a row of a table is never half shown ("— / 0 / —").
 
-1. **Primary.** Any count (cell or count aggregate) with 0 < value < threshold.
-2. **Group.** A group (an aggregate marked ``group``, e.g. the respondents of one row: women in their twenties)
-   with 0 < size < threshold is hidden as a whole: all its cells (zeros included: "nobody in this group of three
-   agreed" is a disclosure) and every aggregate computed only from its cells (its top-box count, its mean).
-3. **Complementary.** An attacker knows the structure (which cells add up to which aggregate) and every value
-   shown. A hidden value is *recoverable* when the linear system "aggregate = its weighted cells" with the shown
-   values fixed determines it, i.e. when every vector in the null space of that system restricted to the hidden
-   values is zero at it. While some hidden value is recoverable, one more value is hidden: first one sharing an
-   equation with it, cells before aggregates, group sizes last, smallest positive count first (zeros last, as a
-   hidden zero can be pinned by non-negativity). Hiding everything leaves every cell free, so this ends.
+`release_split` decides the groups of one split of the respondents (one attribute, or two combined, e.g. sex × age):
 
-The test suite attacks the result with linear algebra and with linear programming (bounds under non-negativity).
-For an ordinary table this gives the classical rule "at least two suppressed cells in any row or column that has
-one, and no suppressed cell alone on a path" (the cells must lie on cycles of the row–column graph).
+1. **Primary.** A group with 0 < respondents < threshold is hidden.
+2. **Complementary.** An attacker knows the structure (which groups add up to which published group) and every shown
+   figure. Because every answer column of every item has the same structure (a hidden group's counts are unknowns
+   with the same coefficients in each column), a hidden group is safe for every figure at once when its *vector* of
+   figures is not determined: the linear check runs on groups as units. While
+   - a hidden group (or a hidden group of a linked table, e.g. the one-attribute margins of a two-attribute split)
+     is determined by the shown ones (`recoverable`: the null space of the published equations is zero there), or
+   - the hidden part of a shown group — or of the difference of two shown groups, one inside the other — holds
+     1 … threshold − 1 respondents (those few people's answers, taken together, would be known: "the three who did
+     not give their sex all disagreed"),
+   one more group is hidden: 答えたくない / 無回答 groups first (so the groups a comparison is about stay), then the
+   smallest. A group whose state is decided by another table (a margin) is never changed here.
+3. **Derived groups** (a preset's union such as 管理職 = 課長級以上 + 役員, a stratum set of a weighted target, an
+   industry as the union of its organisations) are checked against the released table they are made of, jointly with
+   every other derived group of that table (`release_unions`): shown only if they reveal no hidden group and leave no
+   small hidden part.
 
-**Two overlapping filters.** Group sizes from two requests can be subtracted: "all women" minus "women who are
-not managers" is the women managers. `differencing_safe` refuses a group whose size differs from a published
-group that contains it by 1 … threshold − 1; the callers pass the sizes of the groups containing it that a user can
-also see (the wave, the organisation, each single-attribute group the filter narrows). The engine has no memory
-of earlier requests, so the pages offer filters over the fixed attribute categories only and check each group
-against its parents with this function.
+The decisions depend only on the respondents' counts per group, never on the answers, so one split is decided once
+per scope and the same for every item: the pages, downloads, API, CLI and reports agree, and no request can be
+subtracted from another to reach a hidden group. `Published`/`Hidden` in the engine's results carry `None` for every
+figure of a hidden group; percentages, rates, means and tests are computed only from released groups (a test between
+groups covers the released substantive groups: `tested_keys`).
 
-**Speed.** Pages call this for dozens of tables per request. The linear checks keep the published equations in
-reduced row echelon form, one hidden value at a time (no SVD: LAPACK on these small matrices is slow, and far slower
-when a multi-threaded BLAS competes for the cores). The integer check never weakens: a small cell counts as free
-only with a *witness*, a second non-negative integer table that agrees with every shown figure and differs there
-(checked exactly). Witnesses come first from integer null-space moves (no solver), else from one integer program on
-the cell's connected part of the table; a cell is pinned when one linear program shows it fixed in real numbers
-(hidden zeros that must stay zero, then linear algebra) or both integer programs are infeasible. A witness stays
-valid when more is hidden, so each cell is proven once. The decision is memoised on (values, aggregates,
-threshold).
-
-**Statistics.** Percentages, rates and means are published only where their numerator and denominator are
-(`hidden` is true for them otherwise). Test statistics are not linear in the cells; a cross-tabulation tests only
-the rows that have nothing hidden, so no statistic is computed from a hidden cell, and a two-group comparison
-needs both groups at or above the threshold (`group_hidden`).
+Integer reasoning: counts are non-negative integers; a small hidden group whose size every integer solution agrees
+on is hidden with more company (witnesses first, an integer program only when needed; see `_IntegerAttack`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -56,7 +48,7 @@ MIN_THRESHOLD = 3
 HIDDEN_MARK = "—"
 
 AggregateKind = Literal["count", "group", "derived"]
-Reason = Literal["", "primary", "group", "complementary"]
+Reason = Literal["", "primary", "group", "complementary", "differencing"]
 
 
 class ThresholdError(ValueError):
@@ -75,14 +67,6 @@ def validate_threshold(threshold: int) -> int:
 def group_hidden(size: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """A group (or one side of a comparison) with fewer respondents than the threshold is shown as "—"."""
     return size < validate_threshold(threshold)
-
-
-def differencing_safe(size: int, containing: Iterable[int], threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """False when subtracting this group from a published group that contains it leaves 1 … threshold−1 people."""
-    threshold = validate_threshold(threshold)
-    if size < threshold:
-        return False
-    return all(not (0 < parent - size < threshold) for parent in containing)
 
 
 @dataclass(frozen=True)
@@ -109,18 +93,6 @@ class Suppression:
         return any(self.cells_hidden) or any(self.aggregates_hidden)
 
 
-def _null_space(matrix: np.ndarray) -> np.ndarray:
-    rows, cols = matrix.shape
-    if cols == 0:
-        return np.zeros((0, 0))
-    if rows == 0 or not matrix.any():
-        return np.eye(cols)
-    _, singular, vh = np.linalg.svd(matrix)
-    tolerance = max(matrix.shape) * np.finfo(float).eps * (singular[0] if singular.size else 1.0) * 1e3
-    rank = int((singular > tolerance).sum())
-    return vh[rank:].T.conj()
-
-
 def _equations(values_count: int, aggregates: Sequence[Aggregate]) -> np.ndarray:
     """One row per aggregate: aggregate − Σ weight × cell = 0, over cells then aggregates."""
     equations = np.zeros((len(aggregates), values_count + len(aggregates)))
@@ -129,12 +101,6 @@ def _equations(values_count: int, aggregates: Sequence[Aggregate]) -> np.ndarray
             equations[row, cell] -= weight
         equations[row, values_count + row] += 1.0
     return equations
-
-
-def _free(basis: np.ndarray) -> np.ndarray:
-    if basis.size == 0:
-        return np.zeros(basis.shape[0], dtype=bool)
-    return np.asarray(np.abs(basis).max(axis=1) > 1e-9)
 
 
 INTEGER_CHECK_MAX = 400  # variables; above this only the linear protection is checked (see docstring)
@@ -459,26 +425,41 @@ def recoverable(values_count: int, aggregates: Sequence[Aggregate], hidden: Sequ
 
 
 @lru_cache(maxsize=4096)
-def _suppress_cached(values: tuple[int, ...], aggregates: tuple[Aggregate, ...], threshold: int) -> Suppression:
-    return _suppress(values, aggregates, threshold)
+def _suppress_cached(
+    values: tuple[int, ...],
+    aggregates: tuple[Aggregate, ...],
+    threshold: int,
+    fixed: tuple[tuple[int, bool], ...],
+    preferred: frozenset[int],
+) -> Suppression:
+    return _suppress(values, aggregates, threshold, dict(fixed), preferred)
 
 
 def suppress(
-    values: Sequence[int], aggregates: Sequence[Aggregate] = (), threshold: int = DEFAULT_THRESHOLD
+    values: Sequence[int],
+    aggregates: Sequence[Aggregate] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    fixed: Mapping[int, bool] | None = None,
+    preferred: Collection[int] = (),
 ) -> Suppression:
-    """Decide what to hide in a table of counts (`values`) and the aggregates published with it.
+    """Decide what to hide among `values` (group sizes, or counts) and the `aggregates` published with them.
 
-    Pure and deterministic, so the decision is memoised on (values, aggregates, threshold)."""
+    `fixed`: variables (cells first, then aggregates) whose state another decision has made — True hidden, False
+    shown; they are never chosen here and must stay protected. `preferred`: cells tried first as complements.
+    Pure and deterministic, so the decision is memoised."""
     threshold = validate_threshold(threshold)
-    key_values, key_aggregates = tuple(values), tuple(aggregates)
-    try:
-        hash((key_values, key_aggregates))
-    except TypeError:  # e.g. terms given as lists
-        return _suppress(key_values, key_aggregates, threshold)
-    return _suppress_cached(key_values, key_aggregates, threshold)
+    key_fixed = tuple(sorted((int(i), bool(h)) for i, h in (fixed or {}).items()))
+    return _suppress_cached(tuple(values), tuple(aggregates), threshold, key_fixed, frozenset(preferred))
 
 
-def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold: int) -> Suppression:
+def _suppress(
+    values: Sequence[int],
+    aggregates: Sequence[Aggregate],
+    threshold: int,
+    fixed: Mapping[int, bool],
+    preferred: frozenset[int],
+) -> Suppression:
     n_cells = len(values)
     agg_values = [sum(values[c] * w for c, w in a.terms) for a in aggregates]
     all_values = [float(v) for v in values] + [float(v) for v in agg_values]
@@ -487,9 +468,25 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
     hidden = [False] * n_vars
     reasons: list[Reason] = [""] * n_vars
     supports = [frozenset(c for c, w in a.terms if w) for a in aggregates]
+    unit = [all(w == 1 for _, w in a.terms) for a in aggregates]
+    fixed = dict(fixed)
+    if fixed:
+        # A cell that the published (fixed-shown) figures alone determine is published too, whatever happens here:
+        # e.g. the only group of a margin. It can neither be hidden nor serve as a complement.
+        given = _Elimination(_equations(n_cells, aggregates))
+        for i in range(n_vars):
+            if fixed.get(i) is not False:
+                given.add(i)
+        for i in given.determined():
+            if i < n_cells and i not in fixed:
+                if 0 < values[i] < threshold:
+                    raise ValueError(f"group {i} is published elsewhere although below the threshold")
+                fixed[i] = False
+    for i, is_hidden in fixed.items():
+        hidden[i] = is_hidden
+        reasons[i] = "complementary" if is_hidden else ""
 
-    # The same published number under two names (a one-row table's column totals are its cells; its row total
-    # is the table total) is one value: hidden together.
+    # The same published number under two names (a one-group split's only group is the total) is one value.
     same: dict[tuple[tuple[int, float], ...], list[int]] = {}
     for i in range(n_cells):
         same.setdefault(((i, 1.0),), []).append(i)
@@ -503,11 +500,13 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
 
     def hide(i: int, reason: Reason) -> None:
         for twin in twins[i]:
-            if not hidden[twin]:
+            if not hidden[twin] and twin not in fixed:
                 hidden[twin], reasons[twin] = True, reason
 
     for i in range(n_vars):
         if kinds[i] != "derived" and 0 < all_values[i] < threshold:
+            if fixed.get(i) is False:
+                raise ValueError(f"value {i} is published elsewhere although below the threshold")
             hide(i, "primary")
     for g, aggregate in enumerate(aggregates):
         if aggregate.kind == "group" and 0 < agg_values[g] < threshold:
@@ -525,22 +524,60 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
     kind_rank = np.array([{"cell": 0, "count": 1, "derived": 2, "group": 3}[k] for k in kinds])
     value_array = np.array(all_values)
     positions = np.arange(n_vars)
+    first = np.array([0 if i in preferred else 1 for i in range(n_vars)])
+    free = np.array([i not in fixed for i in range(n_vars)])
 
-    def candidates_for(target: int) -> np.ndarray:
-        """The shown values in the order they are tried: sharing an equation with the target first, cells before
-        aggregates, group sizes last, positive before zero, joining equations that already hold a hidden value
-        (spreads less), then the smallest value."""
-        shown = ~np.asarray(hidden)
+    def order(candidates: np.ndarray, target_equations: np.ndarray | None) -> np.ndarray:
+        """Shown, free values in the order they are tried: in the target's equations first, groups with people
+        before empty ones (an empty group hidden as cover can be found empty by other means), preferred cells
+        (答えたくない / 無回答) first, cells before aggregates, group sizes last, joining equations that already hold a
+        hidden value (spreads less), then the smallest value."""
+        shown = ~np.asarray(hidden) & free
         hidden_in = membership[np.asarray(hidden)].sum(axis=0)
         open_equations = membership @ (hidden_in > 0).astype(np.int64)
-        near = membership @ membership[target] > 0
-        order = np.lexsort(
-            (positions, value_array, -open_equations, (value_array <= 0).astype(int), kind_rank, (~near).astype(int))
+        near = membership @ target_equations > 0 if target_equations is not None else np.ones(n_vars, dtype=bool)
+        ranked = np.lexsort(
+            (
+                positions,
+                value_array,
+                -open_equations,
+                kind_rank,
+                first,
+                (value_array <= 0).astype(int),
+                (~near).astype(int),
+            )
         )
-        return order[shown[order]]
+        ranked = ranked[shown[ranked]]
+        return ranked[np.isin(ranked, candidates)] if candidates is not None else ranked
+
+    def small_part() -> tuple[frozenset[int], frozenset[int]] | None:
+        """A shown equation (or the difference of two nested ones) whose hidden cells hold 1 … threshold − 1."""
+        shown_support = [supports[g] for g in range(len(aggregates)) if not hidden[n_cells + g] and unit[g]]
+        pieces = list(shown_support)
+        for outer in shown_support:
+            for inner in shown_support:
+                if inner < outer:
+                    pieces.append(outer - inner)
+        for piece in pieces:
+            part = sum(values[c] for c in piece if hidden[c])
+            if 0 < part < threshold:
+                return piece, frozenset(c for c in piece if not hidden[c])
+        return None
 
     elimination = _Elimination(_equations(n_cells, aggregates))
     while True:
+        violation = small_part()
+        if violation is not None:
+            piece, open_cells = violation
+            equations = np.zeros(len(aggregates), dtype=np.int64)
+            for g, support in enumerate(supports):
+                if support & piece:
+                    equations[g] = 1
+            candidates = order(np.array(sorted(open_cells), dtype=np.int64), equations)
+            if not len(candidates):
+                break  # nothing left to hide in it: only fixed values (cannot happen with consistent margins)
+            hide(int(candidates[0]), "complementary")
+            continue
         for i in range(n_vars):
             if hidden[i]:
                 elimination.add(i)
@@ -548,18 +585,18 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
         if not exposed:
             break
         target = exposed[0]
-        candidates = candidates_for(target)
-        if not len(candidates):  # cannot happen: with everything hidden every cell is free
+        candidates = order(np.flatnonzero(free), membership[target])
+        if not len(candidates):
             break
         # The first candidate (in cost order) whose hiding frees the target; else simply the first.
         good = np.flatnonzero(elimination.frees(target, candidates))
         chosen = int(candidates[good[0]]) if len(good) else int(candidates[0])
         hide(chosen, "complementary")
 
-    # Linear protection holds; counts are also non-negative integers. A small cell whose integer range under the
-    # shown figures is a single value is still exposed (e.g. [0, 1, 2] with its total and score sum): hide more.
-    # Each small cell is proven free once by a witness (a second integer table agreeing with everything shown):
-    # integer null-space moves first, an integer program only for the cells those do not move.
+    # Linear protection holds; counts are also non-negative integers. A small value whose integer range under the
+    # shown figures is a single value is still exposed: hide more. Each is proven free once by a witness (a second
+    # integer solution agreeing with everything shown): integer null-space moves first, an integer program only
+    # for the values those do not move.
     if n_vars <= INTEGER_CHECK_MAX:
         attack = _IntegerAttack(values, _cell_matrix(n_cells, aggregates))
         while True:
@@ -570,7 +607,7 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
             target = next((i for i in checked if attack.pinned(i)), -1)
             if target < 0:
                 break
-            candidates = candidates_for(target)
+            candidates = order(np.flatnonzero(free), membership[target])
             if not len(candidates):
                 break
             hide(int(candidates[0]), "complementary")
@@ -584,131 +621,391 @@ def _suppress(values: Sequence[int], aggregates: Sequence[Aggregate], threshold:
     )
 
 
-# --- tables ----------------------------------------------------------------------------------------------------
+# --- groups: the decisions every published figure rests on -----------------------------------------------------
+
+Key = tuple[str, ...]
+NOT_SUBSTANTIVE = frozenset({"R", ""})  # 答えたくない and 無回答 (共通リンク for the organisation): never tested
+
+
+def substantive(key: Key) -> bool:
+    return not any(part in NOT_SUBSTANTIVE for part in key)
 
 
 @dataclass(frozen=True)
-class TableSuppression:
-    """A rows × columns table of counts after suppression: None = hidden ("—").
+class Margin:
+    """A published group made of some groups of a split (a margin of a two-attribute split, a preset's union),
+    with its state decided elsewhere."""
 
-    `row_extras[name][r]` / `total_extras[name]` are the per-row linear summaries published with the table (e.g.
-    "top_box": the top-box count; "score": the sum of scores behind a mean), hidden the same way.
-    """
+    keys: frozenset[Key]
+    hidden: bool
 
-    counts: list[list[int | None]]
-    row_totals: list[int | None]
-    column_totals: list[int | None]
-    total: int | None
-    row_extras: dict[str, list[float | None]] = field(default_factory=dict)
-    total_extras: dict[str, float | None] = field(default_factory=dict)
-    cell_reasons: list[list[Reason]] = field(default_factory=list)
-    threshold: int = DEFAULT_THRESHOLD
 
-    def row_complete(self, r: int) -> bool:
-        return self.row_totals[r] is not None and all(c is not None for c in self.counts[r])
+@dataclass(frozen=True)
+class GroupRelease:
+    """The decision for one split of the respondents: which of its groups may be published.
+
+    Build it only with `release_split`; the engine's functions take it and publish nothing of a hidden group.
+    Groups with nobody in them are listed (size 0) when the caller gave the split's whole `space`."""
+
+    dimensions: tuple[str, ...]
+    keys: tuple[Key, ...]
+    sizes: tuple[int, ...]
+    hidden: tuple[bool, ...]
+    reasons: tuple[Reason, ...]
+    threshold: int
+    margins: tuple[Margin, ...] = ()  # what the decision took as published beside it (checked with it)
+    _index: dict[Key, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({key: i for i, key in enumerate(self.keys)})
 
     @property
-    def hidden_cells(self) -> int:
-        return sum(c is None for row in self.counts for c in row)
+    def total(self) -> int:
+        return sum(self.sizes)
+
+    def size(self, key: Key) -> int:
+        i = self._index.get(tuple(key))
+        return 0 if i is None else self.sizes[i]
+
+    def shown(self, key: Key) -> bool:
+        """A group may be published (a group with nobody in it is shown as empty)."""
+        i = self._index.get(tuple(key))
+        return i is None or not self.hidden[i]
+
+    def reason(self, key: Key) -> Reason:
+        i = self._index.get(tuple(key))
+        return "" if i is None else self.reasons[i]
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(self.hidden)
+
+    def tested_keys(self) -> list[Key]:
+        """The groups a test between groups covers: released, substantive (not 答えたくない / 無回答) and at least the
+        threshold — the same for every item of the wave, whatever the answers."""
+        return [
+            key
+            for key, size, is_hidden in zip(self.keys, self.sizes, self.hidden, strict=True)
+            if not is_hidden and substantive(key) and size >= self.threshold
+        ]
 
 
-def table_aggregates(
-    n_rows: int,
-    n_columns: int,
-    row_weights: Mapping[str, Sequence[float]] | None = None,
+def release_split(
+    dimensions: Sequence[str],
+    sizes: Mapping[Key, int],
     *,
-    rows_are_groups: bool = True,
-) -> tuple[list[Aggregate], dict[str, object]]:
-    """The aggregates a table publishes: row totals (groups), column totals, the total and per-row extras."""
-    extras = dict(row_weights or {})
-    aggregates: list[Aggregate] = []
-    layout: dict[str, object] = {}
-
-    def cell(r: int, c: int) -> int:
-        return r * n_columns + c
-
-    row_index = []
-    for r in range(n_rows):
-        row_index.append(len(aggregates))
-        aggregates.append(
-            Aggregate(tuple((cell(r, c), 1.0) for c in range(n_columns)), "group" if rows_are_groups else "count")
-        )
-    column_index = []
-    for c in range(n_columns):
-        column_index.append(len(aggregates))
-        aggregates.append(Aggregate(tuple((cell(r, c), 1.0) for r in range(n_rows)), "count"))
-    total_index = len(aggregates)
-    aggregates.append(Aggregate(tuple((i, 1.0) for i in range(n_rows * n_columns)), "group"))
-    extra_index: dict[str, list[int]] = {}
-    for name, weights in extras.items():
-        if len(weights) != n_columns:
-            raise ValueError(f"{name}: {len(weights)} weights for {n_columns} columns")
-        kind: AggregateKind = "count" if all(float(w) in (0.0, 1.0) for w in weights) else "derived"
-        indexes = []
-        for r in range(n_rows):
-            indexes.append(len(aggregates))
-            aggregates.append(Aggregate(tuple((cell(r, c), float(w)) for c, w in enumerate(weights) if w), kind, name))
-        indexes.append(len(aggregates))
-        aggregates.append(
-            Aggregate(
-                tuple((cell(r, c), float(w)) for r in range(n_rows) for c, w in enumerate(weights) if w), kind, name
-            )
-        )
-        extra_index[name] = indexes
-    layout.update(rows=row_index, columns=column_index, total=total_index, extras=extra_index)
-    return aggregates, layout
-
-
-def suppress_table(
-    counts: Sequence[Sequence[int]],
     threshold: int = DEFAULT_THRESHOLD,
-    *,
-    row_weights: Mapping[str, Sequence[float]] | None = None,
-    rows_are_groups: bool = True,
-) -> TableSuppression:
-    """Suppress a rows × columns table with its margins (and optional per-row weighted sums, e.g. top box)."""
-    n_rows = len(counts)
-    n_columns = len(counts[0]) if n_rows else 0
-    if any(len(row) != n_columns for row in counts):
-        raise ValueError("every row needs the same number of columns")
-    flat = [int(v) for row in counts for v in row]
-    if any(v < 0 for v in flat):
-        raise ValueError("counts cannot be negative")
-    aggregates, layout = table_aggregates(n_rows, n_columns, row_weights, rows_are_groups=rows_are_groups)
-    result = suppress(flat, aggregates, threshold)
-    agg_values = [sum(flat[c] * w for c, w in a.terms) for a in aggregates]
+    margins: Sequence[Margin] = (),
+    space: Collection[Key] = (),
+) -> GroupRelease:
+    """Which groups of a split may be published, given respondents per group (`sizes`, keyed by the group's codes
+    in `dimensions` order) and the groups already published beside it (`margins`: e.g. each one-attribute group of a
+    two-attribute split, with its own decision). The split's total is published (the scope's respondents).
 
-    def agg(i: int) -> float | None:
-        return None if result.aggregates_hidden[i] else agg_values[i]
-
-    def agg_int(i: int) -> int | None:
-        value = agg(i)
-        return None if value is None else round(value)
-
-    rows_idx: list[int] = layout["rows"]  # type: ignore[assignment]
-    cols_idx: list[int] = layout["columns"]  # type: ignore[assignment]
-    total_idx: int = layout["total"]  # type: ignore[assignment]
-    extras_idx: dict[str, list[int]] = layout["extras"]  # type: ignore[assignment]
-    return TableSuppression(
-        counts=[
-            [None if result.cells_hidden[r * n_columns + c] else flat[r * n_columns + c] for c in range(n_columns)]
-            for r in range(n_rows)
-        ],
-        row_totals=[agg_int(i) for i in rows_idx],
-        column_totals=[agg_int(i) for i in cols_idx],
-        total=agg_int(total_idx),
-        row_extras={name: [agg(i) for i in idx[:-1]] for name, idx in extras_idx.items()},
-        total_extras={name: agg(idx[-1]) for name, idx in extras_idx.items()},
-        cell_reasons=[list(result.cell_reasons[r * n_columns : (r + 1) * n_columns]) for r in range(n_rows)],
-        threshold=result.threshold,
+    `space`: every group the split can have (all category combinations), so that empty groups take part too: an
+    attacker who sees which combinations are empty could otherwise solve for a small one from the margins alone
+    (a combination that is empty can be hidden as "—" like any other)."""
+    threshold = validate_threshold(threshold)
+    every = {tuple(k) for k in space} | {tuple(k) for k, n in sizes.items() if n > 0}
+    keys = tuple(sorted(every, key=lambda k: tuple(map(str, k))))
+    values = [int(sizes.get(k, 0)) for k in keys]
+    index = {k: i for i, k in enumerate(keys)}
+    total = sum(values)
+    if total < threshold:
+        return GroupRelease(
+            tuple(dimensions), keys, tuple(values), (True,) * len(keys), _all_group(len(keys)), threshold, ()
+        )
+    aggregates = [Aggregate(tuple((i, 1.0) for i in range(len(keys))), "group", "total")]
+    fixed = {len(keys): False}
+    kept: list[Margin] = []
+    for margin in margins:
+        terms = tuple((index[k], 1.0) for k in sorted(margin.keys, key=lambda k: tuple(map(str, k))) if k in index)
+        if not terms:
+            continue
+        fixed[len(keys) + len(aggregates)] = margin.hidden
+        aggregates.append(Aggregate(terms, "count"))
+        kept.append(margin)
+    preferred = [i for i, k in enumerate(keys) if not substantive(k)]
+    result = suppress(values, aggregates, threshold, fixed=fixed, preferred=preferred)
+    return GroupRelease(
+        tuple(dimensions),
+        keys,
+        tuple(values),
+        result.cells_hidden,
+        result.cell_reasons,
+        threshold,
+        (Margin(frozenset(keys), False), *kept),
     )
 
 
-def suppress_counts(
-    counts: Sequence[int],
-    threshold: int = DEFAULT_THRESHOLD,
-    *,
-    weights: Mapping[str, Sequence[float]] | None = None,
-) -> TableSuppression:
-    """One distribution (one row): its small cells and whatever would reveal them from the total."""
-    return suppress_table([list(counts)], threshold, row_weights=weights)
+def _all_group(n: int) -> tuple[Reason, ...]:
+    return tuple("group" for _ in range(n))
+
+
+def release_unions(table: GroupRelease, unions: Sequence[Collection[Key]]) -> list[tuple[bool, Reason]]:
+    """Derived groups made of `table`'s groups (a preset such as 管理職, an industry of organisations), decided
+    together in the given order: each is shown only if it is at least the threshold and, published with the table,
+    its margins and the unions shown before it, it determines no hidden group and leaves no small hidden part."""
+    threshold = table.threshold
+    index = {k: i for i, k in enumerate(table.keys)}
+    aggregates: list[Aggregate] = []
+    hidden_flags: list[bool] = []
+    for margin in table.margins:
+        terms = tuple((index[k], 1.0) for k in margin.keys if k in index)
+        if terms:
+            aggregates.append(Aggregate(tuple(sorted(terms)), "count"))
+            hidden_flags.append(margin.hidden)
+    decisions: list[tuple[bool, Reason]] = []
+    for union in unions:
+        members = sorted(index[tuple(k)] for k in union if tuple(k) in index)
+        size = sum(table.sizes[i] for i in members)
+        if size == 0:
+            decisions.append((False, ""))
+            continue
+        if size < threshold:
+            decisions.append((True, "primary"))
+            continue
+        candidate = Aggregate(tuple((i, 1.0) for i in members), "count")
+        trial = [*aggregates, candidate]
+        flags = [*table.hidden, *hidden_flags, False]
+        if _exposes(table, trial, flags):
+            decisions.append((True, "differencing"))
+            continue
+        aggregates.append(candidate)
+        hidden_flags.append(False)
+        decisions.append((False, ""))
+    return decisions
+
+
+def _exposes(table: GroupRelease, aggregates: Sequence[Aggregate], hidden: Sequence[bool]) -> bool:
+    """True when the shown figures determine a hidden group (or a hidden margin), or leave a small hidden part."""
+    n = len(table.keys)
+    if any(i < n or hidden[i] for i in recoverable(n, aggregates, hidden)):
+        return True
+    supports = [frozenset(c for c, _ in a.terms) for a in aggregates]
+    shown = [s for s, h in zip(supports, hidden[n:], strict=True) if not h]
+    shown.append(frozenset(range(n)))  # the scope's total
+    pieces = list(shown) + [outer - inner for outer in shown for inner in shown if inner < outer]
+    return any(0 < sum(table.sizes[c] for c in piece if hidden[c]) < table.threshold for piece in pieces)
+
+
+def with_margins(table: GroupRelease, margins: Sequence[Margin]) -> GroupRelease:
+    """The same decision with further published groups recorded beside it (unions decided on it), so that later
+    unions and linked splits are checked against them too."""
+    return GroupRelease(
+        table.dimensions,
+        table.keys,
+        table.sizes,
+        table.hidden,
+        table.reasons,
+        table.threshold,
+        (*table.margins, *margins),
+    )
+
+
+# --- the gate of one scope ----------------------------------------------------------------------------------------
+
+Filters = Mapping[str, Collection[str]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one group (a split's group, a preset's union, a stratum set) may be published, and why not."""
+
+    shown: bool
+    reason: Reason
+    size: int
+    threshold: int
+
+
+class Gate:
+    """Every group decision of one scope (a wave as one role may read it), made once from its respondents' counts.
+
+    `sizes(dims)` returns respondents per group of a split ({key: n}, keys in `dims` order; `()` gives the total);
+    `space(dim)` every category code of a dimension (including "" for 無回答 / 共通リンク); `unions` the derived
+    groups the analyses publish (the gap presets), decided once per split and jointly; `derived` dimensions that are
+    a function of the organisation (industry, size band: {organisation code: code}), decided as unions of
+    organisations. Splits are keyed by their dimensions in a canonical (sorted) order; a one-attribute split is
+    decided alone, a two-attribute split with every one-attribute group and union published beside it."""
+
+    def __init__(
+        self,
+        *,
+        sizes: Callable[[tuple[str, ...]], Mapping[Key, int]],
+        space: Callable[[str], Sequence[str]],
+        threshold: int = DEFAULT_THRESHOLD,
+        unions: Sequence[Filters] = (),
+        derived: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self.threshold = validate_threshold(threshold)
+        self._sizes = sizes
+        self._space = space
+        self._unions = [{d: frozenset(v) for d, v in u.items()} for u in unions]
+        self._derived = dict(derived or {})
+        self._splits: dict[tuple[str, ...], GroupRelease] = {}
+        self._union_decisions: dict[tuple[tuple[str, ...], frozenset[Key]], Decision] = {}
+        self._total: int | None = None
+
+    @property
+    def total(self) -> int:
+        if self._total is None:
+            self._total = int(sum(self._sizes(()).values()))
+        return self._total
+
+    @property
+    def released(self) -> bool:
+        """The scope itself (all its respondents) may be published."""
+        return self.total >= self.threshold
+
+    def scope(self) -> Decision:
+        """The whole scope as one group: published only when it reaches the threshold."""
+        shown = self.released
+        return Decision(shown, "" if shown else "primary", self.total, self.threshold)
+
+    @staticmethod
+    def canonical(dims: Collection[str]) -> tuple[str, ...]:
+        return tuple(sorted(dims))
+
+    def _base(self, dim: str) -> str:
+        return "organisation" if dim in self._derived else dim
+
+    def _keys(self, dims: tuple[str, ...]) -> list[Key]:
+        spaces = [[str(v) for v in self._space(d)] for d in dims]
+        keys: list[Key] = [()]
+        for values in spaces:
+            keys = [(*k, v) for k in keys for v in values]
+        return keys
+
+    def split(self, dims: Sequence[str]) -> GroupRelease:
+        """The decision for a split by one or two dimensions (in canonical order; see `key_of` for page order)."""
+        dims = self.canonical(dims)
+        if dims not in self._splits:
+            self._splits[dims] = self._decide(dims)
+        return self._splits[dims]
+
+    def _decide(self, dims: tuple[str, ...]) -> GroupRelease:
+        if not 1 <= len(dims) <= 2 or len(set(map(self._base, dims))) != len(dims):
+            raise ValueError(f"a split is by one or two different dimensions, not {dims}")
+        if any(d in self._derived for d in dims):
+            return self._derived_split(dims)
+        sizes = {tuple(map(str, k)): n for k, n in self._sizes(dims).items()}
+        if len(dims) == 1:
+            table = release_split(dims, sizes, threshold=self.threshold, space=self._keys(dims))
+            return self._with_unions(table)
+        space = self._keys(dims)
+        margins: list[Margin] = []
+        for position, dim in enumerate(dims):
+            one = self.split((dim,))
+            for margin in one.margins[1:]:  # its unions (the first margin is its own total)
+                members = frozenset(k for k in space if (k[position],) in margin.keys)
+                margins.append(Margin(members, margin.hidden))
+            for key, is_hidden in zip(one.keys, one.hidden, strict=True):
+                margins.append(Margin(frozenset(k for k in space if k[position] == key[0]), is_hidden))
+        table = release_split(dims, sizes, threshold=self.threshold, margins=margins, space=space)
+        return self._with_unions(table)
+
+    def _with_unions(self, table: GroupRelease) -> GroupRelease:
+        """Decide the registered unions that live on this split (jointly, in registration order) and record them
+        beside it, so splits built on it are checked against them too."""
+        dims = table.dimensions
+        unions = [self._union_keys(dims, u) for u in self._unions if self.canonical(u) == dims]
+        unions = [u for u in unions if len(u) > 1]  # a single group is the split's own decision
+        decisions = release_unions(table, unions)
+        recorded = []
+        for members, (is_hidden, reason) in zip(unions, decisions, strict=True):
+            size = sum(table.size(k) for k in members)
+            self._union_decisions[(dims, members)] = Decision(not is_hidden, reason, size, self.threshold)
+            recorded.append(Margin(members, is_hidden))
+        return with_margins(table, recorded)
+
+    def _union_keys(self, dims: tuple[str, ...], filters: Filters) -> frozenset[Key]:
+        return frozenset(k for k in self._keys(dims) if all(k[i] in filters[d] for i, d in enumerate(dims)))
+
+    def _derived_split(self, dims: tuple[str, ...]) -> GroupRelease:
+        """Industry or size band: each group is the union of its organisations (in the organisation split, or the
+        organisation × attribute split), decided together."""
+        base_dims = self.canonical([self._base(d) for d in dims])
+        base = self.split(base_dims)
+        position = {d: base_dims.index(self._base(d)) for d in dims}
+
+        def derived_key(key: Key) -> Key:
+            result = []
+            for d in dims:
+                code = key[position[d]]
+                result.append(self._derived[d].get(code, "") if d in self._derived else code)
+            return tuple(result)
+
+        groups: dict[Key, set[Key]] = {}
+        for key in base.keys:
+            groups.setdefault(derived_key(key), set()).add(key)
+        keys = sorted(groups, key=lambda k: tuple(map(str, k)))
+        unions = [frozenset(groups[k]) for k in keys]
+        decisions = release_unions(base, unions)
+        sizes = tuple(sum(base.size(m) for m in groups[k]) for k in keys)
+        hidden = tuple(is_hidden for is_hidden, _reason in decisions)
+        reasons = tuple(
+            (base.reason(next(iter(u))) or r) if len(u) == 1 else r
+            for u, (_h, r) in zip(unions, decisions, strict=True)
+        )
+        return GroupRelease(dims, tuple(keys), sizes, hidden, reasons, self.threshold, ())
+
+    def group(self, filters: Filters) -> Decision:
+        """A group given by attribute filters (one or two dimensions, several codes each): a split's group, or a
+        union decided with its split. A union that was not registered is refused (never decided ad hoc, so no
+        request can be subtracted from another that the decisions did not foresee)."""
+        dims = self.canonical(filters)
+        table = self.split(dims)
+        members = self._union_keys(dims, {d: frozenset(map(str, v)) for d, v in filters.items()})
+        size = sum(table.size(k) for k in members)
+        if len(members) == 1:
+            key = next(iter(members))
+            return Decision(table.shown(key), table.reason(key), size, self.threshold)
+        decision = self._union_decisions.get((dims, members))
+        if decision is None:
+            raise KeyError(f"union {dict(filters)} is not one of the registered groups")
+        return decision
+
+    def key_of(self, dims: Sequence[str], key: Sequence[str]) -> Key:
+        """A group's key in canonical order from a key given in `dims` order (the page's order)."""
+        by = dict(zip(dims, key, strict=True))
+        return tuple(by[d] for d in self.canonical(dims))
+
+
+MIN_CONTRIBUTORS = 3
+
+
+def pooled(
+    contributors: int, size: int, threshold: int = DEFAULT_THRESHOLD, minimum: int = MIN_CONTRIBUTORS
+) -> Decision:
+    """A reference pooled from other tenants (the network's other members, the programme's other organisations):
+    shown only when at least `minimum` of them contributed — so no single other tenant's result can be read off —
+    and it reaches the threshold."""
+    threshold = validate_threshold(threshold)
+    if contributors < minimum:
+        return Decision(False, "differencing", size, threshold)
+    if size < threshold:
+        return Decision(False, "primary", size, threshold)
+    return Decision(True, "", size, threshold)
+
+
+@dataclass(frozen=True)
+class WeightingPlan:
+    """Which strata a post-stratification target may weight (before/after, weighted by sex × age band).
+
+    A weighted estimate is published only as a function of released groups: each stratum it weights must be shown
+    in both waves' split (`release_split` on the waves' respondents), so its weights, effective size, share and
+    mean can be computed from what the sex × age tables already show. A stratum with a positive target share that a
+    wave hides is left out (its share spread over the others, like a stratum nobody answered in); a target that
+    leaves nothing to weight is refused."""
+
+    target: dict[Key, float]  # positive target shares of the strata used
+    left_out: tuple[Key, ...]  # strata with a positive share that a wave hides
+    refused: bool
+
+
+def weighting_plan(target: Mapping[Key, float], before: GroupRelease, after: GroupRelease) -> WeightingPlan:
+    positive = {tuple(k): float(v) for k, v in target.items() if float(v) > 0}
+    used = {k: v for k, v in positive.items() if before.shown(k) and after.shown(k)}
+    left_out = tuple(sorted(k for k in positive if k not in used))
+    usable = any(before.size(k) > 0 or after.size(k) > 0 for k in used)
+    return WeightingPlan(used, left_out, not used or not usable)

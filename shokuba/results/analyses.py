@@ -12,7 +12,6 @@ texts, scale points, organisation and wave names) stays as written.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,13 +22,12 @@ from django.utils.translation import pgettext
 
 from shokuba.analysis import benchmarks, crosstab, distributions, freetext, gaps, recognition
 from shokuba.analysis.change import before_after
-from shokuba.analysis.suppression import Aggregate, differencing_safe, recoverable, suppress_table
+from shokuba.analysis.suppression import Key, pooled, weighting_plan
 from shokuba.analysis.types import Category, to_jsonable
 from shokuba.core.charts import Chart
 from shokuba.network.models import Organisation
 from shokuba.results import charts, selectors
 from shokuba.results.labels import category_label, dimension_label
-from shokuba.results.permissions import programme_scope
 from shokuba.results.selectors import Item, Scope
 from shokuba.surveys.instrument import ATTRIBUTES
 
@@ -97,39 +95,12 @@ def dimensions(scope: Scope) -> list[tuple[str, str]]:
 # --- 気づきポイント（overview） ----------------------------------------------------------------------------------
 
 
-def _group_safe(scope: Scope, filters: Mapping[str, Sequence[str]], total: int) -> bool:
-    """A preset group is compared only if it cannot be recovered by subtracting it from a group that contains it
-    and is published elsewhere (the wave, or each single-attribute group it narrows)."""
-    size = sum(selectors.group_sizes(scope, (), filters).values())
-    parents = [total]
-    if len(filters) > 1:
-        for dimension, codes in filters.items():
-            parents.append(sum(selectors.group_sizes(scope, (), {dimension: codes}).values()))
-    return differencing_safe(size, parents, scope.threshold)
-
-
-def gap_report(scope: Scope, items: Sequence[Item], preset: str, total: int) -> tuple[gaps.GapReport, list[str]]:
+def gap_report(scope: Scope, items: Sequence[Item], preset: str) -> gaps.GapReport:
+    """Two preset groups compared on every scale item; the gate decides whether each group may be shown."""
     (label_a, filters_a), (label_b, filters_b) = gaps.PRESETS[preset]
-    label_a, label_b = _(label_a), _(label_b)
+    gate = selectors.gate(scope)
     pairs = selectors.gap_pairs(scope, items, filters_a, filters_b)
-    notes: list[str] = []
-    for side, filters, label in (("a", filters_a, label_a), ("b", filters_b, label_b)):
-        if not _group_safe(scope, filters, total):
-            notes.append(
-                _("%(group)sは人数が少ないか、ほかの集計との差から人数がわかるため、比べていません。")
-                % {"group": label}
-            )
-            pairs = [
-                gaps.ScaleItemPair(
-                    p.item_code,
-                    p.text,
-                    tuple(0 for _point in p.counts_a) if side == "a" else p.counts_a,
-                    tuple(0 for _point in p.counts_b) if side == "b" else p.counts_b,
-                    p.top_box,
-                )
-                for p in pairs
-            ]
-    return gaps.gap_analysis(pairs, label_a, label_b, scope.threshold), notes
+    return gaps.gap_analysis(pairs, _(label_a), _(label_b), gate.group(filters_a), gate.group(filters_b))
 
 
 def overview(scope: Scope, preset: str = "sex") -> Analysis:
@@ -137,16 +108,15 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
         raise AnalysisInputError("preset", _("比べる2つの群の組み合わせを一覧から選んでください。"))
     items = selectors.wave_items(scope.wave)
     scale = [i for i in items if i.kind == "scale"]
-    total = sum(selectors.group_sizes(scope).values())
+    gate = selectors.gate(scope)
     data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold, "preset": preset}
     result = Analysis(data)
-    if _too_few(scope, total):
+    if not gate.released:
         data.update(responses=None, hidden=True, gaps=None, national=[], network=None, recognition=[], programme=None)
         result.notes.append(_too_few_note(scope))
         return result
-    data.update(responses=total, hidden=False)
-    report, notes = gap_report(scope, scale, preset, total)
-    result.notes += notes
+    data.update(responses=gate.total, hidden=False)
+    report = gap_report(scope, scale, preset)
     data["gaps"] = to_jsonable(report)
     result.objects["gaps"] = report
     ranked = [c for c in report.items if not c.hidden][:GAP_CHART_ITEMS]
@@ -173,6 +143,7 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                     _("差（ポイント）"),
                     _("95%下限"),
                     _("95%上限"),
+                    _("差の大きさの目安"),
                     _("調整後p値"),
                     f"{report.label_a} n",
                     f"{report.label_b} n",
@@ -185,6 +156,7 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                         c.top_diff_points,
                         c.top_diff_ci_low,
                         c.top_diff_ci_high,
+                        c.effect or None,
                         c.q_value,
                         c.n_a,
                         c.n_b,
@@ -195,15 +167,20 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
         )
 
     national: list[benchmarks.NationalComparison] = []
+    group_of = {"全体": gate.scope(), "男性": gate.group({"sex": ("M",)}), "女性": gate.group({"sex": ("F",)})}
     for item in scale:
         if item.benchmarks:
+            counts = selectors.national_groups(scope, item)
             national += benchmarks.vs_national(
-                item.code, item.text, selectors.national_groups(scope, item), item.benchmarks, scope.threshold
+                item.code,
+                item.text,
+                {label: (top, n, group_of[label]) for label, (top, n) in counts.items()},
+                item.benchmarks,
             )
     data["national"] = to_jsonable(national)
     result.objects["national"] = national
 
-    network_counts = selectors.network_counts(scope, scale) if scale else selectors.NetworkCounts(0)
+    network_counts = selectors.network_counts(scope, scale) if scale else selectors.PooledCounts(0)
     own = selectors.scale_vectors(scope, scale).get((), {})
     reference_items = [
         benchmarks.ReferenceItem(
@@ -217,7 +194,10 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
         if sum(network_counts.counts.get(i.code, ())) > 0
     ]
     network = benchmarks.vs_network(
-        reference_items, contributors=network_counts.contributors, threshold=scope.threshold
+        reference_items,
+        own=gate.scope(),
+        network=pooled(network_counts.contributors, network_counts.respondents, scope.threshold),
+        contributors=network_counts.contributors,
     )
     data["network"] = to_jsonable(network)
     result.objects["network"] = network
@@ -265,33 +245,56 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
     rule_items = [by_code[c] for c in RECOGNITION_ITEMS if c in by_code]
     verdicts: list[recognition.Recognition] = []
     if len(rule_items) == len(RECOGNITION_ITEMS) and (scope.organisations_allowed or scope.organisation_id):
-        counts = selectors.recognition_counts(scope, rule_items)
-        names = dict(Organisation.objects.filter(pk__in=[int(k) for k in counts]).values_list("pk", "name"))
-        for org_id, entries in sorted(counts.items(), key=lambda kv: names.get(int(kv[0]), "")):
-            verdicts.append(recognition.recognition(names.get(int(org_id), org_id), entries, threshold=scope.threshold))
+        positives = selectors.recognition_counts(scope, rule_items)
+        names = dict(Organisation.objects.filter(pk__in=[int(k) for k in positives]).values_list("pk", "name"))
+        for org_id, entries in sorted(positives.items(), key=lambda kv: names.get(int(kv[0]), "")):
+            verdicts.append(_recognition(scope, org_id, names.get(int(org_id), org_id), entries))
     data["recognition"] = to_jsonable(verdicts)
     result.objects["recognition"] = verdicts
 
     programme = None
     if scope.organisation_id is not None:
-        whole = programme_scope(scope)
-        everyone = selectors.scale_vectors(whole, scale).get((), {})
+        rest = selectors.programme_counts(scope, scale)
         programme = benchmarks.vs_programme(
             [
                 benchmarks.ReferenceItem(
                     i.code,
                     i.text,
                     own.get(i.code, tuple(0 for _point in i.categories)),
-                    everyone.get(i.code, tuple(0 for _point in i.categories)),
+                    rest.counts.get(i.code, tuple(0 for _point in i.categories)),
                     i.top_box,
                 )
                 for i in scale
             ],
-            threshold=scope.threshold,
+            own=gate.scope(),
+            rest=pooled(rest.contributors, rest.respondents, scope.threshold),
         )
     data["programme"] = to_jsonable(programme)
     result.objects["programme"] = programme
     return result
+
+
+def _recognition(
+    scope: Scope, org_id: str, name: str, entries: Sequence[recognition.PositiveCounts]
+) -> recognition.Recognition:
+    gate = selectors.gate(scope)
+    groups = {
+        "overall": gate.group({"organisation": (org_id,)}),
+        "men": gate.group({"organisation": (org_id,), "sex": ("M",)}),
+        "women": gate.group({"organisation": (org_id,), "sex": ("F",)}),
+    }
+    return recognition.recognition(name, entries, groups)
+
+
+def organisation_recognition(scope: Scope, org_id: int, name: str) -> recognition.Recognition | None:
+    """The two-thirds rule for one organisation in the scope's wave (None: the wave lacks the rule's items or the
+    organisation has no answers), with the gate's decisions like the overview's."""
+    items = {i.code: i for i in selectors.wave_items(scope.wave)}
+    rule_items = [items[c] for c in RECOGNITION_ITEMS if c in items]
+    if len(rule_items) != len(RECOGNITION_ITEMS):
+        return None
+    entries = selectors.recognition_counts(scope, rule_items).get(str(org_id))
+    return _recognition(scope, str(org_id), name, entries) if entries else None
 
 
 # --- distributions ---------------------------------------------------------------------------------------------
@@ -319,16 +322,18 @@ def _choice_bars(
 
 def item_distributions(scope: Scope) -> Analysis:
     items = selectors.wave_items(scope.wave)
-    counts, multiple, ranking, total = selectors.distribution_inputs(scope, items)
+    gate = selectors.gate(scope)
     data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold}
     result = Analysis(data)
-    if _too_few(scope, total):
+    if not gate.released:
         data.update(responses=None, hidden=True, distributions=[], multiple_choice=[], rankings=[])
         result.notes.append(_too_few_note(scope))
         return result
-    dists = [distributions.distribution(c, scope.threshold) for c in counts]
-    mcs = [distributions.multiple_choice(m, scope.threshold) for m in multiple]
-    rks = [distributions.ranking(r, scope.threshold) for r in ranking]
+    counts, multiple, ranking, total = selectors.distribution_inputs(scope, items)
+    everyone = gate.scope()
+    dists = [distributions.distribution(c, everyone) for c in counts]
+    mcs = [distributions.multiple_choice(m, everyone) for m in multiple]
+    rks = [distributions.ranking(r, everyone) for r in ranking]
     data.update(
         responses=total,
         hidden=False,
@@ -465,93 +470,30 @@ def crosstab_items(scope: Scope) -> list[Item]:
     return [i for i in selectors.wave_items(scope.wave) if i.kind in ("scale", "single")]
 
 
-def _recoverable(n: int, margins: Sequence[Aggregate], hidden: Sequence[bool]) -> list[int]:
-    """Hidden rows that the shown rows and the published margins determine exactly (the engine's check, with every
-    margin shown)."""
-    return [k for k in recoverable(n, margins, [*hidden, *([False] * len(margins))]) if k < n]
-
-
-def _protect_margins(
-    ct: crosstab.Crosstab, rows: Sequence[tuple[Category, ...]], table: Sequence[Sequence[int]], top_box: int
-) -> int:
-    """Two attributes: each attribute's own groups (e.g. all women) are published by the one-attribute tables, so a
-    value hidden here could be recovered by subtracting the shown combined rows from that margin. Rows are hidden
-    whole (a row with any "—" becomes all "—"), and more rows are hidden until no hidden row is determined by the
-    attribute margins (engine `recoverable` on the grid attribute 1 × attribute 2 with its margins; the same
-    pattern protects every answer column). Returns how many rows were hidden here."""
-    n = len(rows)
-    hidden = [row.n is None or any(v is None for v in row.counts) for row in ct.rows]
-    aggregates: list[Aggregate] = []
-    threshold = ct.threshold
-    k = len(ct.columns)
-    weights: dict[str, list[float]] = {}
-    if top_box:
-        weights = {"top": [1.0 if c < top_box else 0.0 for c in range(k)], "score": [float(k - c) for c in range(k)]}
-    total_published = True
-    for dim in range(2):
-        values = sorted({combo[dim].code for combo in rows})
-        members_of = {v: [r for r in range(n) if rows[r][dim].code == v] for v in values}
-        # The one-attribute table as that page publishes it (same engine, same counts): its shown group sizes are
-        # the margins an attacker can subtract from.
-        one = suppress_table(
-            [[sum(table[r][c] for r in members_of[v]) for c in range(k)] for v in values],
-            threshold,
-            row_weights=weights,
-        )
-        total_published = total_published and one.total is not None
-        for i, value in enumerate(values):
-            members = members_of[value]
-            if len(members) > 1 and one.row_totals[i] is not None:
-                aggregates.append(Aggregate(tuple((r, 1.0) for r in members), "group"))
-    if total_published:
-        aggregates.append(Aggregate(tuple((r, 1.0) for r in range(n)), "group"))
-    while True:
-        exposed = _recoverable(n, aggregates, hidden)
-        if not exposed:
-            break
-        target = exposed[0]
-        shown_rows = [r for r in range(n) if not hidden[r]]
-        near = [
-            r for r in shown_rows if rows[r][0].code == rows[target][0].code or rows[r][1].code == rows[target][1].code
-        ]
-        candidates = sorted(near or shown_rows, key=lambda r: (sum(table[r]), r))
-        if not candidates:
-            break
-        # The smallest row whose hiding frees the target; else the smallest neighbour (the next round goes on).
-        chosen: tuple[int, ...] = (candidates[0],)
-        trials = [(c,) for c in candidates] + sorted(
-            ((a, b) for i, a in enumerate(shown_rows) for b in shown_rows[i + 1 :]),
-            key=lambda pair: (sum(map(sum, (table[pair[0]], table[pair[1]]))), pair),
-        )
-        for trial_rows in trials:
-            trial = list(hidden)
-            for r in trial_rows:
-                trial[r] = True
-            if target not in _recoverable(n, aggregates, trial):
-                chosen = trial_rows
-                break
-        for r in chosen:
-            hidden[r] = True
-    added = 0
-    for r, row in enumerate(ct.rows):
-        if not hidden[r]:
-            continue
-        if row.n is not None:
-            added += 1
-        row.n = None
-        row.counts = [None] * k
-        row.percents = [None] * k
-        row.residuals = [None] * k
-        row.flags = [""] * k
-        row.top_percent = None
-        row.mean = None
-    complete = [r for r in range(n) if not hidden[r]]
-    if complete:
-        ct.test = crosstab.test_table([table[r] for r in complete], [ct.rows[r].label for r in complete])
-    else:
-        ct.test = crosstab.untested()
-    ct.hidden_cells = sum(v is None for row in ct.rows for v in row.counts)
-    return added
+def _contingency(
+    item: Item,
+    by: Sequence[str],
+    labels: Mapping[str, str],
+    rows: Sequence[tuple[Category, ...]],
+    table: Sequence[Sequence[int]],
+    keys: Sequence[Key],
+) -> crosstab.ContingencyTable:
+    return crosstab.ContingencyTable(
+        item.code,
+        item.text,
+        "×".join(labels[d] for d in by),
+        tuple(
+            Category(
+                "|".join(c.code for c in combo),
+                _("・").join(category_label(d, c) for d, c in zip(by, combo, strict=True)),
+            )
+            for combo in rows
+        ),
+        tuple(keys),
+        item.categories,
+        tuple(tuple(r) for r in table),
+        item.top_box if item.kind == "scale" else 0,
+    )
 
 
 def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analysis:
@@ -564,37 +506,30 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
     by = [d for d in by if d]
     if not by or len(by) > 2 or len(set(by)) != len(by) or any(d not in allowed for d in by):
         raise AnalysisInputError("by", _("集計に使う属性を1つか2つ（別々のもの）選んでください。"))
+    if len(by) == 2 and {"organisation", "industry", "size_band"} >= set(by) and "organisation" in by:
+        raise AnalysisInputError(
+            "by", _("業種・従業員規模は企業・団体で決まるため、企業・団体と組み合わせられません。")
+        )
     item = items[item_code]
-    total = sum(selectors.group_sizes(scope).values())
+    gate = selectors.gate(scope)
     data: dict[str, Any] = {"wave": scope.wave.pk, "threshold": scope.threshold, "item": item_code, "by": list(by)}
     result = Analysis(data)
-    if _too_few(scope, total):
+    if not gate.released:
         data.update(hidden=True, crosstab=None)
         result.notes.append(_too_few_note(scope))
         return result
-    rows, table, _sizes = selectors.crosstab_counts(scope, item, by)
+    release = gate.split(by)
+    # The family: every item of the same kind on the same split, so that each verdict uses its adjusted q.
+    family = [i for i in items.values() if (i.kind == "scale") == (item.kind == "scale")]
+    rows, tables = selectors.crosstab_counts(scope, family, by, listed=lambda combo: _listed(gate, release, by, combo))
+    keys = [gate.key_of(by, [c.code for c in combo]) for combo in rows]
+    built = {
+        i.code: crosstab.crosstab(_contingency(i, by, allowed, rows, tables[i.code], keys), release) for i in family
+    }
+    crosstab.adjust(list(built.values()))
+    ct = built[item.code]
+    contingency_top_box = item.top_box if item.kind == "scale" else 0
     attribute_label = "×".join(allowed[d] for d in by)
-    contingency = crosstab.ContingencyTable(
-        item.code,
-        item.text,
-        attribute_label,
-        tuple(
-            Category(
-                "|".join(c.code for c in combo),
-                _("・").join(category_label(d, c) for d, c in zip(by, combo, strict=True)),
-            )
-            for combo in rows
-        ),
-        item.categories,
-        tuple(tuple(r) for r in table),
-        item.top_box if item.kind == "scale" else 0,
-    )
-    ct = crosstab.crosstab(contingency, scope.threshold)
-    if len(by) == 2 and table:
-        if _protect_margins(ct, rows, table, contingency.top_box):
-            ct.notes.append(
-                _("2つの属性の組み合わせでは、それぞれの属性だけの集計との差から人数がわかる群も「—」にしています。")
-            )
     data.update(hidden=False, crosstab=to_jsonable(ct))
     columns = [c.label for c in item.categories]
     spec = charts.stacked_rows(
@@ -604,43 +539,38 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
         columns,
         [(r.label, r.percents) for r in [*ct.rows, ct.total] if r.n is not None],
     )
-    header = [
-        _("群"),
-        "n",
-        *[people_of(c) for c in columns],
-        *[percent_of(c) for c in columns],
-        *[_("%(label)s（調整済み残差）") % {"label": c} for c in columns],
-    ]
-    if contingency.top_box:
-        header += [_("そう思う傾向（%）"), _("平均")]
+    scale = bool(contingency_top_box)
+    header = [_("群"), "n", *[people_of(c) for c in columns], *[percent_of(c) for c in columns]]
+    if scale:
+        header += [_("そう思う傾向（%）"), _("平均"), _("そう思う傾向の調整済み残差")]
+    else:
+        header += [_("%(label)s（調整済み残差）") % {"label": c} for c in columns]
+    header.append(_("検定の対象"))
     body = []
     for r in [*ct.rows, ct.total]:
-        line = [
-            r.label,
-            r.n,
-            *r.counts,
-            *r.percents,
-            *[
-                None if v is None else f"{v:+.2f}{'▲' if f == '+' else '▼' if f == '-' else ''}"
-                for v, f in zip(r.residuals, r.flags, strict=True)
-            ],
-        ]
-        if contingency.top_box:
-            line += [r.top_percent, r.mean]
+        line: list[Any] = [r.label, r.n, *r.counts, *r.percents]
+        residuals = [_residual(r, i) for i in range(1 if scale else len(columns))]
+        if scale:
+            line += [r.top_percent, r.mean, *residuals]
+        else:
+            line += residuals
+        line.append(None if r.hidden else ("○" if r.tested else ""))
         body.append(line)
     result.charts.append(charts.chart("crosstab", spec, header, body, digits=1))
     result.objects.update(
         crosstab=ct,
         item=item,
-        scale=bool(contingency.top_box),
+        scale=scale,
+        release=release,
         rows=[
             {
                 "label": r.label,
                 "n": r.n,
-                "cells": [
-                    (p, "▲" if f == "+" else "▼" if f == "-" else "") for p, f in zip(r.percents, r.flags, strict=True)
-                ],
+                "hidden": r.hidden,
+                "tested": r.tested,
+                "cells": [(p, "" if scale else _flag(r, i)) for i, p in enumerate(r.percents)],
                 "top": r.top_percent,
+                "top_flag": _flag(r, 0) if scale else "",
                 "mean": r.mean,
                 "total": r is ct.total,
             }
@@ -648,6 +578,27 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
         ],
     )
     return result
+
+
+def _listed(gate: Any, release: Any, by: Sequence[str], combo: Sequence[str]) -> bool:
+    """A row is listed when it has respondents or the gate hides it (an empty group hidden as a complement must
+    look like any other hidden group, or its emptiness would give the other away)."""
+    key = gate.key_of(by, combo)
+    return bool(release.size(key)) or not release.shown(key)
+
+
+def _flag(row: crosstab.CrosstabRow, i: int) -> str:
+    flag = row.flags[i] if i < len(row.flags) else ""
+    return "▲" if flag == "+" else "▼" if flag == "-" else ""
+
+
+def _residual(row: crosstab.CrosstabRow, i: int) -> Any:
+    """A shown row's residual on the tested table ("" for a row the test does not cover); None for a hidden row."""
+    if row.hidden:
+        return None
+    if not row.tested or i >= len(row.residuals) or row.residuals[i] is None:
+        return ""
+    return f"{row.residuals[i]:+.2f}{_flag(row, i)}"
 
 
 # --- before/after ----------------------------------------------------------------------------------------------
@@ -663,32 +614,69 @@ TARGET_STRATA: list[tuple[str, str]] = [
     for age in ATTRIBUTES["age_band"].choices
     if age.code != "R"
 ]
+_STRATUM_KEYS = {code: (code.split("|")[1], code.split("|")[0]) for code, _label in TARGET_STRATA}  # → (age, sex)
+
+
+def _stratum_names(keys: Sequence[Key]) -> str:
+    labels = dict(TARGET_STRATA)
+    codes = {v: k for k, v in _STRATUM_KEYS.items()}
+    return _("、").join(str(labels[codes[k]]) for k in keys if k in codes)
 
 
 def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | None = None) -> Analysis:
-    """`other` is the earlier (or the compared) wave; this wave is "今回" (the later one)."""
+    """`other` is the earlier (or the compared) wave; this wave is "今回" (the later one). `target`: stratum
+    ("F|30") → target count or share, for weighting; only strata both waves show are weighted."""
     items = [i for i in selectors.wave_items(scope.wave) if i.kind == "scale"]
     other_items = [i for i in selectors.wave_items(other.wave) if i.kind == "scale"]
     data: dict[str, Any] = {"wave": scope.wave.pk, "other": other.wave.pk, "threshold": scope.threshold}
     result = Analysis(data)
-    totals = (sum(selectors.group_sizes(scope).values()), sum(selectors.group_sizes(other).values()))
-    if min(totals) < scope.threshold:
+    now, then = selectors.gate(scope), selectors.gate(other)
+    if not (now.released and then.released):
         data.update(hidden=True, change=None)
         result.notes.append(
             _("どちらかの調査回の回答が%(threshold)d人未満のため、比べられません。") % {"threshold": scope.threshold}
         )
         return result
+    plan = None
+    if target:
+        unknown = [code for code in target if code not in _STRATUM_KEYS]
+        if unknown:
+            raise AnalysisInputError("target", _("目標構成の区分「%(code)s」はありません。") % {"code": unknown[0]})
+        plan = weighting_plan(
+            {_STRATUM_KEYS[code]: value for code, value in target.items()},
+            then.split(("age_band", "sex")),
+            now.split(("age_band", "sex")),
+        )
+        if plan.refused:
+            raise AnalysisInputError(
+                "target",
+                _(
+                    "目標の構成で重みを付けられる区分がありません。%(strata)sは、どちらかの調査回で人数が少ないか、"
+                    "ほかの数字との差から少人数の回答がわかってしまうため、重み付けに使えません。"
+                    "性別×年齢のクロス集計で両方の調査回に表示されている区分を目標に含めてください。"
+                )
+                % {"strata": _stratum_names(plan.left_out) or _("指定した区分")},
+            )
     report = before_after(
         selectors.change_items(other, other_items),
         selectors.change_items(scope, items),
+        before_group=then.scope(),
+        after_group=now.scope(),
         label_before=other.wave.name,
         label_after=scope.wave.name,
-        target=dict(target) if target else None,
-        threshold=scope.threshold,
+        plan=plan,
     )
+    if plan is not None and plan.left_out:
+        report.notes.append(
+            _(
+                "%(strata)sは、どちらかの調査回で人数が少ないか、ほかの数字との差から少人数の回答がわかってしまうため、"
+                "重み付けに使わず、その目標の割合をほかの区分に配分しています。"
+            )
+            % {"strata": _stratum_names(plan.left_out)}
+        )
     data.update(hidden=False, change=to_jsonable(report))
     by_code = {i.code: i for i in items}
-    shown_items = [c for c in report.unweighted.items if not c.hidden]
+    shown_items = [c for c in report.unweighted.items if not c.hidden and c.top_diff_points is not None]
     shown_items.sort(key=lambda c: list(by_code).index(c.item_code))
     if shown_items:
         spec = charts.dumbbell(
@@ -709,8 +697,7 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
                     _("変化（ポイント）"),
                     _("95%下限"),
                     _("95%上限"),
-                    _("平均の変化"),
-                    _("p値"),
+                    _("差の大きさの目安"),
                     _("調整後p値"),
                 ],
                 [
@@ -721,8 +708,7 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
                         c.top_diff_points,
                         c.top_diff_ci_low,
                         c.top_diff_ci_high,
-                        c.mean_diff,
-                        c.p_value,
+                        c.effect or None,
                         c.q_value,
                     ]
                     for c in report.unweighted.items
@@ -749,16 +735,13 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
         )
     keyword = keyword.strip()[:40]
     item = items[item_code]
-    answers, sizes = selectors.text_answers(scope, item)
+    gate = selectors.gate(scope)
     # Groups (by sex) are named in the words × groups network and the notes: in the page's language.
-    answers = [freetext.TextAnswer(a.text, category_label("sex", Category("", a.group))) for a in answers]
-    translated: dict[str, int] = defaultdict(int)  # summed, as the selector sums groups sharing a label
-    for group, n in sizes.items():
-        translated[category_label("sex", Category("", group))] += n
-    sizes = dict(translated)
-    report = freetext.freetext(
-        answers, group_sizes=sizes, threshold=scope.threshold, keywords=[keyword] if keyword else []
-    )
+    names = {c.code: category_label("sex", c) for c in selectors.categories_of(scope, "sex")}
+    answers = [freetext.TextAnswer(a.text, names.get(a.group, "")) for a in selectors.text_answers(scope, item)]
+    by_sex = gate.split(("sex",))
+    hidden = [names.get(key[0], "") for key, is_hidden in zip(by_sex.keys, by_sex.hidden, strict=True) if is_hidden]
+    report = freetext.freetext(answers, scope=gate.scope(), hidden_groups=hidden, keywords=[keyword] if keyword else [])
     data: dict[str, Any] = {
         "wave": scope.wave.pk,
         "threshold": scope.threshold,

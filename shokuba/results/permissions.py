@@ -12,34 +12,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from shokuba.analysis.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from shokuba.core.permissions import has_perm, register, require
+from shokuba.core.privacy import min_group_size
 from shokuba.network.models import MemberKind, Organisation
 from shokuba.network.permissions import (
     administers,
     coordinates,
     coordinates_a_prefecture,
+    is_secretariat,
     prefecture_oversees,
     reads_everything,
 )
-from shokuba.surveys.models import Wave
+from shokuba.surveys.models import Wave, WaveStatus
 from shokuba.surveys.permissions import takes_part, visible_waves
 
 APP = "results"
 
 
 def register_permissions() -> None:
+    # Until a wave is closed its figures change with every answer: two visits' difference would be one respondent.
+    # So an open wave's results are only for those who may read its raw responses anyway.
     register(
         "results.view",
         lambda user, wave: (
-            reads_everything(user)
-            or coordinates(user, wave.member)
-            or prefecture_oversees(user, wave.member)
-            or takes_part(user, wave)
+            (wave.status == WaveStatus.CLOSED or is_secretariat(user) or coordinates(user, wave.member))
+            and (
+                reads_everything(user)
+                or coordinates(user, wave.member)
+                or prefecture_oversees(user, wave.member)
+                or takes_part(user, wave)
+            )
         ),
         on=Wave,
         app=APP,
@@ -77,12 +82,6 @@ def visible_result_waves(user: Any) -> QuerySet[Wave]:
             | Q(member__kind=MemberKind.MUNICIPALITY, member__local_government__prefecture_code=user.member_id[:2])
         )
     return visible_waves(user)
-
-
-def threshold() -> int:
-    """The suppression threshold in force (setting RESULTS_MIN_GROUP_SIZE, default 5, never below 3)."""
-    value = int(getattr(settings, "RESULTS_MIN_GROUP_SIZE", DEFAULT_THRESHOLD))
-    return max(value, MIN_THRESHOLD)
 
 
 # --- the scope of an analysis ---------------------------------------------------------------------------------
@@ -135,7 +134,7 @@ def results_scope(actor: Any, wave: Wave, *, organisation: Organisation | None =
         organisation_id=organisation_id,
         organisations_allowed=whole and has_perm(actor, "results.view_organisations", wave),
         free_text_allowed=whole and has_perm(actor, "results.view_free_text", wave),
-        threshold=threshold(),
+        threshold=min_group_size(),
         made_by=_MADE_HERE,
     )
 

@@ -9,28 +9,31 @@ Group sizes (respondents per group) come from `surveys_response`; per-item count
 with GROUP BY item_code, choice_code and the requested dimensions. Industry and size band come from the
 organisation join (`network_organisation`).
 
-The results are the engine's input dataclasses (shokuba.analysis.types and friends); the engine applies the one
-suppression mechanism to everything shown.
+The results are the engine's input dataclasses (shokuba.analysis.types and friends). Which groups may be shown is
+decided once per scope by the gate (`gate(scope)`: `shokuba.analysis.suppression.Gate` over this scope's respondents
+per group), and the engine publishes nothing of a group it hides.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from shokuba.analysis import benchmarks, recognition
+from shokuba.analysis import benchmarks, gaps, recognition
 from shokuba.analysis.change import WaveItem
 from shokuba.analysis.freetext import TextAnswer
 from shokuba.analysis.gaps import ScaleItemPair
+from shokuba.analysis.suppression import Gate
 from shokuba.analysis.types import Category, ItemCounts, MultipleChoiceCounts, RankingCounts
+from shokuba.core.permissions import has_perm
 from shokuba.network.models import Industry, Organisation, SizeBand
-from shokuba.results.permissions import Scope, visible_result_waves
+from shokuba.results.permissions import Scope, programme_scope, visible_result_waves
 from shokuba.surveys.instrument import ATTRIBUTES, Definition, Question
-from shokuba.surveys.models import Response, ResponseAnswer, Wave
+from shokuba.surveys.models import Response, ResponseAnswer, Wave, WaveStatus
 from shokuba.surveys.services import definition_of
 
 Filters = Mapping[str, Sequence[str]]
@@ -64,13 +67,15 @@ def categories_of(scope: Scope, dimension: str) -> list[Category]:
     """The categories of a dimension in printed order (plus 無回答 for an attribute left blank)."""
     if dimension in ATTRIBUTES:
         return [Category(c.code, c.label) for c in ATTRIBUTES[dimension].choices] + [NOT_ANSWERED]
+    # 共通リンク exists only when the wave has a public link: a group that cannot exist is not a place to hide one.
+    public = [Category("", "共通リンク")] if scope.wave.links.filter(organisation__isnull=True).exists() else []
     if dimension == "organisation":
         organisations = Organisation.objects.filter(survey_links__wave=scope.wave).order_by("name")
-        return [Category(str(o.pk), o.name) for o in organisations] + [Category("", "共通リンク")]
+        return [Category(str(o.pk), o.name) for o in organisations] + public
     if dimension == "industry":
-        return [Category(str(v), str(label)) for v, label in Industry.choices] + [Category("", "共通リンク")]
+        return [Category(str(v), str(label)) for v, label in Industry.choices] + public
     if dimension == "size_band":
-        return [Category(str(v), str(label)) for v, label in SizeBand.choices] + [Category("", "共通リンク")]
+        return [Category(str(v), str(label)) for v, label in SizeBand.choices] + public
     raise KeyError(dimension)
 
 
@@ -214,6 +219,29 @@ def group_sizes(scope: Scope, by: Sequence[str] = (), filters: Filters | None = 
     return {tuple(_key(r[f]) for f in fields): int(r["n"]) for r in rows}
 
 
+def gate(scope: Scope) -> Gate:
+    """The gate of this scope: every group decision its pages, downloads and API answers rest on (made once)."""
+    if "gate" not in scope.cache:
+        derived: dict[str, dict[str, str]] = {}
+        if scope.organisations_allowed:
+            organisations = Organisation.objects.filter(survey_links__wave=scope.wave).values_list(
+                "pk", "industry", "size_band"
+            )
+            derived = {
+                "industry": {str(pk): str(industry) for pk, industry, _size in organisations},
+                "size_band": {str(pk): str(size) for pk, _industry, size in organisations},
+            }
+        scope.cache["gate"] = Gate(
+            sizes=lambda dims: group_sizes(scope, dims),
+            space=lambda dim: [c.code for c in categories_of(scope, dim)],
+            threshold=scope.threshold,
+            unions=gaps.preset_groups(),
+            derived=derived,
+        )
+    result: Gate = scope.cache["gate"]
+    return result
+
+
 def choice_counts(
     scope: Scope, codes: Iterable[str], by: Sequence[str] = (), filters: Filters | None = None
 ) -> dict[tuple[str, str, Key], int]:
@@ -324,25 +352,20 @@ def gap_pairs(scope: Scope, items: Sequence[Item], filters_a: Filters, filters_b
 
 
 def crosstab_counts(
-    scope: Scope, item: Item, by: Sequence[str]
-) -> tuple[list[tuple[Category, ...]], list[list[int]], dict[Key, int]]:
-    """Rows (combinations of the dimensions' categories that occur) × the item's substantive categories."""
-    raw = choice_counts(scope, [item.code], by)
-    sizes = group_sizes(scope, by)
-    per_dim = [categories_of(scope, d) for d in by]
+    scope: Scope, items: Sequence[Item], by: Sequence[str], *, listed: Callable[[Sequence[str]], bool]
+) -> tuple[list[tuple[Category, ...]], dict[str, list[list[int]]]]:
+    """Rows (the combinations of the dimensions' categories that `listed` keeps, in printed order) × each item's
+    substantive categories, for several items at once (one GROUP BY)."""
+    raw = choice_counts(scope, [i.code for i in items], by)
     combos: list[tuple[Category, ...]] = [()]
-    for categories in per_dim:
+    for categories in (categories_of(scope, d) for d in by):
         combos = [(*c, cat) for c in combos for cat in categories]
-    keys = {g for (_, _, g) in raw} | set(sizes)
-    rows: list[tuple[Category, ...]] = []
-    table: list[list[int]] = []
-    for combo in combos:
-        key = tuple(c.code for c in combo)
-        if key not in keys:
-            continue
-        rows.append(combo)
-        table.append([raw.get((item.code, c.code, key), 0) for c in item.categories])
-    return rows, table, sizes
+    rows = [combo for combo in combos if listed([c.code for c in combo])]
+    tables = {
+        i.code: [[raw.get((i.code, c.code, tuple(x.code for x in combo)), 0) for c in i.categories] for combo in rows]
+        for i in items
+    }
+    return rows, tables
 
 
 def national_groups(scope: Scope, item: Item) -> dict[str, tuple[int, int]]:
@@ -363,32 +386,66 @@ def national_groups(scope: Scope, item: Item) -> dict[str, tuple[int, int]]:
 
 
 @dataclass
-class NetworkCounts:
+class PooledCounts:
+    """Counts pooled over other tenants (members of the network, organisations of the programme): how many
+    contributed and how many respondents they have, for `suppression.pooled`."""
+
     contributors: int
+    respondents: int = 0
     counts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
-def network_counts(scope: Scope, items: Sequence[Item]) -> NetworkCounts:
-    """The same item codes in the other members' waves, summed (choice codes of the same scale)."""
+def network_counts(scope: Scope, items: Sequence[Item]) -> PooledCounts:
+    """The same item codes in the other members' waves, summed (choice codes of the same scale).
+
+    Only closed waves that reach the threshold contribute: an open wave's counts change between two visits (the
+    difference would be one respondent), and a small wave must not be recoverable by subtracting the others."""
     codes = [i.code for i in items]
-    # Members with a wave of a questionnaire version holding these codes: the query then names its members (each
-    # shard's index on (member_id, wave_id, item_code) is used) instead of scanning every answer row.
-    others = [
-        str(m) for m in Wave.objects.exclude(member_id=scope.member_id).values_list("member_id", flat=True).distinct()
-    ]
-    rows = (
-        ResponseAnswer.objects.filter(member_id__in=others, item_code__in=codes)
-        .values("member_id", "item_code", "choice_code")
+    closed = list(
+        Wave.objects.filter(status=WaveStatus.CLOSED).exclude(member_id=scope.member_id).values_list("member_id", "pk")
+    )
+    sizes = list(
+        Response.objects.filter(member_id__in={str(m) for m, _w in closed}, wave_id__in=[w for _m, w in closed])
+        .values("member_id", "wave_id")
         .annotate(n=Count("*"))
         .order_by()
     )
+    contributing = [(str(w["member_id"]), int(w["wave_id"])) for w in sizes if w["n"] >= scope.threshold]
+    # The query names each member and wave, so each shard's index (member_id, wave_id, item_code …) is used.
     members: set[str] = set()
     sums: dict[tuple[str, str], int] = defaultdict(int)
-    for r in rows:
-        members.add(r["member_id"])
-        sums[(r["item_code"], r["choice_code"])] += int(r["n"])
-    return NetworkCounts(
-        len(members), {i.code: tuple(sums.get((i.code, c.code), 0) for c in i.categories) for i in items}
+    for member_id, wave_id in contributing:
+        rows = (
+            ResponseAnswer.objects.filter(member_id=member_id, wave_id=wave_id, item_code__in=codes)
+            .values("item_code", "choice_code")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for r in rows:
+            members.add(member_id)
+            sums[(r["item_code"], r["choice_code"])] += int(r["n"])
+    respondents = sum(int(w["n"]) for w in sizes if w["n"] >= scope.threshold and str(w["member_id"]) in members)
+    return PooledCounts(
+        len(members),
+        respondents,
+        {i.code: tuple(sums.get((i.code, c.code), 0) for c in i.categories) for i in items},
+    )
+
+
+def programme_counts(scope: Scope, items: Sequence[Item]) -> PooledCounts:
+    """For an organisation's scope: the whole programme's counts of these items (the organisation included, as
+    `benchmarks.vs_programme` takes them), the number of other organisations that answered and their respondents.
+    Used only for that comparison, never shown by itself."""
+    whole = programme_scope(scope)
+    by_organisation = group_sizes(whole, ("organisation",))
+    own = str(scope.organisation_id)
+    others = [k for k, n in by_organisation.items() if k[0] and k[0] != own and n > 0]
+    own_total = by_organisation.get((own,), 0)
+    everyone = scale_vectors(whole, items).get((), {})
+    return PooledCounts(
+        len(others),
+        sum(by_organisation.values()) - own_total,
+        {i.code: everyone.get(i.code, tuple(0 for _ in i.categories)) for i in items},
     )
 
 
@@ -416,11 +473,11 @@ def recognition_counts(scope: Scope, items: Sequence[Item]) -> dict[str, list[re
 
 
 def change_items(scope: Scope, items: Sequence[Item]) -> list[WaveItem]:
-    """Scale items overall and per sex × age band stratum (for post-stratification)."""
-    vectors = scale_vectors(scope, items, by=("sex", "age_band"))
+    """Scale items overall and per (age band, sex) stratum — the gate's split of those two — for weighting."""
+    vectors = scale_vectors(scope, items, by=("age_band", "sex"))
     result = []
     for i in items:
-        strata = {f"{sex}|{age}": counts[i.code] for (sex, age), counts in vectors.items()}
+        strata: dict[Key, tuple[int, ...]] = {(age, sex): counts[i.code] for (age, sex), counts in vectors.items()}
         overall = [0] * len(i.categories)
         for vector in strata.values():
             overall = [a + b for a, b in zip(overall, vector, strict=True)]
@@ -428,20 +485,15 @@ def change_items(scope: Scope, items: Sequence[Item]) -> list[WaveItem]:
     return result
 
 
-def text_answers(scope: Scope, item: Item, by: str = "sex") -> tuple[list[TextAnswer], dict[str, int]]:
-    """The free-text answers of one item with the respondent's group label, and respondents per group."""
+def text_answers(scope: Scope, item: Item, by: str = "sex") -> list[TextAnswer]:
+    """The free-text answers of one item, each with the respondent's group code in `by`."""
     field_name = DIMENSION_FIELDS[by]
-    labels = {c.code: c.label for c in categories_of(scope, by)}
     # In the order of the random submission ids: the rows' own order (SQLite's rowid, PostgreSQL's heap) would be the
     # order of submission, i.e. close to the time of day of each answer.
     rows = (
         _answers(scope, [item.code]).exclude(text="").order_by("submission_id", "seq").values_list("text", field_name)
     )
-    answers = [TextAnswer(text, labels.get(_key(group), "")) for text, group in rows]
-    sizes: dict[str, int] = defaultdict(int)
-    for (group,), n in group_sizes(scope, (by,)).items():
-        sizes[labels.get(group, "")] += n
-    return answers, dict(sizes)
+    return [TextAnswer(text, _key(group)) for text, group in rows]
 
 
 def comparison_waves(user: Any, scope: Scope) -> QuerySet[Wave]:
@@ -455,6 +507,6 @@ def comparable_waves(user: Any, scope: Scope, items: Sequence[Item]) -> list[Wav
     codes = {i.code for i in items}
     result = []
     for wave in comparison_waves(user, scope).exclude(pk=scope.wave.pk).select_related("version"):
-        if codes & {i.code for i in wave_items(wave)}:
+        if has_perm(user, "results.view", wave) and codes & {i.code for i in wave_items(wave)}:
             result.append(wave)
     return result

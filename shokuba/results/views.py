@@ -89,7 +89,11 @@ def _change(request: HttpRequest, scope: Scope) -> Built:
     other_wave = next(w for w in waves if str(w.pk) == form.cleaned_data["other"])
     other = results_scope(request.user, other_wave)
     target = form.target() if form.cleaned_data.get("weighted") else None
-    return Built(analyses.change_analysis(scope, other, target), {"form": form})
+    try:
+        return Built(analyses.change_analysis(scope, other, target), {"form": form})
+    except AnalysisInputError as error:  # a target the gate refuses: said at the target's fields, form kept
+        form.add_error("weighted", error.message)
+        return Built(None, {"form": form}, 400)
 
 
 def _free_text(request: HttpRequest, scope: Scope) -> Built:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.privacy import min_group_size
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
 from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Member, Organisation
@@ -638,6 +639,7 @@ def responses_import(*, actor: Any, wave: Wave, uploaded_file: Any, channel: str
         organisation_required=not wave.links.filter(organisation__isnull=True).exists(),
     )
     _import_ids_not_stored(wave, prepared)
+    _import_large_enough_after_closing(wave, prepared)
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -699,6 +701,36 @@ def _import_not_yet_done(wave: Wave, digest: str) -> None:
                 "date": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
                 "name": earlier.file_name,
                 "rows": f"{earlier.rows:,}",
+            }
+        )
+
+
+def _import_large_enough_after_closing(wave: Wave, prepared: imports.PreparedImport) -> None:
+    """After a wave closes, its results are open to the organisations and the network's staff; a few responses
+    added later would change them by exactly those few people's answers. So an import into a closed wave brings at
+    least the results' threshold of responses for each organisation (and for the public link) it adds to."""
+    if wave.status != WaveStatus.CLOSED:
+        return
+    minimum = min_group_size()
+    per_organisation: dict[int | None, int] = {}
+    for row in prepared.rows:
+        per_organisation[row.organisation_id] = per_organisation.get(row.organisation_id, 0) + 1
+    names = dict(wave.links.filter(organisation__isnull=False).values_list("organisation_id", "organisation__name"))
+    short = sorted(
+        (names.get(org, "") if org is not None else str(_("共通リンク")), n)
+        for org, n in per_organisation.items()
+        if n < minimum
+    )
+    if short:
+        raise _import_refused(
+            _(
+                "回答の受付を終了した調査に取り込めるのは、企業・団体ごとに%(minimum)d件以上まとめた回答です"
+                "（%(groups)s）。締め切り後に少しずつ回答が増えると、集計の前後の差から、その人の回答がわかって"
+                "しまうためです。ほかの回答とまとめて取り込んでください。"
+            )
+            % {
+                "minimum": minimum,
+                "groups": "、".join(_("%(name)s %(n)d件") % {"name": name, "n": n} for name, n in short),
             }
         )
 

@@ -538,6 +538,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "all_links": selectors.can_see_all_links(request.user, wave),
             "can_view_responses": has_perm(request.user, "wave.view_responses", wave),
+            "can_view_results": has_perm(request.user, "results.view", wave),
             "add_form": WaveOrganisationsForm(organisations=addable) if addable else None,
             "link_rows": [{"row": row, "url": _answer_url(request, row.link)} for row in counts.links],
             **import_context(request.user, wave),

@@ -11,13 +11,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shokuba.analysis import recognition
 from shokuba.analysis.suppression import DEFAULT_THRESHOLD, group_hidden
 from shokuba.core.permissions import SYSTEM, has_perm
 from shokuba.network.models import Member, MemberKind, Organisation
-from shokuba.results import selectors as results
+from shokuba.results import analyses as results_analyses
 from shokuba.results.permissions import results_scope
-from shokuba.surveys.models import Wave
+from shokuba.surveys.models import Wave, WaveStatus
 from shokuba.surveys.permissions import visible_wave_links
 from shokuba.surveys.selectors import response_counts
 from shokuba.workplace import diagnosis as diagnosis_module
@@ -113,21 +112,21 @@ def two_thirds_for(organisation: Organisation) -> bool | None:
     reached the threshold. None when there is none (the scheme then lists it as missing, never as met).
 
     The platform evaluates it (the SYSTEM actor), like the readiness rules: the verdict is a fact about the
-    organisation, shown to whoever may see its dashboard, and rests only on its own suppressed counts."""
-    waves = Wave.objects.filter(links__organisation=organisation).distinct().order_by("-opens_on", "-pk")
+    organisation, shown to whoever may see its dashboard, and rests only on its own suppressed counts. Closed waves
+    only: an open wave's verdict could change with one respondent between two visits."""
+    waves = (
+        Wave.objects.filter(links__organisation=organisation, status=WaveStatus.CLOSED)
+        .distinct()
+        .order_by("-opens_on", "-pk")
+    )
     for wave in waves:
-        items = {item.code: item for item in results.wave_items(wave)}
-        rule = [items[code] for code in recognition.DEFAULT_ITEMS if code in items]
-        if len(rule) != len(recognition.DEFAULT_ITEMS):
-            continue
         scope = results_scope(SYSTEM, wave, organisation=organisation)
-        counts = results.recognition_counts(scope, rule).get(str(organisation.pk))
-        if not counts:
+        result = results_analyses.organisation_recognition(scope, organisation.pk, organisation.name)
+        if result is None:
             continue
-        verdict = recognition.recognition(organisation.name, counts, threshold=scope.threshold).verdict
-        if verdict == "meets":
+        if result.verdict == "meets":
             return True
-        if verdict == "does_not_meet":
+        if result.verdict == "does_not_meet":
             return False
     return None
 

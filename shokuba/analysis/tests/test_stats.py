@@ -11,11 +11,18 @@ from scipy import stats as sst
 from scipy.stats.contingency import association
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    proportion_effectsize,
+    proportions_ztest,
+)
+from statsmodels.stats.weightstats import DescrStatsW
 
-from shokuba.analysis import stats
-from shokuba.analysis.gaps import compare_counts
+from shokuba.analysis import gaps, stats
+from shokuba.analysis.suppression import Decision
+
+SHOWN = Decision(True, "", 100, 5)
 
 REL = 1e-9
 counts4 = st.lists(st.integers(0, 60), min_size=4, max_size=4).filter(
@@ -53,27 +60,37 @@ def test_mean_interval_matches_statsmodels(counts):
 @settings(max_examples=150)
 @given(counts4, counts4)
 def test_two_group_statistics_match_references(a, b):
-    s = compare_counts(a, b, 2)
-    scores = np.array([4.0, 3.0, 2.0, 1.0])
-    xa, xb = np.repeat(scores, a), np.repeat(scores, b)
-    # Mann–Whitney on the expanded arrays (increasing order is handled inside compare_counts).
-    if len(set(np.concatenate([xa, xb]))) > 1:
-        ref = sst.mannwhitneyu(xa, xb, method="asymptotic", use_continuity=True)
-        assert close(s["u"], ref.statistic)
-        assert close(s["p"], ref.pvalue)
-    # Cliff's delta by brute force.
-    brute = (np.sign(xa[:, None] - xb[None, :])).mean()
-    assert close(s["delta"], brute)
-    # Newcombe interval for the top-two difference.
+    """The gap analysis's figures: Newcombe's interval, the groups test and Cohen's h on the top-two share."""
+    report = gaps.gap_analysis([gaps.ScaleItemPair("Q", "q", tuple(a), tuple(b))], "A", "B", SHOWN, SHOWN)
+    c = report.items[0]
     ta, tb = int(sum(a[:2])), int(sum(b[:2]))
     low, high = confint_proportions_2indep(ta, sum(a), tb, sum(b), method="newcomb", compare="diff")
-    assert close(s["top_low"], low) and close(s["top_high"], high)
-    # Welch interval and p for the mean difference.
-    if xa.std() > 0 and xb.std() > 0:
-        cm = CompareMeans(DescrStatsW(xa), DescrStatsW(xb))
-        rl, rh = cm.tconfint_diff(usevar="unequal")
-        assert close(s["mean_low"], rl) and close(s["mean_high"], rh)
-        assert close(s["mean_p"], cm.ttest_ind(usevar="unequal")[1])
+    assert close(c.top_diff_ci_low, 100 * low) and close(c.top_diff_ci_high, 100 * high)
+    assert close(c.effect_h, proportion_effectsize(ta / sum(a), tb / sum(b)))
+    table = np.array([[ta, sum(a) - ta], [tb, sum(b) - tb]])
+    if (table.sum(axis=0) > 0).all():
+        expected = sst.contingency.expected_freq(table)
+        if expected.min() < 5:
+            assert c.method == "fisher" and close(c.p_value, sst.fisher_exact(table).pvalue)
+        else:
+            ref = sst.chi2_contingency(table, correction=False)
+            assert c.method == "chi2" and close(c.p_value, ref.pvalue)
+            # For two groups the chi-square test is the pooled two-proportion z test.
+            assert close(c.p_value, proportions_ztest([ta, tb], [sum(a), sum(b)])[1])
+    else:
+        assert c.method == "" and c.p_value is None and c.reason
+    scores = np.array([4.0, 3.0, 2.0, 1.0])
+    assert close(c.mean_a, np.repeat(scores, a).mean())
+
+
+@given(st.integers(0, 200), st.integers(1, 200), st.integers(0, 200), st.integers(1, 200))
+def test_two_proportion_p_matches_statsmodels(x1, n1, x2, n2):
+    x1, x2 = min(x1, n1), min(x2, n2)
+    p = stats.two_proportion_p(x1, n1, x2, n2)
+    if 0 < x1 + x2 < n1 + n2:
+        assert close(p, proportions_ztest([x1, x2], [n1, n2])[1])
+    else:
+        assert p == 1.0
 
 
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=60))
@@ -107,6 +124,18 @@ def test_chi_square_cramers_v_residuals_match(table):
     )
     residuals = np.array(stats.adjusted_residuals(table))
     assert np.allclose(residuals, Table(np.array(table, dtype=float)).standardized_resids, rtol=REL, atol=1e-12)
+
+
+@given(tables)
+def test_groups_test_is_chi_square_or_fisher_as_scipy(table):
+    method, _statistic, df, p, smallest = stats.groups_test(table)
+    expected = sst.contingency.expected_freq(np.array(table))
+    if len(table) == 2 and len(table[0]) == 2 and expected.min() < 5:
+        assert method == "fisher" and close(p, sst.fisher_exact(table).pvalue)
+    else:
+        ref = sst.chi2_contingency(table, correction=False)
+        assert method == "chi2" and close(p, ref.pvalue) and df == ref.dof
+    assert close(smallest, expected.min())
 
 
 @given(st.lists(st.lists(st.integers(0, 30), min_size=2, max_size=2), min_size=2, max_size=2))

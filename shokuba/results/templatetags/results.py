@@ -1,4 +1,5 @@
-"""Template filters of the results pages: a suppressed (None) value is shown as "—"."""
+"""Template filters of the results pages: a hidden value is "—" (`dash`), a value that cannot be computed "なし" (`na`).
+Each page says once, in its legend, what the two marks mean."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from typing import Any
 
 from django import template
+from django.utils.translation import pgettext
 
 from shokuba.analysis.suppression import HIDDEN_MARK
 
@@ -34,3 +36,17 @@ def signed(value: Any, digits: int = 1) -> str:
     if value is None:
         return HIDDEN_MARK
     return f"{value:+.{int(digits)}f}"
+
+
+@register.filter
+def na(value: Any, digits: int = 1) -> str:
+    """A figure of a shown group that cannot be computed (a test that does not apply, a share of nobody): "なし",
+    never "—", which means hidden on every page."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return str(pgettext("not computable", "なし"))
+    return dash(value, digits)
+
+
+@register.filter
+def pvalue_na(value: Any) -> str:
+    return str(pgettext("not computable", "なし")) if value is None else pvalue(value)

@@ -11,7 +11,7 @@ import pytest
 
 from shokuba.surveys import services
 from shokuba.surveys.answers import raw_from_form
-from shokuba.surveys.models import Wave, WaveLink
+from shokuba.surveys.models import Wave, WaveLink, WaveStatus
 from shokuba.surveys.tests.conftest import (  # noqa: F401 - fixtures re-exported for this package
     _clean_rate_limits,
     link,
@@ -56,8 +56,11 @@ def submit(answer_link: WaveLink, rng: random.Random, **attributes: str) -> None
     )
 
 
-def fill(target: Wave, seed: int = 1, *, women: int = 30, men: int = 30, other: int = 0, second: int = 12) -> None:
-    """Responses for a wave: `women`/`men`/`other` (sex X) at the first link, `second` at the other link."""
+def fill(
+    target: Wave, seed: int = 1, *, women: int = 30, men: int = 30, other: int = 0, second: int = 12, close: bool = True
+) -> None:
+    """Responses for a wave: `women`/`men`/`other` (sex X) at the first link, `second` at the other link; then the
+    wave is closed (results are open to every role only once a wave is closed)."""
     rng = random.Random(seed)
     first = target.links.get(organisation__name="株式会社テスト精工")
     rest = [lk for lk in target.links.exclude(pk=first.pk)]
@@ -71,6 +74,9 @@ def fill(target: Wave, seed: int = 1, *, women: int = 30, men: int = 30, other: 
         submit(first, rng, sex="X", age_band="30", position="staff")
     for i in range(second):
         submit(rest[0] if rest else first, rng, sex=["F", "M"][i % 2], age_band=ages[i % 5], position="staff")
+    if close:
+        Wave.objects.filter(pk=target.pk).update(status=WaveStatus.CLOSED)
+        target.refresh_from_db()
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ def _wave(world: Any) -> int:
         link = survey_world(world).link
         for i in range(6):
             submit(link, rng, sex="FM"[i % 2], age_band="30", position="staff")
+        type(wave).objects.filter(pk=wave.pk).update(status="closed")  # results open to every role once closed
         found = world._results_wave = wave.pk
     return int(found)
 
@@ -50,6 +51,7 @@ def _kesennuma_wave(world: Any) -> int:
             closes_on=today,
             organisations=[world.foreign],
         )
+        type(wave).objects.filter(pk=wave.pk).update(status="closed")
         found = world._results_kesennuma = wave.pk
     return int(found)
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from shokuba.analysis import gaps, i18n
+from shokuba.analysis.suppression import Decision
 from shokuba.results import analyses, labels, selectors
 from shokuba.results.tests.conftest import fill
 from shokuba.surveys import services
@@ -27,6 +28,7 @@ from shokuba.surveys.tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
+SHOWN = Decision(True, "", 100, 5)
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -71,7 +73,11 @@ def test_overview_in_english(filled_wave: Wave, coordinator: Any) -> None:
         assert f'<th scope="col">{header}</th>' in page
     # The engine's sentences: women answer WS-Z01 lower in the fixture (test_results checks the numbers).
     assert "points lower for Female than for Male (95% confidence interval" in page
-    assert re.search(r"In \d+ of 31 items, Female and Male answer differently in a way chance hardly explains\.", page)
+    assert re.search(
+        r"In \d+ of 31 items, the share tending to agree differs between Female and Male in a way chance hardly "
+        r"explains\.",
+        page,
+    )
     rest = _outside_survey_content(page, filled_wave)
     assert not JAPANESE.search(rest), JAPANESE.findall(rest)[:40]
 
@@ -82,11 +88,11 @@ def test_crosstab_page_and_download_in_english(filled_wave: Wave, coordinator: A
     two = client.get(f"{base}?item=WS-Z01&by=sex&by2=age_band").content.decode()
     assert "(by Sex×Age)</h2>" in two
     assert '<th scope="row">Female / 29 or under</th>' in two and '<th scope="row">Everyone</th>' in two
-    assert "are shown as “—”" in two
+    assert "“—” marks figures withheld to protect individual answers" in two
     page = client.get(f"{base}?item=WS-Z01&by=sex&by2=").content.decode()
     assert "(by Sex)</h2>" in page and '<th scope="row">Male</th>' in page
-    assert "The distribution of answers differs between the groups (" in page  # women lower on WS-Z01
-    assert re.search(r"Chi-squared test \(χ²=[\d.]+, 3 degrees of freedom\) / p-value", page)
+    assert "The share tending to agree differs between Female / Male in a way chance hardly explains" in page
+    assert re.search(r"Chi-squared test \(χ²=[\d.]+, 1 degrees of freedom\) / p-value", page)
     chart = _specs(page)[0]
     assert chart["encoding"]["x"]["title"] == "Row %"
     assert [t["title"] for t in chart["encoding"]["tooltip"]] == ["Group", "Response", "%"]
@@ -97,8 +103,9 @@ def test_crosstab_page_and_download_in_english(filled_wave: Wave, coordinator: A
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
-    assert header[:2] == ["Group", "n"] and header[-2:] == ["Tendency to agree (%)", "Mean"]
-    assert any(str(h).endswith("(adjusted residual)") for h in header)
+    assert header[:2] == ["Group", "n"] and header[-1] == "In the test"
+    assert "Tendency to agree (%)" in header and "Mean" in header
+    assert "Adjusted residual of the share tending to agree" in header
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)][-1] == "Everyone"
 
 
@@ -155,18 +162,18 @@ def test_the_same_pages_stay_japanese_by_default(filled_wave: Wave, coordinator:
 def test_the_engine_speaks_the_active_language_and_japanese_without_a_host(monkeypatch: Any) -> None:
     pair = gaps.ScaleItemPair("X-01", "働きやすい", (30, 10, 5, 5), (10, 10, 15, 15))
     with translation.override("en"):
-        english = gaps.gap_analysis([pair], translation.gettext("女性"), translation.gettext("男性"))
+        english = gaps.gap_analysis([pair], translation.gettext("女性"), translation.gettext("男性"), SHOWN, SHOWN)
     assert english.items[0].explanation.startswith(
         "“働きやすい”: the share of answers in “Tendency to agree” is 40 points higher for Female than for Male"
     )
-    assert "hard to explain by chance" in english.items[0].explanation
+    assert "chance hardly explains this difference" in english.items[0].explanation
     assert english.items[0].effect == "large"
     with translation.override("ja"):
-        japanese = gaps.gap_analysis([pair], "女性", "男性")
+        japanese = gaps.gap_analysis([pair], "女性", "男性", SHOWN, SHOWN)
     assert japanese.items[0].explanation.startswith("女性は男性より、『働きやすい』に「そう思う傾向」の回答の割合が40")
     monkeypatch.setattr(i18n, "_translate", i18n._identity)  # as in the CLI: no host installed
     with translation.override("en"):
-        assert gaps.gap_analysis([pair], "女性", "男性").items[0].effect == "大きい"
+        assert gaps.gap_analysis([pair], "女性", "男性", SHOWN, SHOWN).items[0].effect == "大きい"
 
 
 def test_every_attribute_label_is_marked_for_translation() -> None:

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from shokuba.api.tests.helpers import Api
-from shokuba.results import analyses, permissions, selectors
+from shokuba.core.privacy import min_group_size
+from shokuba.results import analyses, selectors
 from shokuba.results.permissions import results_scope
 from shokuba.results.tests.conftest import SCALE_ITEMS, fill
 from shokuba.surveys.models import Response, Wave
@@ -169,6 +170,6 @@ def test_bad_input_is_a_clear_400(filled_wave: Wave, coordinator: Any) -> None:
 
 def test_threshold_setting_is_never_below_three(settings: Any) -> None:
     settings.RESULTS_MIN_GROUP_SIZE = 2
-    assert permissions.threshold() == 3
+    assert min_group_size() == 3
     settings.RESULTS_MIN_GROUP_SIZE = 10
-    assert permissions.threshold() == 10
+    assert min_group_size() == 10

@@ -42,9 +42,11 @@ def test_women_below_two_thirds_fails_the_stage(request: pytest.FixtureRequest, 
 
 def test_dashboard_links_the_organisations_survey_results(request: pytest.FixtureRequest, org_admin: Any) -> None:
     survey = request.getfixturevalue("wave")
-    fill(survey)
+    fill(survey, close=False)
     [summary] = insights.survey_summaries(org_admin, org_admin.organisation)
     assert summary.enough and summary.responses == 60  # its own link only
-    assert summary.results_url == f"/surveys/waves/{survey.pk}/results/"
+    assert summary.results_url == ""  # results open to the organisation once the wave is closed
     fill(survey, seed=2, women=0, men=0, second=2)
-    assert insights.survey_summaries(org_admin, org_admin.organisation)[0].responses == 60  # not the other link's
+    [summary] = insights.survey_summaries(org_admin, org_admin.organisation)
+    assert summary.responses == 60  # not the other link's
+    assert summary.results_url == f"/surveys/waves/{survey.pk}/results/"
