@@ -51,7 +51,7 @@ class ChangeForm(AccessibleFormMixin, forms.Form):
                 required=False,
                 min_value=0,
                 max_value=10_000_000,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "style": "max-width:8rem"}),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "target-count"}),
             )
 
     def target_fields(self) -> list[Any]:

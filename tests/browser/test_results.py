@@ -45,7 +45,7 @@ def test_coordinator_reads_gaps_runs_a_crosstab_and_downloads(page: Any, coordin
     page.locator("#id_by").select_option("sex")
     page.get_by_role("button", name="集計する").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("WS-Z01"))).to_be_visible()
-    expect(page.get_by_text(re.compile("クラメールのV")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("コーエンのh|クラメールのV")).first).to_be_visible()
 
     figure = page.locator("figure.chart").first
     with page.expect_download() as png_download:

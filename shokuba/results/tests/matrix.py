@@ -15,16 +15,33 @@ from shokuba.surveys.tests.matrix import survey_world
 
 
 def _wave(world: Any) -> int:
+    """A closed wave of the matrix's questionnaire with six answers (results are open to every role once a wave is
+    closed); the survey world's own wave stays open for the answering pages."""
     found = getattr(world, "_results_wave", None)
     if found is None:
-        from shokuba.results.tests.conftest import submit
+        from django.utils import timezone
 
-        wave = survey_world(world).wave
+        from shokuba.results.tests.conftest import submit
+        from shokuba.surveys import services
+
+        surveys = survey_world(world)
+        coordinator = world.users["coord"]
+        today = timezone.localdate()
+        wave = services.wave_create(
+            actor=coordinator,
+            version=surveys.wave.version,
+            name="マトリクス調査（集計）",
+            fiscal_year=2026,
+            opens_on=today,
+            closes_on=today,
+            organisations=[world.organisation, world.spare],
+        )
+        wave = services.wave_open(actor=coordinator, wave=wave)
         rng = random.Random(3)
-        link = survey_world(world).link
+        link = wave.links.get(organisation=world.organisation)
         for i in range(6):
             submit(link, rng, sex="FM"[i % 2], age_band="30", position="staff")
-        type(wave).objects.filter(pk=wave.pk).update(status="closed")  # results open to every role once closed
+        services.wave_close(actor=coordinator, wave=wave)  # results open to every role once closed
         found = world._results_wave = wave.pk
     return int(found)
 

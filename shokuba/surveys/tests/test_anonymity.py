@@ -175,7 +175,7 @@ def test_free_text_is_listed_in_no_order_of_submission(
 
     scope = results_scope(coordinator, link.wave)
     item = next(i for i in results_selectors.wave_items(link.wave) if i.code == "WS-FREE")
-    texts, _sizes = results_selectors.text_answers(scope, item)
+    texts = results_selectors.text_answers(scope, item)
     order = [int(answer.text.removeprefix("自由記述その")) for answer in texts]
     assert sorted(order) == list(range(ORDERED))
     assert abs(_tau(order)) < 0.6
