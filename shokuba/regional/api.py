@@ -16,8 +16,8 @@ from shokuba.api.schemas import ErrorOut, one_of
 from shokuba.core.permissions import require
 from shokuba.network.models import LocalGovernment, Member
 from shokuba.regional import selectors
-from shokuba.regional.indicators import INDICATORS
-from shokuba.regional.labels import age_group_label, indicator_label, unit_label
+from shokuba.regional.indicators import INDICATORS, figures_movers
+from shokuba.regional.labels import age_group_label, indicator_label, movers_label, unit_label
 
 router = Router(tags=["regional"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -45,11 +45,19 @@ class IndicatorOut(Schema):
     total: float | None
 
 
+MOVERS_DESCRIPTION = (
+    "値が数える移動者: all = 移動者（日本人と外国人の計）、japanese = 日本人移動者のみ（外国人の移動を含まない。"
+    "e-Stat の表に移動者がなかったとき）、mixed = 期間や合計の中で両方が混ざっている"
+)
+
+
 class AreaYearOut(Schema):
     code: str = Field(..., description="6桁の団体コード（全国は 000000）")
     name: str
     year: int
     window: int = Field(..., description="1 = 単年、3・5 = その年までの複数年を合計した値")
+    movers: str = Field(..., description=MOVERS_DESCRIPTION)
+    movers_label: str = Field(..., description="日本人移動者のみ などの表示（移動者のときは空）")
     indicators: list[IndicatorOut]
 
 
@@ -76,6 +84,8 @@ class NetByAgeOut(Schema):
     year: int
     window: int
     synthetic: bool
+    movers: str = Field(..., description=MOVERS_DESCRIPTION)
+    movers_label: str
     groups: list[AgeGroupOut]
 
 
@@ -128,10 +138,23 @@ def area_indicators(
         "synthetic": selectors.synthetic_in_use(),
         "source": SOURCE,
         "years": [
-            {"code": area.code, "name": area.name, "year": y, "window": window, "indicators": _indicators(v)}
+            {
+                "code": area.code,
+                "name": area.name,
+                "year": y,
+                "window": window,
+                **_movers(series, y, window),
+                "indicators": _indicators(v),
+            }
             for y, v in sorted(by_year.items())
         ],
     }
+
+
+def _movers(series: selectors.Series, year: int, window: int) -> dict[str, str]:
+    figures = selectors.period_figures(series, year, window)
+    kind = figures_movers(figures) if figures else "all"
+    return {"movers": kind, "movers_label": movers_label(kind)}
 
 
 @router.get(
@@ -151,6 +174,7 @@ def area_net_by_age(request: HttpRequest, code: AreaCode, year: Year, window: Wi
         "year": year,
         "window": window,
         "synthetic": selectors.synthetic_in_use(),
+        **_movers(series, year, window),
         "groups": [
             {
                 "age_group": age_group_label(r["group"]),
@@ -189,7 +213,16 @@ def indicators_for_year(
         if figures is None:
             continue
         values = selectors.indicator_values(figures)
+        kind = figures_movers(figures)
         result.append(
-            {"code": code, "name": names[code], "year": year, "window": window, "indicators": _indicators(values)}
+            {
+                "code": code,
+                "name": names[code],
+                "year": year,
+                "window": window,
+                "movers": kind,
+                "movers_label": movers_label(kind),
+                "indicators": _indicators(values),
+            }
         )
     return result

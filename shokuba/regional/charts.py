@@ -10,13 +10,20 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.charts import MEN_COLOUR, TOTAL_COLOUR, WOMEN_COLOUR, Chart, base_spec, table_number
 from shokuba.regional.indicators import AGE_GROUP_COUNT
-from shokuba.regional.labels import SEX_LABELS, age_group_label, format_value
+from shokuba.regional.labels import SEX_LABELS, age_group_label, format_value, movers_label
 
 
 def net_by_age_chart(
-    *, area_name: str, period: str, rows: list[dict[str, Any]], measure: str, synthetic: bool
+    *,
+    area_name: str,
+    period: str,
+    rows: list[dict[str, Any]],
+    measure: str,
+    synthetic: bool,
+    movers: str = "all",
 ) -> Chart:
-    """The seed's chart for one area: net migration by 5-year age group, women beside men."""
+    """The seed's chart for one area: net migration by 5-year age group, women beside men. Figures of Japanese
+    movers only say so in the subtitle and in the table's headers."""
     rate = measure == "rate"
     field = "rate" if rate else "net"
     values = [
@@ -30,6 +37,9 @@ def net_by_age_chart(
     ]
     y_title = _("転入超過率（人口千人あたり、‰）") if rate else _("転入超過数（人）")
     subtitle = [_("住民基本台帳人口移動報告 表11-3"), _("プラスは転入超過、マイナスは転出超過")]
+    marker = movers_label(movers)
+    if marker:
+        subtitle.append(_("国籍：%(movers)s（外国人の移動を含まない）") % {"movers": marker})
     if synthetic:
         subtitle.append(_("合成データ：実在の統計ではありません"))
     spec = base_spec(_("%(area)sの年齢別転入超過（%(period)s）") % {"area": area_name, "period": period}, subtitle)
@@ -58,6 +68,8 @@ def net_by_age_chart(
         }
     )
     header = [_("年齢（5歳階級）"), women, men]
+    if marker:
+        header = [header[0], f"{women}（{marker}）", f"{men}（{marker}）"]
     table: dict[int, dict[str, Any]] = {g: {} for g in range(AGE_GROUP_COUNT)}
     for r in rows:
         table[r["group"]][r["sex"]] = r[field]
@@ -82,8 +94,10 @@ def trend_chart(
     points: list[tuple[int, str, float | None]],
     synthetic: bool,
     window: int = 1,
+    movers_by_year: dict[int, str] | None = None,
 ) -> Chart:
-    """An indicator over the years, women, men and total as lines."""
+    """An indicator over the years, women, men and total as lines. Years whose figures are of Japanese movers
+    only are named in the subtitle and marked in the table."""
     colours = {str(SEX_LABELS["F"]): WOMEN_COLOUR, str(SEX_LABELS["M"]): MEN_COLOUR, str(SEX_LABELS["T"]): TOTAL_COLOUR}
     values = [
         {"year": str(year), "sex": str(SEX_LABELS[sex]), "value": None if v is None else round(v, 1)}
@@ -93,6 +107,10 @@ def trend_chart(
         subtitle = [_("年ごとの値（住民基本台帳人口移動報告）")]
     else:
         subtitle = [_("各年までの%(n)d年間を合計して求めた値（住民基本台帳人口移動報告）") % {"n": window}]
+    marked = {year: movers_label(kind) for year, kind in (movers_by_year or {}).items() if movers_label(kind)}
+    for label in sorted(set(marked.values())):
+        years_marked = "・".join(f"{y}年" for y in sorted(y for y, text in marked.items() if text == label))
+        subtitle.append(_("%(years)sの値は%(movers)s") % {"years": years_marked, "movers": label})
     if synthetic:
         subtitle.append(_("合成データ：実在の統計ではありません"))
     spec = base_spec(_("%(area)sの%(indicator)sの推移") % {"area": area_name, "indicator": indicator_name}, subtitle)
@@ -116,6 +134,16 @@ def trend_chart(
     lookup = {(y, s): v for y, s, v in points}
     header = [_("年"), str(SEX_LABELS["F"]), str(SEX_LABELS["M"]), str(SEX_LABELS["T"])]
     unit_code = "persons" if unit == str(_("人")) else "per_mille"
-    body = [[y, *(table_number(lookup.get((y, s))) for s in ("F", "M", "T"))] for y in years]
-    shown = [[str(y), *(format_value(lookup.get((y, s)), unit_code) for s in ("F", "M", "T"))] for y in years]
+    body: list[list[Any]] = [[y, *(table_number(lookup.get((y, s))) for s in ("F", "M", "T"))] for y in years]
+    shown = [
+        [
+            f"{y}（{marked[y]}）" if y in marked else str(y),
+            *(format_value(lookup.get((y, s)), unit_code) for s in "FMT"),
+        ]
+        for y in years
+    ]
+    if marked:
+        header.append(_("備考"))
+        for row in body:
+            row.append(marked.get(row[0], ""))
     return Chart(name, spec["title"]["text"], spec, header, body, shown)

@@ -24,8 +24,10 @@ from shokuba.network.models import LocalGovernment, Member, User
 from shokuba.regional import services
 from shokuba.regional.estat.layouts import (
     NATIONALITIES,
+    SYNTHETIC_NOTE,
     AreaRow,
     PopulationRow,
+    db_csv_grid,
     grid_csv_bytes,
     grid_xlsx_bytes,
     migration_grid,
@@ -305,7 +307,7 @@ class SyntheticNetwork:
 
 @dataclass(frozen=True)
 class DemoFile:
-    table: str
+    table: str  # "" when the importer recognises the tables from the file
     year: int
     name: str
     data: bytes
@@ -313,7 +315,8 @@ class DemoFile:
 
 def synthetic_files(network: SyntheticNetwork) -> list[DemoFile]:
     """The latest year's 表11-3 as the .xlsx it is published as, earlier years as CP932 CSV saved from Excel,
-    population as UTF-8 CSV with BOM, 表11-1/11-2 for the latest year, and the prefecture-to-prefecture tables."""
+    population as UTF-8 CSV with BOM, 表11-1/11-2 for the latest year as one e-Stat database download, and the
+    prefecture-to-prefecture tables."""
     files: list[DemoFile] = []
     latest = network.years[-1]
     for year in network.years:
@@ -345,9 +348,18 @@ def synthetic_files(network: SyntheticNetwork) -> list[DemoFile]:
                 grid_xlsx_bytes(flows_grid, sheet_title="都道府県間移動者数", merges=merges),
             )
         )
-    for table, number in (("11-1", "01"), ("11-2", "02")):
-        grid = migration_grid(table, latest, network.migration_rows(table, latest), synthetic=True)
-        files.append(DemoFile(table, latest, f"合成データ_b011{number}s_{latest}.csv", grid_csv_bytes(grid)))
+    # 表11-1 and 11-2 of the latest year as one e-Stat database download (UTF-8 with BOM, sex blocks): the importer
+    # recognises both 表章項目 in it and imports each as its table.
+    parts = [(table, network.migration_rows(table, latest)) for table in ("11-1", "11-2")]
+    title = f"{SYNTHETIC_NOTE}住民基本台帳人口移動報告 {latest}年 他市区町村からの転入者数・他市区町村への転出者数"
+    files.append(
+        DemoFile(
+            "",
+            latest,
+            f"合成データ_e-Stat_表11_転入転出_{latest}.csv",
+            grid_csv_bytes(db_csv_grid(latest, parts, title=title), encoding="utf-8-sig"),
+        )
+    )
     return files
 
 
@@ -374,7 +386,7 @@ def demo_regional_statistics(*, log: Callable[[str], Any] | None = None, force: 
     for file in files:
         (folder / file.name).write_bytes(file.data)
         services.statistics_import_file(
-            actor=actor, data=file.data, file_name=file.name, table=file.table, year=file.year
+            actor=actor, data=file.data, file_name=file.name, table=file.table or None, year=file.year
         )
         if log:
             log(f"regional demo: {file.name}")

@@ -69,17 +69,27 @@ class AreaQueryForm(AccessibleFormMixin, forms.Form):
 
 
 class StatisticsUploadForm(AccessibleFormMixin, forms.Form):
-    table = forms.ChoiceField(label=_("統計表"), choices=StatisticsTable.choices)
+    table = forms.ChoiceField(
+        label=_("統計表"),
+        choices=[("", _("ファイルの中身から判別する（おすすめ）")), *StatisticsTable.choices],
+        required=False,
+        help_text=_(
+            "e-Stat のデータベースからダウンロードした表11は、転入者数・転出者数・転入超過数をまとめて取り込めます。"
+        ),
+    )
     year = forms.IntegerField(label=_("年"), min_value=1954, max_value=2100)
     file = forms.FileField(
         label=_("ファイル"),
-        help_text=_("e-Stat からダウンロードした Excel（.xlsx）か CSV（UTF-8・Shift_JIS）。"),
+        help_text=_(
+            "e-Stat からダウンロードした Excel（.xlsx）か CSV（UTF-8・Shift_JIS）。全国の表でも、"
+            "都道府県だけの表でもかまいません（ファイルにある地域だけを置き換えます）。"
+        ),
     )
     replace = forms.BooleanField(
-        label=_("取り込み済みの年を置き換える"),
+        label=_("取り込み済みの地域を置き換える"),
         required=False,
         help_text=_(
-            "同じ統計表・年がすでにあるときは、チェックすると一度に置き換えます（途中で失敗しても元のまま残ります）。"
+            "同じ統計表・年・地域がすでにあるときは、チェックすると一度に置き換えます（途中で失敗しても元のまま残ります）。"
         ),
     )
 
@@ -94,12 +104,16 @@ class StatisticsApiForm(AccessibleFormMixin, forms.Form):
     table = forms.ChoiceField(
         label=_("統計表"),
         choices=[
-            (t.value, t.label)
-            for t in (StatisticsTable.IN_MIGRANTS, StatisticsTable.OUT_MIGRANTS, StatisticsTable.NET_MIGRATION)
+            ("", _("応答にある表章項目をすべて")),
+            *(
+                (t.value, t.label)
+                for t in (StatisticsTable.IN_MIGRANTS, StatisticsTable.OUT_MIGRANTS, StatisticsTable.NET_MIGRATION)
+            ),
         ],
+        required=False,
     )
     year = forms.IntegerField(label=_("年"), min_value=1954, max_value=2100)
-    replace = forms.BooleanField(label=_("取り込み済みの年を置き換える"), required=False)
+    replace = forms.BooleanField(label=_("取り込み済みの地域を置き換える"), required=False)
 
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):

@@ -126,6 +126,21 @@ def tokyo_area_net_outflow(flows: Mapping[tuple[str, str], int | None], prefectu
     return outflow - inflow
 
 
+# Whose moves the counts are: everyone (移動者), Japanese nationals only (日本人移動者), or a pool or group that
+# mixes the two. Indicators are computed the same way; the pages say which it is.
+MOVERS_ALL = "all"
+MOVERS_JAPANESE = "japanese"
+MOVERS_MIXED = "mixed"
+
+
+def combine_movers(kinds: Iterable[str]) -> str:
+    """One kind for several figures pooled or summed: the common kind, or mixed."""
+    found = set(kinds)
+    if len(found) == 1:
+        return found.pop()
+    return MOVERS_MIXED if found else MOVERS_ALL
+
+
 @dataclass(frozen=True)
 class SexFigures:
     """The counts behind every indicator, for one area, one sex, one year or several pooled."""
@@ -136,6 +151,7 @@ class SexFigures:
     population: Ages | None = None
     tokyo_outflow: int | None = None
     years: int = 1
+    movers: str = MOVERS_ALL
 
 
 def pool(figures: Sequence[SexFigures]) -> SexFigures:
@@ -150,6 +166,7 @@ def pool(figures: Sequence[SexFigures]) -> SexFigures:
         population=None if any(p is None for p in populations) else sum_ages(p for p in populations if p is not None),
         tokyo_outflow=sum_counts(f.tokyo_outflow for f in figures),
         years=sum(f.years for f in figures),
+        movers=combine_movers(f.movers for f in figures),
     )
 
 
@@ -219,6 +236,11 @@ def indicator_values(figures: Mapping[str, SexFigures]) -> dict[str, dict[str, f
         by_sex["gap"] = gap(by_sex["F"], by_sex["M"])
         values[indicator.code] = by_sex
     return values
+
+
+def figures_movers(figures: Mapping[str, SexFigures]) -> str:
+    """The kind of movers behind one area's figures for a period (all sexes)."""
+    return combine_movers(f.movers for f in figures.values())
 
 
 def rank(values: Mapping[str, float | None], *, higher_is_better: bool) -> dict[str, int | None]:

@@ -73,3 +73,26 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "persons":
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+MOVERS_LABELS = {
+    "all": gettext_lazy("移動者（日本人と外国人の計）"),
+    "japanese": gettext_lazy("日本人移動者のみ"),
+    "mixed": gettext_lazy("一部が日本人移動者のみ"),
+}
+MOVERS_HELP = {
+    "japanese": gettext_lazy(
+        "e-Stat の表に「移動者」（日本人と外国人の計）がなく「日本人移動者」だけがあったため、"
+        "外国人の移動を含みません。移動者の値とは比べられません。"
+    ),
+    "mixed": gettext_lazy(
+        "移動者（日本人と外国人の計）の値と日本人移動者のみの値が混ざっています（年や地域によって違います）。"
+    ),
+}
+
+
+def movers_label(kind: str | None) -> str:
+    """「日本人移動者のみ」 / 「一部が日本人移動者のみ」 beside a figure; empty for all movers (the normal case)."""
+    if kind in (None, "all"):
+        return ""
+    return str(MOVERS_LABELS.get(kind or "", kind))

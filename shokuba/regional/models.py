@@ -43,8 +43,29 @@ class ImportSource(models.TextChoices):
     API = "api", _("e-Stat API")
 
 
+class MoversKind(models.TextChoices):
+    """Whose moves a figure counts (表11's 国籍): everyone, or Japanese nationals only when the file or the API
+    response had no 移動者 rows. A figure for 日本人移動者 is not a figure for all movers, and says so."""
+
+    ALL = "all", _("移動者（日本人と外国人の計）")
+    JAPANESE = "japanese", _("日本人移動者のみ")
+
+
+class ImportAuthority(models.TextChoices):
+    """Who brought the figures: the secretariat (or the server's command line) for any area, or a member's
+    coordinator for the member's own areas. A coordinator's import never replaces the secretariat's figures."""
+
+    SECRETARIAT = "secretariat", _("事務局")
+    MEMBER = "member", _("参加自治体")
+
+
 class StatisticsImport(models.Model):
-    """One import of one table for one year. A re-import marks the previous one replaced and drops its rows."""
+    """One import of one table for one year, covering a set of areas (all of them for a national table, one
+    prefecture and its municipalities for a prefecture's own download).
+
+    The figures in use for an area are those of the latest import that covered it: an import deletes the rows of
+    its areas for that table and year and writes its own. An import whose every area has been imported again is
+    marked replaced (replaced_at); one with some areas still in use is partly replaced."""
 
     table = models.CharField(_("統計表"), max_length=16, choices=StatisticsTable.choices)
     year = models.PositiveSmallIntegerField(_("年"))
@@ -61,6 +82,29 @@ class StatisticsImport(models.Model):
         related_name="+",
         verbose_name=_("取込者"),
     )
+    imported_as = models.CharField(
+        _("取込の立場"), max_length=16, choices=ImportAuthority.choices, default=ImportAuthority.SECRETARIAT
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("参加自治体"),
+        help_text=_("参加自治体の担当者が取り込んだときの、その自治体"),
+    )
+    job = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("取込ジョブ"),
+    )
+    movers = models.CharField(_("国籍"), max_length=8, choices=MoversKind.choices, default=MoversKind.ALL)
+    complete = models.BooleanField(_("全国の表"), default=False)
+    scope = models.CharField(_("取り込んだ地域"), max_length=255, blank=True)
     area_count = models.PositiveIntegerField(_("地域数"), default=0)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     notes = models.JSONField(_("注記"), default=list, blank=True)
@@ -71,10 +115,10 @@ class StatisticsImport(models.Model):
         verbose_name = _("統計の取込")
         verbose_name_plural = _("統計の取込")
         constraints = [
-            models.UniqueConstraint(
-                fields=["table", "year"],
-                condition=Q(replaced_at__isnull=True),
-                name="statistics_import_one_current_per_table_year",
+            models.CheckConstraint(
+                condition=Q(imported_as="secretariat", member__isnull=True)
+                | Q(imported_as="member", member__isnull=False),
+                name="statistics_import_authority_member",
             ),
         ]
 
@@ -85,7 +129,8 @@ class StatisticsImport(models.Model):
 class AgeSexFigures(models.Model):
     """One row of 表11-1/11-2/11-3 or of a population table: an area, a sex, the total and 19 age groups.
 
-    None is a figure the source did not publish ("***", "…"); "-" in the source is zero.
+    None is a figure the source did not publish ("***", "…"); "-" in the source is zero. `movers` says whether the
+    figure counts every mover or Japanese movers only (population tables: everyone).
     """
 
     statistics_import = models.ForeignKey(StatisticsImport, on_delete=models.CASCADE, related_name="figures")
@@ -93,6 +138,7 @@ class AgeSexFigures(models.Model):
     year = models.PositiveSmallIntegerField()
     area_code = models.CharField(max_length=6)
     sex = models.CharField(max_length=1, choices=Sex.choices)
+    movers = models.CharField(max_length=8, choices=MoversKind.choices, default=MoversKind.ALL)
     total = models.IntegerField(null=True)
     age_0 = models.IntegerField(null=True)
     age_5 = models.IntegerField(null=True)
@@ -120,6 +166,7 @@ class AgeSexFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["table", "year", "area_code", "sex"], name="age_sex_figures_unique"),
             models.CheckConstraint(condition=Q(area_code__regex=r"^[0-9]{6}$"), name="age_sex_figures_area_code"),
+            models.CheckConstraint(condition=Q(movers__in=["all", "japanese"]), name="age_sex_figures_movers"),
         ]
         indexes = [models.Index(fields=["area_code", "table", "year"], name="age_sex_figures_area")]
 
@@ -168,11 +215,17 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
-    table = models.CharField(_("統計表"), max_length=16, choices=StatisticsTable.choices)
+    table = models.CharField(
+        _("統計表"), max_length=16, choices=StatisticsTable.choices, blank=True, help_text=_("空欄はファイルから判別")
+    )
     year = models.PositiveSmallIntegerField(_("年"))
     source = models.CharField(_("取込元"), max_length=8, choices=ImportSource.choices)
     source_name = models.CharField(_("ファイル名・統計表ID"), max_length=255)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("参加自治体")
+    )
     stored_name = models.CharField(max_length=64, blank=True)
+    replace = models.BooleanField(_("取り込み済みの地域を置き換える"), default=True)
     status = models.CharField(_("状態"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("進捗（%）"), default=0)
     message = models.CharField(_("状況"), max_length=255, blank=True)

@@ -1,7 +1,10 @@
 """Every change to regional statistics: imports (file, API, background job) and members' outcome indicators.
 
 Each is permission-checked with core.permissions, atomic, and audited. An import is all or nothing: the file or
-every API page is read and checked completely before the transaction that replaces the year's rows begins.
+every API page is read and checked completely before the transaction that writes begins. An import replaces the
+figures of the areas it covers, for each table and year it holds, and nothing else: a prefecture's own download
+replaces that prefecture's areas only. A coordinator imports their own member's areas and never replaces figures
+the secretariat imported.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,20 +27,30 @@ from django_tasks import task
 
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
-from shokuba.core.permissions import account_of, require
+from shokuba.core.permissions import SYSTEM, account_of, has_perm, require
 from shokuba.core.task_workers import task_results_unfinishable
 from shokuba.core.text import file_name_clean
 from shokuba.network.models import Member, MemberKind
 from shokuba.regional.estat import api as estat_api
 from shokuba.regional.estat.errors import Place, StatisticsImportError
-from shokuba.regional.importers import PreparedImport, prepare_age_sex, prepare_file, table_label
+from shokuba.regional.importers import (
+    AreaDirectory,
+    AreaScope,
+    PreparedImport,
+    prepare_age_sex,
+    prepare_file,
+    table_label,
+)
 from shokuba.regional.indicators import INDICATORS_BY_CODE
 from shokuba.regional.models import (
+    AGE_FIELDS,
     MIGRATION_TABLES,
     AgeSexFigures,
+    ImportAuthority,
     ImportJob,
     ImportJobStatus,
     ImportSource,
+    MoversKind,
     OutcomeIndicator,
     PrefectureFlow,
     StatisticsImport,
@@ -50,8 +64,8 @@ FIRST_YEAR, LAST_YEAR = 1954, 2100  # 住民基本台帳人口移動報告 began
 OUTCOME_SEXES = ("T", "M", "F", "gap")
 
 
-def _check_table_year(table: str, year: int | None) -> None:
-    if table not in StatisticsTable.values:
+def _check_table_year(table: str | None, year: int | None) -> None:
+    if table and table not in StatisticsTable.values:
         raise StatisticsImportError.at(Place(""), _("統計表「%(table)s」は選べません。") % {"table": table})
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise StatisticsImportError.at(
@@ -59,42 +73,118 @@ def _check_table_year(table: str, year: int | None) -> None:
         )
 
 
-def current_import(table: str, year: int) -> StatisticsImport | None:
-    return StatisticsImport.objects.filter(table=table, year=year, replaced_at__isnull=True).first()
+@dataclass(frozen=True)
+class ImportRights:
+    """What an actor's import may do: the secretariat (and the command line) any area; a coordinator only their
+    own member's areas, never over figures the secretariat imported."""
+
+    authority: str
+    member: Member | None
+    scope: AreaScope | None
 
 
-def _refuse_existing(table: str, year: int, source_name: str) -> None:
-    existing = current_import(table, year)
-    if existing is not None:
-        raise StatisticsImportError.at(
-            Place(source_name),
-            _(
-                "%(year)d年の「%(table)s」は %(at)s に取り込み済みです。"
-                "置き換える場合は「取り込み済みの年を置き換える」を選んでください。"
-            )
-            % {
-                "year": year,
-                "table": table_label(table),
-                "at": timezone.localtime(existing.imported_at).strftime("%Y-%m-%d %H:%M"),
-            },
-        )
-
-
-@transaction.atomic
-def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str) -> StatisticsImport:
-    """Replace the table's year with the prepared rows, atomically, and record who did it."""
-    require(actor, "regional.import")
-    previous = (
-        StatisticsImport.objects.select_for_update()
-        .filter(table=prepared.table, year=prepared.year, replaced_at__isnull=True)
-        .first()
+def import_rights(actor: Any) -> ImportRights:
+    """Raises PermissionDenied for anyone who may not import at all."""
+    if actor is SYSTEM or has_perm(actor, "regional.import"):
+        return ImportRights(ImportAuthority.SECRETARIAT, None, None)
+    member = getattr(actor, "member", None)
+    require(actor, "regional.import_areas", member)
+    assert member is not None
+    if member.kind == MemberKind.PREFECTURE:
+        label = _("%(name)sとその市町村") % {"name": member.local_government.full_name}
+    else:
+        label = member.local_government.full_name
+    return ImportRights(
+        ImportAuthority.MEMBER,
+        member,
+        AreaScope(member.pk, label, prefecture_wide=member.kind == MemberKind.PREFECTURE),
     )
-    before = snapshot(previous) if previous else None
-    if previous is not None:
-        AgeSexFigures.objects.filter(statistics_import=previous).delete()
-        PrefectureFlow.objects.filter(statistics_import=previous).delete()
-        previous.replaced_at = timezone.now()
-        previous.save(update_fields=["replaced_at"])
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
+    columns = []
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        columns.append(field.column)
+    return columns
+
+
+def _figure_columns() -> tuple[str, list[str]]:
+    names = ["statistics_import", "table", "year", "area_code", "sex", "movers", "total", *AGE_FIELDS]
+    return AgeSexFigures._meta.db_table, _columns(AgeSexFigures, names)
+
+
+def _insert_rows(table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows in one executemany: the ORM's bulk_create spends most of an import preparing values that are
+    plain integers already. Portable SQL with the backend's own quoting and placeholders."""
+    quote = connection.ops.quote_name
+    # Table and column names come from the models' own metadata, never from input; values are parameters.
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
+
+
+def _refuse_existing(prepared: PreparedImport, areas: set[str]) -> None:
+    raise StatisticsImportError.at(
+        Place(prepared.source_name),
+        _(
+            "%(year)d年の「%(table)s」は、このファイルの %(n)d 地域について取り込み済みです。"
+            "置き換える場合は「取り込み済みの地域を置き換える」を選んでください。"
+        )
+        % {"year": prepared.year, "table": table_label(prepared.table), "n": len(areas)},
+    )
+
+
+def _write_age_sex(
+    *,
+    actor: Any,
+    prepared: PreparedImport,
+    source: str,
+    rights: ImportRights,
+    replace: bool,
+    job: ImportJob | None,
+) -> StatisticsImport | None:
+    """Replace the figures of the prepared areas (only those) for the table and year. None when a coordinator's
+    import has nothing left to write because the secretariat's figures cover every one of its areas."""
+    existing = list(
+        AgeSexFigures.objects.filter(table=prepared.table, year=prepared.year)
+        .values_list("area_code", "statistics_import_id", "statistics_import__imported_as")
+        .distinct()
+    )
+    new_areas = set(prepared.area_codes)
+    notes = list(prepared.notes)
+    figures = prepared.figures
+    if rights.authority == ImportAuthority.MEMBER:
+        protected = {area for area, _id, authority in existing if authority == ImportAuthority.SECRETARIAT}
+        kept_out = new_areas & protected
+        if kept_out:
+            new_areas -= kept_out
+            figures = [row for row in figures if row[0] in new_areas]
+            notes.append(
+                _("事務局が取り込んだ %(n)d 地域の数値はそのまま残し、このファイルの値では置き換えませんでした。")
+                % {"n": len(kept_out)}
+            )
+        if not new_areas:
+            return None
+    overlapping = {area for area, _id, _a in existing if area in new_areas}
+    if overlapping and not replace:
+        _refuse_existing(prepared, overlapping)
+    affected = {import_id for area, import_id, _a in existing if area in new_areas}
+    previous = list(StatisticsImport.objects.select_for_update().filter(pk__in=affected).order_by("pk"))
+    if {area for area, _id, _a in existing} <= new_areas:
+        AgeSexFigures.objects.filter(table=prepared.table, year=prepared.year).delete()
+    else:
+        for chunk in _chunks(sorted(new_areas)):
+            AgeSexFigures.objects.filter(table=prepared.table, year=prepared.year, area_code__in=chunk).delete()
     record = StatisticsImport.objects.create(
         table=prepared.table,
         year=prepared.year,
@@ -103,24 +193,137 @@ def statistics_import_write(*, actor: Any, prepared: PreparedImport, source: str
         source_sha256=prepared.source_sha256,
         synthetic=prepared.synthetic,
         imported_by=account_of(actor),
+        imported_as=rights.authority,
+        member=rights.member,
+        job=job,
+        movers=prepared.movers,
+        complete=prepared.complete and len(new_areas) == prepared.area_count,
+        scope=prepared.scope[:255],
+        area_count=len(new_areas),
+        row_count=len(figures),
+        notes=notes,
+    )
+    db_table, columns = _figure_columns()
+    head = (record.pk, prepared.table, prepared.year)
+    rows = [(*head, row[0], row[1], prepared.movers, *row[2:]) for row in figures]
+    _insert_rows(db_table, columns, rows)
+    _mark_replaced(actor, previous)
+    audit_record(
+        actor=account_of(actor) or actor,
+        action=AuditAction.CREATE,
+        instance=record,
+        before=None,
+        after=snapshot(record),
+        member_code=rights.member.pk if rights.member else "",
+    )
+    return record
+
+
+def _mark_replaced(actor: Any, previous: Sequence[StatisticsImport]) -> None:
+    """Imports none of whose figures remain are replaced; the others stay partly in use."""
+    still_used = set(
+        AgeSexFigures.objects.filter(statistics_import__in=previous).values_list("statistics_import_id", flat=True)
+    )
+    still_used |= set(
+        PrefectureFlow.objects.filter(statistics_import__in=previous).values_list("statistics_import_id", flat=True)
+    )
+    now = timezone.now()
+    for old in previous:
+        if old.pk in still_used or old.replaced_at is not None:
+            continue
+        before = snapshot(old)
+        old.replaced_at = now
+        old.save(update_fields=["replaced_at"])
+        audit_record(
+            actor=account_of(actor) or actor,
+            action=AuditAction.UPDATE,
+            instance=old,
+            before=before,
+            after=snapshot(old),
+            member_code=old.member_id or "",
+        )
+
+
+def _write_flows(
+    *, actor: Any, prepared: PreparedImport, source: str, replace: bool, job: ImportJob | None
+) -> StatisticsImport:
+    """The prefecture-to-prefecture table is national: it replaces the year's table whole."""
+    previous = list(
+        StatisticsImport.objects.select_for_update().filter(
+            table=StatisticsTable.PREFECTURE_FLOWS, year=prepared.year, replaced_at__isnull=True
+        )
+    )
+    if previous and not replace:
+        _refuse_existing(prepared, set(prepared.area_codes))
+    PrefectureFlow.objects.filter(year=prepared.year).delete()
+    record = StatisticsImport.objects.create(
+        table=prepared.table,
+        year=prepared.year,
+        source=source,
+        source_name=file_name_clean(prepared.source_name),
+        source_sha256=prepared.source_sha256,
+        synthetic=prepared.synthetic,
+        imported_by=account_of(actor),
+        job=job,
+        complete=prepared.complete,
+        scope=prepared.scope[:255],
         area_count=prepared.area_count,
         row_count=prepared.row_count,
         notes=prepared.notes,
     )
-    for figures in prepared.figures:
-        figures.statistics_import = record
-    for flow in prepared.flows:
-        flow.statistics_import = record
-    AgeSexFigures.objects.bulk_create(prepared.figures, batch_size=WRITE_BATCH)
-    PrefectureFlow.objects.bulk_create(prepared.flows, batch_size=WRITE_BATCH)
+    names = ("statistics_import", "year", "origin", "destination", "sex", "movers")
+    columns = _columns(PrefectureFlow, names)
+    _insert_rows(PrefectureFlow._meta.db_table, columns, [(record.pk, prepared.year, *row) for row in prepared.flows])
+    _mark_replaced(actor, previous)
     audit_record(
         actor=account_of(actor) or actor,
-        action=AuditAction.UPDATE if previous else AuditAction.CREATE,
+        action=AuditAction.CREATE,
         instance=record,
-        before=before,
+        before=None,
         after=snapshot(record),
     )
     return record
+
+
+@transaction.atomic
+def statistics_import_write(
+    *,
+    actor: Any,
+    prepared: Sequence[PreparedImport],
+    source: str,
+    replace: bool = True,
+    job: ImportJob | None = None,
+) -> list[StatisticsImport]:
+    """Write every prepared table in one transaction: each replaces the figures of its own areas for its table and
+    year, and nothing else. All or nothing; audited."""
+    rights = import_rights(actor)
+    records: list[StatisticsImport] = []
+    try:
+        for item in prepared:
+            if item.flows:
+                if rights.authority != ImportAuthority.SECRETARIAT:
+                    raise PermissionDenied("regional.import")
+                records.append(_write_flows(actor=actor, prepared=item, source=source, replace=replace, job=job))
+                continue
+            record = _write_age_sex(actor=actor, prepared=item, source=source, rights=rights, replace=replace, job=job)
+            if record is not None:
+                records.append(record)
+    except IntegrityError as exc:
+        raise StatisticsImportError.at(
+            Place(prepared[0].source_name if prepared else ""),
+            _(
+                "同じ統計表・年の取込が同時に行われたため、取り込めませんでした。何も変更していません。もう一度お試しください。"
+            ),
+        ) from exc
+    if not records:
+        raise StatisticsImportError.at(
+            Place(prepared[0].source_name if prepared else ""),
+            _(
+                "このファイルの地域の数値は、すべて事務局が取り込んだものがあるため置き換えませんでした"
+                "（参加自治体の担当者の取込は、事務局の取り込んだ数値を置き換えません）。何も変更していません。"
+            ),
+        )
+    return records
 
 
 def statistics_import_file(
@@ -128,58 +331,80 @@ def statistics_import_file(
     actor: Any,
     data: bytes,
     file_name: str,
-    table: str,
+    table: str | None = None,
     year: int | None,
     replace: bool = True,
     progress: Progress | None = None,
-) -> StatisticsImport:
-    """Import one downloaded e-Stat table (.xlsx or CSV). Raises StatisticsImportError; then nothing changed."""
-    require(actor, "regional.import")
+    job: ImportJob | None = None,
+) -> list[StatisticsImport]:
+    """Import one downloaded e-Stat table (.xlsx or CSV): every table it holds (or only `table`), for the areas it
+    covers. Raises StatisticsImportError; then nothing changed."""
+    rights = import_rights(actor)
     _check_table_year(table, year)
-    if year is not None and not replace:
-        _refuse_existing(table, year, file_name)
-    prepared = prepare_file(data, file_name=file_name, table=table, year=year, progress=progress)
-    if not replace:
-        _refuse_existing(table, prepared.year, file_name)
+    prepared = prepare_file(
+        data, file_name=file_name, table=table or None, year=year, progress=progress, scope=rights.scope
+    )
     if progress:
         progress(90, _("データベースに書き込んでいます"))
-    return statistics_import_write(actor=actor, prepared=prepared, source=ImportSource.FILE)
+    return statistics_import_write(actor=actor, prepared=prepared, source=ImportSource.FILE, replace=replace, job=job)
 
 
 def statistics_import_api(
     *,
     actor: Any,
     stats_data_id: str,
-    table: str,
+    table: str | None = None,
     year: int,
     replace: bool = True,
     fetch: estat_api.Fetch | None = None,
     filters: Sequence[tuple[str, str]] = (),
     progress: Progress | None = None,
-) -> StatisticsImport:
-    """Import one table and year through the e-Stat API (every page fetched before anything is written)."""
-    require(actor, "regional.import")
+    job: ImportJob | None = None,
+) -> list[StatisticsImport]:
+    """Import one year through the e-Stat API: every 表章項目 of the table (or only `table`); every page is
+    fetched before anything is written."""
+    rights = import_rights(actor)
     _check_table_year(table, year)
-    if table not in MIGRATION_TABLES:
+    if table and table not in MIGRATION_TABLES:
         raise StatisticsImportError.at(
             Place(stats_data_id), _("API から取り込めるのは表11-1・11-2・11-3（年齢・男女別の移動者数）です。")
         )
-    if not replace:
-        _refuse_existing(table, year, stats_data_id)
     parsed = estat_api.fetch_age_sex_table(
         app_id=settings.ESTAT_APP_ID,
         stats_data_id=stats_data_id,
         url=settings.ESTAT_API_URL,
-        table=table,
+        table=table or None,
         year=year,
         fetch=fetch or estat_api.http_fetch,
         progress=progress,
         extra_filters=filters,
     )
-    prepared = prepare_age_sex(parsed, table=table, year=year, source_name=f"statsDataId={stats_data_id}")
+    directory = AreaDirectory.load()
+    source_name = f"statsDataId={stats_data_id}"
+    prepared = [
+        prepare_age_sex(
+            part, table=table or None, year=year, source_name=source_name, directory=directory, scope=rights.scope
+        )
+        for part in parsed
+    ]
     if progress:
         progress(90, _("データベースに書き込んでいます"))
-    return statistics_import_write(actor=actor, prepared=prepared, source=ImportSource.API)
+    return statistics_import_write(actor=actor, prepared=prepared, source=ImportSource.API, replace=replace, job=job)
+
+
+def records_summary(records: Sequence[StatisticsImport]) -> str:
+    """What an import wrote, in one sentence for the job page and the command line."""
+    parts = []
+    for record in records:
+        text = _("%(table)s %(year)d年：%(areas)d 地域") % {
+            "table": record.get_table_display(),
+            "year": record.year,
+            "areas": record.area_count,
+        }
+        if record.movers == MoversKind.JAPANESE:
+            text += _("（日本人移動者のみ）")
+        parts.append(text)
+    return _("取り込みました：%(parts)s。") % {"parts": "、".join(parts)}
 
 
 # --- background jobs ----------------------------------------------------------------------------------------
@@ -194,7 +419,7 @@ def import_files_dir() -> Path:
 def import_job_create(
     *,
     actor: Any,
-    table: str,
+    table: str | None,
     year: int,
     source: str,
     source_name: str,
@@ -202,21 +427,23 @@ def import_job_create(
     replace: bool = False,
 ) -> ImportJob:
     """Queue an import; the file waits in the private folder until the worker has read it."""
-    require(actor, "regional.import")
+    rights = import_rights(actor)
     _check_table_year(table, year)
-    if not replace:
-        _refuse_existing(table, year, source_name)
+    if source == ImportSource.API and rights.authority != ImportAuthority.SECRETARIAT:
+        raise PermissionDenied("regional.import")
     stored_name = ""
     if data is not None:
         stored_name = f"{secrets.token_hex(16)}.upload"
         (import_files_dir() / stored_name).write_bytes(data)
     job = ImportJob.objects.create(
         created_by=account_of(actor),
-        table=table,
+        member=rights.member,
+        table=table or "",
         year=year,
         source=source,
         source_name=file_name_clean(source_name),
         stored_name=stored_name,
+        replace=replace,
         message=_("取込の順番を待っています"),
     )
     result = import_job_task.enqueue(job.pk)
@@ -240,7 +467,7 @@ def _job_progress(job_id: int) -> Progress:
 
 def import_job_run(job_id: int) -> None:
     """Run a queued import (called by the task worker). The job records success or every problem found."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by__member__local_government").get(pk=job_id)
     if job.is_finished:
         return
     ImportJob.objects.filter(pk=job.pk).update(
@@ -258,24 +485,31 @@ def import_job_run(job_id: int) -> None:
                 raise StatisticsImportError.at(
                     Place(job.source_name), _("アップロードされたファイルが見つかりません。")
                 )
-            record = statistics_import_file(
+            records = statistics_import_file(
                 actor=actor,
                 data=stored.read_bytes(),
                 file_name=job.source_name,
-                table=job.table,
+                table=job.table or None,
                 year=job.year,
+                replace=job.replace,
                 progress=lambda p, m: progress(p // 2 if p < 90 else p, m),
+                job=job,
             )
         else:
-            record = statistics_import_api(
-                actor=actor, stats_data_id=job.source_name, table=job.table, year=job.year, progress=progress
+            records = statistics_import_api(
+                actor=actor,
+                stats_data_id=job.source_name,
+                table=job.table or None,
+                year=job.year,
+                replace=job.replace,
+                progress=progress,
+                job=job,
             )
         outcome = {
             "status": ImportJobStatus.SUCCEEDED,
             "progress": 100,
-            "statistics_import": record,
-            "message": _("%(areas)d 地域・%(rows)d 行を取り込みました。")
-            % {"areas": record.area_count, "rows": record.row_count},
+            "statistics_import": records[0],
+            "message": records_summary(records)[:255],
         }
     except StatisticsImportError as exc:
         outcome = {"status": ImportJobStatus.FAILED, "errors": exc.messages, "message": _("取り込めませんでした。")}
@@ -335,14 +569,14 @@ def import_jobs_recover_lost() -> int:
     return failed
 
 
-# --- outcome indicators -------------------------------------------------------------------------------------
-
-
 @task()
 def import_job_task(job_id: int) -> None:
     """The background task (django-tasks; the database backend's worker is `manage.py db_worker`). Defined beside
     the service that queues it and the one it runs, so neither module has to import the other."""
     import_job_run(job_id)
+
+
+# --- outcome indicators -------------------------------------------------------------------------------------
 
 
 def _validate_outcome(member: Member, indicator: str, sex: str, baseline_year: int, window_years: int) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,13 +32,16 @@ from shokuba.regional.forms import (
     StatisticsApiForm,
     StatisticsUploadForm,
 )
-from shokuba.regional.indicators import INDICATORS, INDICATORS_BY_CODE
+from shokuba.regional.indicators import INDICATORS, INDICATORS_BY_CODE, figures_movers
 from shokuba.regional.labels import (
     INDICATOR_HELP,
+    MOVERS_HELP,
+    MOVERS_LABELS,
     PEER_LABELS,
     SEX_LABELS,
     format_value,
     indicator_label,
+    movers_label,
     unit_label,
 )
 from shokuba.regional.models import ImportJob, ImportSource, OutcomeIndicator
@@ -69,14 +72,20 @@ def _outcome_display(rows: list[selectors.OutcomeRow]) -> list[dict[str, Any]]:
                 "outcome": row.outcome,
                 "label": indicator_label(row.outcome.indicator),
                 "sex_label": SEX_LABELS.get(row.outcome.sex, row.outcome.sex),
-                "baseline_text": f"{format_value(row.baseline, unit)} {suffix}",
-                "latest_text": f"{format_value(row.latest, unit)} {suffix}",
+                "baseline_text": f"{format_value(row.baseline, unit)} {suffix}" + _movers_suffix(row.baseline_movers),
+                "latest_text": f"{format_value(row.latest, unit)} {suffix}" + _movers_suffix(row.latest_movers),
+                "comparable": row.comparable,
                 "latest_year": row.latest_year,
                 "change_text": change if row.change is None or row.change < 0 else f"+{change}",
                 "improved": row.improved,
             }
         )
     return display
+
+
+def _movers_suffix(kind: str) -> str:
+    label = movers_label(kind)
+    return f"（{label}）" if label else ""
 
 
 def _member_choices() -> list[tuple[str, str]]:
@@ -133,9 +142,20 @@ def _period_label(year: int, window: int) -> str:
     return _("%(first)d～%(last)d年の平均") % {"first": year - window + 1, "last": year}
 
 
+def _movers_by_year(series: selectors.Series, window: int) -> dict[int, str]:
+    """Whose moves each year's (or pooled period's) figures count: all movers, Japanese movers only, or mixed."""
+    result = {}
+    for year in series:
+        figures = selectors.period_figures(series, year, window)
+        if figures:
+            result[year] = figures_movers(figures)
+    return result
+
+
 def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.Series) -> list[Chart]:
     year, window = query["year"], query["window"]
     synthetic = selectors.synthetic_in_use()
+    movers = _movers_by_year(series, window)
     result = [
         charts.net_by_age_chart(
             area_name=area.name,
@@ -143,6 +163,7 @@ def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.
             rows=selectors.net_by_age(series, year, window),
             measure=query["measure"],
             synthetic=synthetic,
+            movers=movers.get(year, "all"),
         )
     ]
     indicator = query["indicator"]
@@ -157,6 +178,7 @@ def _area_charts(area: selectors.Area, query: dict[str, Any], series: selectors.
             points=points,
             synthetic=synthetic,
             window=window,
+            movers_by_year=movers,
         )
     )
     return result
@@ -175,6 +197,11 @@ def _peer_table(rows: list[selectors.PeerRow], *, numbers: bool = False) -> tupl
             label = _("%(label)s（%(n)s団体）") % {"label": PEER_LABELS["similar"], "n": row.note}
         elif row.kind == "regions":
             label = str(PEER_LABELS["regions"])
+        if row.kind in ("similar", "regions") and row.present < row.areas:
+            # a sum over fewer areas than the group holds: say so rather than compare it as if whole
+            label += _("（値があるのは%(present)d団体のみ）") % {"present": row.present}
+        if movers_label(row.movers):
+            label += f"（{movers_label(row.movers)}）"
         raw = [row.values[code][sex] if row.values else None for code, sex in PEER_COLUMNS]
         cells: list[Any] = (
             [None if value is None else round(value, 1) for value in raw]
@@ -227,6 +254,8 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     year, window = query["year"], query["window"]
     figures = selectors.period_figures(series, year, window)
     values = selectors.indicator_values(figures) if figures else None
+    movers = figures_movers(figures) if figures else "all"
+    coverage = selectors.net_coverage(year)
     peers = selectors.peer_rows(area, year, window=window, chosen=[*query["peers"], *query["members"]])
     peer_header, peer_body = _peer_table(peers)
     chart_list = _area_charts(area, query, series)
@@ -249,6 +278,10 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
                 for chart in chart_list
             ],
             "period": _period_label(year, window),
+            "movers_label": movers_label(movers),
+            "movers_help": MOVERS_HELP.get(movers, ""),
+            "coverage": coverage if coverage is not None and not coverage.complete else None,
+            "has_figures": figures is not None,
             "indicator_rows": _indicator_table(values, prefecture=area.is_prefecture),
             "peer_header": peer_header,
             "peer_body": peer_body,
@@ -326,9 +359,11 @@ def area_export(request: HttpRequest, code: str, what: str, fmt: str) -> HttpRes
             _("男性"),
             _("男女差（女性－男性）"),
             _("総数"),
+            _("国籍"),
         ]
         rows: list[list[Any]] = []
         for window in (1, 3, 5):
+            movers = _movers_by_year(series, window)
             for year, values in selectors.indicators_by_year(series, window=window).items():
                 for indicator in INDICATORS:
                     by_sex = values[indicator.code]
@@ -337,6 +372,7 @@ def area_export(request: HttpRequest, code: str, what: str, fmt: str) -> HttpRes
                     rows.append(
                         [area.code, area.name, period, indicator_label(indicator.code), unit_label(indicator.code)]
                         + [None if v is None else round(v, 3) for v in numbers]
+                        + [str(MOVERS_LABELS[movers.get(year, "all")])]
                     )
         return table_response(
             fmt=fmt,
@@ -377,13 +413,15 @@ def network_ranking(request: HttpRequest) -> HttpResponse:
     sex = request.GET.get("sex", "F")
     if (years and year not in years) or window not in (1, 3, 5) or sex not in SEX_LABELS:
         return HttpResponseBadRequest(_("表示条件が正しくありません（年・期間・対象を確認してください）。"))
-    groups = selectors.network_ranking(year, window=window, sex=sex) if years else {}
+    ranking = selectors.network_ranking(year, window=window, sex=sex) if years else None
+    groups = ranking.groups if ranking else {}
     fmt = request.GET.get("format", "")
     indicators = list(INDICATORS)
     if fmt in EXPORT_FORMATS:
         header = [_("団体コード"), _("団体名"), _("種別")]
         for i in indicators:
             header += [f"{indicator_label(i.code)}（{unit_label(i.code)}）", _("順位")]
+        header.append(_("備考"))
         rows = []
         for ranked in groups.values():
             for r in ranked:
@@ -391,6 +429,7 @@ def network_ranking(request: HttpRequest) -> HttpResponse:
                 for i in indicators:
                     value = r.values[i.code]
                     row += [None if value is None else round(value, 3), r.ranks[i.code]]
+                row.append(_ranking_note(r))
                 rows.append(row)
         return table_response(
             fmt=fmt, filename=f"参加自治体の人口移動指標_{year}", header=header, rows=rows, sheet_title="ranking"
@@ -406,6 +445,7 @@ def network_ranking(request: HttpRequest) -> HttpResponse:
                     {
                         "member": r.member,
                         "cells": [(format_value(r.values[i.code], i.unit), r.ranks[i.code]) for i in columns],
+                        "note": _ranking_note(r),
                     }
                     for r in groups.get(kind, [])
                 ],
@@ -423,6 +463,9 @@ def network_ranking(request: HttpRequest) -> HttpResponse:
             "sex_choices": list(SEX_LABELS.items()),
             "window_choices": [(int(value), label) for value, label in WINDOW_CHOICES],
             "sections": sections,
+            "missing": ranking.missing if ranking else [],
+            "not_ranked": ranking.not_ranked if ranking else [],
+            "basis_label": str(MOVERS_LABELS[ranking.basis]) if ranking else "",
             "synthetic": selectors.synthetic_in_use(),
             "exports": [
                 (f"{reverse('regional:network')}?{urlencode({**query, 'format': f})}", f.upper())
@@ -432,6 +475,14 @@ def network_ranking(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _ranking_note(ranked: selectors.RankedMember) -> str:
+    if ranked.movers is None:
+        return _("この期間の数値なし（未取込）")
+    if not ranked.ranked:
+        return _("%(movers)s（順位の対象外）") % {"movers": MOVERS_LABELS[ranked.movers]}
+    return movers_label(ranked.movers)
+
+
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
     try:
         return int(request.GET.get(name, default))
@@ -439,77 +490,111 @@ def _int_param(request: HttpRequest, name: str, default: int) -> int:
         return -1
 
 
-@login_required
-def imports(request: HttpRequest) -> HttpResponse:
-    """Import history, and for the secretariat the upload and API forms."""
-    require(request.user, "regional.view_imports")
-    can_import = has_perm(request.user, "regional.import")
-    upload_form = StatisticsUploadForm()
-    api_form = StatisticsApiForm()
-    status = 200
-    if request.method == "POST":
-        require(request.user, "regional.import")
-        if request.POST.get("source") == "api":
-            api_form = StatisticsApiForm(request.POST)
-            if api_form.is_valid():
-                data = api_form.cleaned_data
-                try:
-                    job = services.import_job_create(
-                        actor=request.user,
-                        table=data["table"],
-                        year=data["year"],
-                        source=ImportSource.API,
-                        source_name=data["stats_data_id"],
-                        replace=data["replace"],
-                    )
-                except StatisticsImportError as exc:
-                    for message in exc.messages:
-                        api_form.add_error(None, message)
-                else:
-                    return _after_job(request, job, api_form)
-            status = 400
-        else:
-            upload_form = StatisticsUploadForm(request.POST, request.FILES)
-            if upload_form.is_valid():
-                upload = upload_form.cleaned_data["file"]
-                try:
-                    checked = check_upload(
-                        upload, name=upload.name, size=upload.size, max_bytes=settings.REGIONAL_IMPORT_MAX_BYTES
-                    )
-                    if checked.extension not in (".xlsx", ".csv"):
-                        raise UploadError(
-                            _("ファイル「%(name)s」は Excel（.xlsx）か CSV にしてください。") % {"name": checked.name}
-                        )
-                    job = services.import_job_create(
-                        actor=request.user,
-                        table=upload_form.cleaned_data["table"],
-                        year=upload_form.cleaned_data["year"],
-                        source=ImportSource.FILE,
-                        source_name=checked.name,
-                        data=upload.read(),
-                        replace=upload_form.cleaned_data["replace"],
-                    )
-                except UploadError as exc:
-                    upload_form.add_error("file", str(exc))
-                except StatisticsImportError as exc:
-                    for message in exc.messages:
-                        upload_form.add_error(None, message)
-                else:
-                    return _after_job(request, job, upload_form)
-            status = 400
+def _can_import(user: Any) -> bool:
+    member = getattr(user, "member", None)
+    return has_perm(user, "regional.import") or (member is not None and has_perm(user, "regional.import_areas", member))
+
+
+def _import_scope_label(user: Any) -> str:
+    """What a coordinator may import, in words; empty for the secretariat (any area)."""
+    if has_perm(user, "regional.import"):
+        return ""
+    member = getattr(user, "member", None)
+    if member is None:
+        return ""
+    if member.kind == "prefecture":
+        return _("%(name)sとその市町村") % {"name": member.local_government.full_name}
+    return member.local_government.full_name
+
+
+def _visible_jobs(user: Any) -> Any:
+    jobs = ImportJob.objects.select_related("created_by", "member__local_government")
+    if has_perm(user, "regional.view_network"):
+        return jobs
+    return jobs.filter(member_id=getattr(user, "member_id", None)) if getattr(user, "member_id", None) else jobs.none()
+
+
+def _imports_page(
+    request: HttpRequest, upload_form: StatisticsUploadForm, api_form: StatisticsApiForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "regional/imports.html",
         {
-            "history": selectors.import_history()[:100],
-            "jobs": ImportJob.objects.select_related("created_by")[:20],
-            "can_import": can_import,
+            "history": selectors.import_history(),
+            "jobs": _visible_jobs(request.user)[:20],
+            "coverage": selectors.table_coverage(),
+            "can_import": _can_import(request.user),
+            "can_import_api": has_perm(request.user, "regional.import"),
+            "show_importers": has_perm(request.user, "regional.view_network"),
+            "scope_label": _import_scope_label(request.user),
             "upload_form": upload_form,
             "api_form": api_form,
             "api_configured": bool(settings.ESTAT_APP_ID),
         },
         status=status,
     )
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    """Import history and coverage; the upload form for the secretariat (any area) and for coordinators (their
+    own member's areas); the API form for the secretariat."""
+    require(request.user, "regional.view_imports")
+    upload_form = StatisticsUploadForm()
+    api_form = StatisticsApiForm()
+    if request.method != "POST":
+        return _imports_page(request, upload_form, api_form)
+    if not _can_import(request.user):
+        raise PermissionDenied
+    if request.POST.get("source") == "api":
+        require(request.user, "regional.import")
+        api_form = StatisticsApiForm(request.POST)
+        if api_form.is_valid():
+            data = api_form.cleaned_data
+            try:
+                job = services.import_job_create(
+                    actor=request.user,
+                    table=data["table"] or None,
+                    year=data["year"],
+                    source=ImportSource.API,
+                    source_name=data["stats_data_id"],
+                    replace=data["replace"],
+                )
+            except StatisticsImportError as exc:
+                for message in exc.messages:
+                    api_form.add_error(None, message)
+            else:
+                return _after_job(request, job, api_form)
+        return _imports_page(request, upload_form, api_form, status=400)
+    upload_form = StatisticsUploadForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            checked = check_upload(
+                upload, name=upload.name, size=upload.size, max_bytes=settings.REGIONAL_IMPORT_MAX_BYTES
+            )
+            if checked.extension not in (".xlsx", ".csv"):
+                raise UploadError(
+                    _("ファイル「%(name)s」は Excel（.xlsx）か CSV にしてください。") % {"name": checked.name}
+                )
+            job = services.import_job_create(
+                actor=request.user,
+                table=upload_form.cleaned_data["table"] or None,
+                year=upload_form.cleaned_data["year"],
+                source=ImportSource.FILE,
+                source_name=checked.name,
+                data=upload.read(),
+                replace=upload_form.cleaned_data["replace"],
+            )
+        except UploadError as exc:
+            upload_form.add_error("file", str(exc))
+        except StatisticsImportError as exc:
+            for message in exc.messages:
+                upload_form.add_error(None, message)
+        else:
+            return _after_job(request, job, upload_form)
+    return _imports_page(request, upload_form, api_form, status=400)
 
 
 def _after_job(request: HttpRequest, job: ImportJob, form: Any) -> HttpResponse:
@@ -520,19 +605,7 @@ def _after_job(request: HttpRequest, job: ImportJob, form: Any) -> HttpResponse:
             form.add_error(None, message)
         upload_form = form if isinstance(form, StatisticsUploadForm) else StatisticsUploadForm()
         api_form = form if isinstance(form, StatisticsApiForm) else StatisticsApiForm()
-        return render(
-            request,
-            "regional/imports.html",
-            {
-                "history": selectors.import_history()[:100],
-                "jobs": ImportJob.objects.select_related("created_by")[:20],
-                "can_import": True,
-                "upload_form": upload_form,
-                "api_form": api_form,
-                "api_configured": bool(settings.ESTAT_APP_ID),
-            },
-            status=400,
-        )
+        return _imports_page(request, upload_form, api_form, status=400)
     if job.status == "succeeded":
         messages.success(request, job.message)
     return redirect("regional:job", job.pk)
@@ -541,8 +614,20 @@ def _after_job(request: HttpRequest, job: ImportJob, form: Any) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "regional.view_imports")
-    job = get_object_or_404(ImportJob.objects.select_related("created_by", "statistics_import"), pk=pk)
-    return render(request, "regional/job.html", {"job": job})
+    job = get_object_or_404(
+        ImportJob.objects.select_related("created_by", "member__local_government", "statistics_import"), pk=pk
+    )
+    if not has_perm(request.user, "regional.view_job", job):
+        raise Http404(pk)  # another member's job: as if it did not exist
+    return render(
+        request,
+        "regional/job.html",
+        {
+            "job": job,
+            "records": job.records.order_by("table"),
+            "show_importers": has_perm(request.user, "regional.view_network"),
+        },
+    )
 
 
 @login_required

@@ -235,6 +235,3 @@ ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3
 # Survey results: a group, cell or comparison with fewer respondents is shown as "—" (never below 3).
 RESULTS_MIN_GROUP_SIZE = int(os.environ.get("RESULTS_MIN_GROUP_SIZE", "5"))
 REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
-
-# A file import must hold the whole national table (全国, 47 prefectures, their municipalities); see importers.
-REGIONAL_REQUIRE_COMPLETE_TABLES = os.environ.get("REGIONAL_REQUIRE_COMPLETE_TABLES", "true").lower() == "true"

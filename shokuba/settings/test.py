@@ -13,5 +13,3 @@ ESTAT_APP_ID = "test-app-id"
 # WhiteNoise warns about a missing STATIC_ROOT; tests serve static files from the finders instead.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shokuba-static-"))
 WHITENOISE_USE_FINDERS = True
-# Test files hold a handful of areas; the completeness check has its own test that turns it on.
-REGIONAL_REQUIRE_COMPLETE_TABLES = False

@@ -25,19 +25,20 @@ from django.utils.translation import gettext as _
 
 from shokuba.regional.estat.errors import ImportProblem, Place, StatisticsImportError
 from shokuba.regional.estat.tables import (
-    ALL_MOVERS,
-    NATIONALITY_LABELS,
     SEX_LABELS,
     TOTAL_LABELS,
     AgeSexRecord,
+    Movers,
     ParsedAgeSexTable,
     age_label_group,
+    choose_movers,
     detect_table,
     detect_year,
+    nationality_kind,
     parse_count,
     statistics_code,
 )
-from shokuba.regional.indicators import AGE_GROUP_COUNT, add
+from shokuba.regional.indicators import AGE_GROUP_COUNT, add, sum_counts
 
 Fetch = Callable[[str, Mapping[str, str]], Mapping[str, Any]]
 Progress = Callable[[int, str], None]
@@ -199,83 +200,156 @@ class Dimensions:
     others: dict[str, str]  # dimension -> the code of its total, to keep
 
 
+def _role_by_name(name: str) -> str | None:
+    """The role of a CLASS_OBJ by its @name (年齢, 性別, 国籍, 表章項目 …)."""
+    label = name.replace(" ", "").replace("\u3000", "")
+    if label.startswith("年齢"):
+        return "age"
+    if label in ("性別", "男女", "男女別"):
+        return "sex"
+    if label.startswith("国籍"):
+        return "nationality"
+    if label.startswith("表章項目"):
+        return "table_item"
+    return None
+
+
+def _role_by_values(dim: str, names: set[str]) -> str | None:
+    if sum(1 for n in names if age_label_group(n) is not None) >= 10:
+        return "age"
+    if {"男", "女"} <= names or {"男性", "女性"} <= names:
+        return "sex"
+    if names and all(nationality_kind(n) is not None for n in names):
+        return "nationality"
+    if dim == "tab" or any(detect_table(n) for n in names):
+        return "table_item"
+    return None
+
+
 def _dimensions(pages: StatsPages) -> Dimensions:
     place = _place(pages.stats_data_id)
-    age = sex = nationality = table_item = None
+    roles: dict[str, str] = {}
     others: dict[str, str] = {}
     for dim, codes in pages.classes.items():
         if dim in ("area", "time"):
             continue
-        names = set(codes.values())
-        if sum(1 for n in names if age_label_group(n) is not None) >= 10:
-            age = dim
-        elif {"男", "女"} <= names or {"男性", "女性"} <= names:
-            sex = dim
-        elif names & NATIONALITY_LABELS == NATIONALITY_LABELS or ALL_MOVERS in names:
-            nationality = dim
-        elif dim == "tab" or any(detect_table(n) for n in names):
-            table_item = dim
-        else:
-            total = next(
-                (code for code, name in codes.items() if name in TOTAL_LABELS or name.startswith("総数")), None
+        role = _role_by_name(pages.class_names.get(dim, "")) or _role_by_values(dim, set(codes.values()))
+        if role is not None and role not in roles:
+            roles[role] = dim
+            continue
+        total = next((code for code, name in codes.items() if name in TOTAL_LABELS or name.startswith("総数")), None)
+        if total is None and len(codes) > 1:
+            raise EstatApiError.at(
+                place,
+                _("分類「%(name)s」の総数が分かりません。この分類で絞り込んで（cd%(dim)s）取り込んでください。")
+                % {"name": pages.class_names.get(dim, dim), "dim": dim.capitalize()},
             )
-            if total is None and len(codes) > 1:
-                raise EstatApiError.at(
-                    place,
-                    _("分類「%(name)s」の総数が分かりません。この分類で絞り込んで（cd%(dim)s）取り込んでください。")
-                    % {"name": pages.class_names.get(dim, dim), "dim": dim.capitalize()},
-                )
-            others[dim] = total or next(iter(codes), "")
-    if "area" not in pages.classes or age is None or sex is None:
+        others[dim] = total or next(iter(codes), "")
+    if "area" not in pages.classes or "age" not in roles or "sex" not in roles:
         raise EstatApiError.at(
             place,
             _(
-                "この統計表には地域・年齢（5歳階級）・男女の分類がそろっていません。住民基本台帳人口移動報告の年齢・男女別の表を指定してください。"
+                "この統計表には地域・年齢（5歳階級）・男女の分類がそろっていません。"
+                "住民基本台帳人口移動報告の年齢・男女別の表を指定してください。"
             ),
         )
-    return Dimensions("area", age, sex, nationality, table_item, "time" if "time" in pages.classes else None, others)
+    return Dimensions(
+        "area",
+        roles["age"],
+        roles["sex"],
+        roles.get("nationality"),
+        roles.get("table_item"),
+        "time" if "time" in pages.classes else None,
+        others,
+    )
 
 
-def parse_stats_pages(pages: StatsPages, *, table: str, year: int) -> ParsedAgeSexTable:
-    """The VALUEs for one table (転入者数 / 転出者数 / 転入超過数) and one year, as file rows would give them."""
+@dataclass
+class _Cells:
+    name: str
+    total: int | None = None
+    has_total: bool = False
+    ages: list[int | None] = field(default_factory=lambda: [0] * AGE_GROUP_COUNT)
+
+
+def parse_stats_pages(pages: StatsPages, *, table: str | None, year: int) -> list[ParsedAgeSexTable]:
+    """The VALUEs of one year as tables (転入者数 / 転出者数 / 転入超過数; only `table` when given), as file rows
+    would give them. 国籍 is read as in files: 移動者 when present, else 日本人移動者, marked as such."""
     dims = _dimensions(pages)
     place = _place(pages.stats_data_id)
-    item_code: str | None = None
+    item_tables: dict[str, str] = {}
+    other_tables: set[str] = set()
     if dims.table_item:
-        item_code = next((c for c, n in pages.classes[dims.table_item].items() if detect_table(n) == table), None)
-        if item_code is None:
+        for code, name in pages.classes[dims.table_item].items():
+            kind = detect_table(name)
+            if kind is None:
+                continue
+            if table is not None and kind != table:
+                other_tables.add(kind)
+                continue
+            item_tables[code] = kind
+        if not item_tables:
             found = ", ".join(pages.classes[dims.table_item].values())
             raise EstatApiError.at(
                 place, _("この統計表に指定の表章項目がありません（あるのは：%(found)s）。") % {"found": found}
             )
-    elif detect_table(pages.title) not in (None, table):
-        raise EstatApiError.at(place, _("この統計表（%(title)s）は指定の統計表と違います。") % {"title": pages.title})
+    title_table = detect_table(pages.title)
+    if not dims.table_item:
+        if table is not None and title_table not in (None, table):
+            raise EstatApiError.at(
+                place, _("この統計表（%(title)s）は指定の統計表と違います。") % {"title": pages.title}
+            )
+        if table is None and title_table is None:
+            raise EstatApiError.at(
+                place,
+                _(
+                    "どの統計表（転入者数・転出者数・転入超過数）か、応答の中身から分かりません。統計表を指定してください。"
+                ),
+            )
     time_codes = {
         c for c, n in pages.classes.get("time", {}).items() if detect_year(n) == year or c.startswith(str(year))
     }
     if dims.time and not time_codes:
         raise EstatApiError.at(place, _("この統計表に%(year)d年のデータがありません。") % {"year": year})
-    ages = {code: age_label_group(name) for code, name in pages.classes[dims.age].items()}
-    total_age = {code for code, name in pages.classes[dims.age].items() if name in TOTAL_LABELS}
+    age_classes = pages.classes[dims.age]
+    ages = {code: age_label_group(name) for code, name in age_classes.items()}
+    total_age = {code for code, name in age_classes.items() if name in TOTAL_LABELS}
+    ignored_ages = [name for code, name in age_classes.items() if ages[code] is None and code not in total_age]
     sexes = {code: SEX_LABELS.get(name) for code, name in pages.classes[dims.sex].items()}
-    movers = {c for c, n in pages.classes[dims.nationality].items() if n == ALL_MOVERS} if dims.nationality else set()
+    nationalities: dict[str, str | None] = (
+        {code: nationality_kind(name) for code, name in pages.classes[dims.nationality].items()}
+        if dims.nationality
+        else {}
+    )
     area_names = pages.classes["area"]
-    cells: dict[tuple[str, str], list[int | None]] = defaultdict(lambda: [0] * AGE_GROUP_COUNT)
-    totals: dict[tuple[str, str], int | None] = {}
+    parts: dict[tuple[str | None, str, int | None], dict[tuple[str, str], _Cells]] = defaultdict(dict)
     problems: list[ImportProblem] = []
     for index, value in enumerate(pages.values, start=1):
-        if item_code is not None and value.get(f"@{dims.table_item}") != item_code:
-            continue
+        if dims.table_item:
+            row_table: str | None = item_tables.get(str(value.get(f"@{dims.table_item}")))
+            if row_table is None:
+                continue
+        else:
+            row_table = table or title_table
         if dims.time and value.get("@time") not in time_codes:
             continue
-        if dims.nationality and value.get(f"@{dims.nationality}") not in movers:
-            continue
+        movers = Movers.ALL
+        if dims.nationality:
+            kind = nationalities.get(str(value.get(f"@{dims.nationality}")))
+            if kind is None:
+                continue
+            movers = kind
         if any(value.get(f"@{d}") != code for d, code in dims.others.items()):
             continue
         sex = sexes.get(str(value.get(f"@{dims.sex}")))
         area = str(value.get("@area", ""))
         if sex is None or statistics_code(area) is None:
             continue
+        age_code = str(value.get(f"@{dims.age}"))
+        group = ages.get(age_code)
+        is_total = age_code in total_age
+        if group is None and not is_total:
+            continue  # a subtotal (0～14歳 …) or 移動前の住所地不詳
         ok, number = parse_count(str(value.get("$", "")))
         if not ok:
             problems.append(
@@ -285,25 +359,46 @@ def parse_stats_pages(pages: StatsPages, *, table: str, year: int) -> ParsedAgeS
                 )
             )
             continue
-        key = (area, sex)
-        age_code = str(value.get(f"@{dims.age}"))
-        if age_code in total_age:
-            totals[key] = number
-        elif (group := ages.get(age_code)) is not None:
-            cells[key][group] = add(cells[key][group], number)
+        by_area = parts[(row_table, movers, year)]
+        cells = by_area.get((area, sex))
+        if cells is None:
+            cells = by_area[(area, sex)] = _Cells(area_names.get(area, ""))
+        if is_total:
+            cells.total, cells.has_total = number, True
+        elif group is not None:
+            cells.ages[group] = add(cells.ages[group], number)
     if problems:
         raise EstatApiError(problems)
-    parsed = ParsedAgeSexTable(
-        place=place, table=table, table_place=None, year=year, synthetic=False, code_column=-1, records=[]
-    )
-    for (area, sex), ages_list in sorted(cells.items()):
-        code = statistics_code(area)
-        assert code is not None
-        parsed.records.append(
-            AgeSexRecord(code, area_names.get(area, ""), sex, totals.get((area, sex)), tuple(ages_list), 0)
-        )
-    if not parsed.records:
+    records: dict[tuple[str | None, str, int | None], list[AgeSexRecord]] = {}
+    for key, by_area in parts.items():
+        records[key] = []
+        for (area, sex), cells in sorted(by_area.items()):
+            code5 = statistics_code(area)
+            assert code5 is not None
+            total = cells.total if cells.has_total else sum_counts(cells.ages)
+            records[key].append(AgeSexRecord(code5, cells.name, sex, total, tuple(cells.ages), 0))
+    if not any(records.values()):
         raise EstatApiError.at(place, _("指定の表・年の移動者のデータがありません。"))
+    common: list[str] = []
+    if ignored_ages:
+        common.append(
+            _("年齢の「%(labels)s」は5歳階級ではないため使いませんでした。") % {"labels": "・".join(ignored_ages)}
+        )
+    parsed = []
+    for (row_table, _year), (movers, chosen, notes) in sorted(choose_movers(records, place).items(), key=str):
+        parsed.append(
+            ParsedAgeSexTable(
+                place=place,
+                table=row_table,
+                table_place=None,
+                year=year,
+                synthetic=False,
+                code_column=-1,
+                records=chosen,
+                movers=movers,
+                notes=[*notes, *common],
+            )
+        )
     return parsed
 
 
@@ -312,12 +407,12 @@ def fetch_age_sex_table(
     app_id: str,
     stats_data_id: str,
     url: str,
-    table: str,
+    table: str | None,
     year: int,
     fetch: Fetch = http_fetch,
     progress: Progress | None = None,
     extra_filters: Sequence[tuple[str, str]] = (),
-) -> ParsedAgeSexTable:
+) -> list[ParsedAgeSexTable]:
     pages = fetch_all_pages(
         app_id=app_id,
         stats_data_id=stats_data_id,

@@ -1,4 +1,5 @@
-"""Writing tables in the statistics bureau's own layouts, for the synthetic demo data, tests and benchmarks.
+"""Writing tables in the statistics bureau's and e-Stat's own layouts (DOMAIN.md §8), for the synthetic demo data,
+tests and benchmarks. Every file written here is built, not downloaded.
 
 表11-1/11-2/11-3 (b01101s.xlsx …): six header rows (title, unit, blank, then a three-row header with merged
 cells), data from row 7 with columns 表章項目 | 男女 | 国籍 | 時間軸（年次） | 地域階層 | 地域コード | 地域名 |
@@ -20,8 +21,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from shokuba.regional.estat.tables import PREFECTURE_NAMES, SYNTHETIC_MARKER
@@ -296,3 +298,322 @@ def prefecture_flows_grid(
                     row.append(_cell_value(value))
             grid.append(row)
     return grid, merges
+
+
+# --- e-Stat database download CSV (statsDataId 0003419945) ----------------------------------------------------
+
+DB_ITEMS = {
+    "11-1": ("他市区町村からの転入者数", "21", "転入者数"),
+    "11-2": ("他市区町村への転出者数", "22", "転出者数"),
+    "11-3": ("転入超過数", "04", "転入超過数"),
+}
+DB_NATIONALITIES = {
+    "移動者": ("60000", "移動者"),
+    "日本人": ("61000", "日本人移動者"),
+    "外国人": ("62000", "外国人移動者"),
+}
+DB_AGE_LABELS = (
+    "総数",
+    *(f"{5 * g}歳～{5 * g + 4}歳" for g in range(AGE_GROUP_COUNT - 1)),
+    "90歳以上",
+    "0歳～14歳",
+    "15歳～64歳",
+    "65歳以上",
+    "移動前の住所地不詳",
+)
+DB_LEFT_HEADERS = (
+    "表章項目",
+    "国籍コード",
+    "国籍",
+    "時間軸（年次）コード",
+    "時間軸（年次）",
+    "全国・都道府県・市区町村コード",
+    "全国・都道府県・市区町村",
+)
+SUBTOTAL_GROUPS = (range(0, 3), range(3, 13), range(13, AGE_GROUP_COUNT))  # 0～14, 15～64, 65以上
+
+
+def _sum_or_none(values: Iterable[int | None]) -> int | None:
+    items = list(values)
+    return None if None in items else sum(v for v in items if v is not None)
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _db_value(value: int | None) -> int | str:
+    return "***" if value is None else value
+
+
+def _db_block(row: AreaRow, unknown_origin: int) -> list[object]:
+    ages = list(row.ages)
+    subtotals = [_sum_or_none(ages[g] for g in groups) for groups in SUBTOTAL_GROUPS]
+    return [_db_value(row.total), *(_db_value(v) for v in ages), *(_db_value(v) for v in subtotals), unknown_origin]
+
+
+def db_csv_grid(
+    year: int,
+    parts: Sequence[tuple[str, Sequence[AreaRow]]],
+    *,
+    nationalities: Sequence[str] = NATIONALITIES,
+    unknown_origin: Callable[[str, str, str], int] | None = None,
+    title: str | None = None,
+    totals_row: bool = False,
+    notes: Sequence[str] = (),
+) -> list[list[object]]:
+    """表11 as e-Stat's database download writes it: a sex row (総数 / 男 / 女 as blocks of columns), an age row
+    (「0歳～4歳」 …, subtotals and 移動前の住所地不詳 mixed in), a code/name row (with 人 over every value column),
+    then one row per 表章項目 × 国籍 × area. `parts` pairs a table (11-1/11-2/11-3) with its rows (three sexes for
+    each area and nationality, as SyntheticNetwork.migration_rows gives them). `unknown_origin(table, code5, sex)`
+    gives 移動前の住所地不詳 (0 when None); `title`, `totals_row` and `notes` add what some tables carry above and
+    below (a title line, a 合計 row without code, ※ notes)."""
+    block = len(DB_AGE_LABELS)
+    left = len(DB_LEFT_HEADERS)
+    grid: list[list[object]] = []
+    if title:
+        grid.append([title])
+    blank: list[object] = [None] * left
+    grid.append([*blank, *(sex for sex in ("総数", "男", "女") for _ in range(block))])
+    grid.append([*blank, *(list(DB_AGE_LABELS) * 3)])
+    grid.append([*DB_LEFT_HEADERS, *(["人"] * (3 * block))])
+    for table, rows in parts:
+        item = DB_ITEMS[table][0]
+        grouped: dict[tuple[str, str], dict[str, AreaRow]] = {}
+        order: list[tuple[str, str]] = []
+        for row in rows:
+            key = (row.code5, row.nationality)
+            if key not in grouped:
+                grouped[key] = {}
+                order.append(key)
+            grouped[key][row.sex] = row
+        for nationality in nationalities:
+            code, label = DB_NATIONALITIES[nationality]
+            for key in order:
+                if key[1] != nationality:
+                    continue
+                by_sex = grouped[key]
+                first = by_sex["T"]
+                values: list[object] = []
+                for sex in ("T", "M", "F"):
+                    extra = unknown_origin(table, first.code5, sex) if unknown_origin else 0
+                    values += _db_block(by_sex[sex], extra)
+                grid.append([item, code, label, f"{year}000000", f"{year}年", first.code5, first.name, *values])
+    if totals_row:
+        body = grid[(1 if title else 0) + 3 :]
+        sums = [_sum_or_none(_int_or_none(r[c]) for r in body) for c in range(left, left + 3 * block)]
+        grid.append([*blank[:6], "合計", *(_db_value(v) for v in sums)])
+    for note in notes:
+        grid.append([note])
+    return grid
+
+
+# --- e-Stat's older CSV: metadata lines, a "/表章項目" header, one row per area × sex × age -------------------
+
+LONG_SEX_CODES = {"T": ("0", "総数"), "M": ("1", "男"), "F": ("2", "女")}
+
+
+def age_codes() -> list[tuple[str, str, int | None]]:
+    """(code, label, age group) as e-Stat's 年齢 classification numbers them: 000 総数, 201 0歳～4歳 … 219 90歳以上,
+    subtotals 101-103 and 300 移動前の住所地不詳 (group None)."""
+    codes: list[tuple[str, str, int | None]] = [("000", "総数", None)]
+    for g in range(AGE_GROUP_COUNT):
+        label = "90歳以上" if g == AGE_GROUP_COUNT - 1 else f"{5 * g}歳～{5 * g + 4}歳"
+        codes.append((f"{201 + g}", label, g))
+    codes += [("101", "0歳～14歳", None), ("102", "15歳～64歳", None), ("103", "65歳以上", None)]
+    codes.append(("300", "移動前の住所地不詳", None))
+    return codes
+
+
+def long_csv_grid(
+    year: int, parts: Sequence[tuple[str, Sequence[AreaRow]]], *, nationality: str = "移動者"
+) -> list[list[object]]:
+    """The older e-Stat CSV (saved as CP932): metadata lines naming the pinned axes (国籍, 時間軸), a row holding
+    "/表章項目 コード" over the item codes, the header row holding the row dimensions and "/表章項目" over the item
+    names, then one row per area × sex × age class with one column per 表章項目."""
+    tables = [table for table, _rows in parts]
+    values: dict[tuple[str, str, str], AreaRow] = {}
+    order: list[tuple[str, str]] = []
+    for table, rows in parts:
+        for row in rows:
+            if row.nationality != nationality:
+                continue
+            if (row.code5, row.name) not in order:
+                order.append((row.code5, row.name))
+            values[(table, row.code5, row.sex)] = row
+    grid: list[list[object]] = [
+        ["統計名：", "住民基本台帳人口移動報告 年報（詳細集計）"],
+        ["表題：", TABLE11_TITLE],
+        ["国籍：", DB_NATIONALITIES[nationality][1]],
+        ["時間軸（年次）：", f"{year}年"],
+        [],
+        [None] * 6 + ["/表章項目 コード", *(DB_ITEMS[t][1] for t in tables)],
+        [
+            "全国・都道府県・市区町村 コード",
+            "全国・都道府県・市区町村",
+            "性別 コード",
+            "性別",
+            "年齢 コード",
+            "年齢",
+            "/表章項目",
+            *(DB_ITEMS[t][0] for t in tables),
+        ],
+    ]
+    for code5, name in order:
+        for sex in ("T", "M", "F"):
+            sex_code, sex_label = LONG_SEX_CODES[sex]
+            for age_code, age_label, group in age_codes():
+                cells: list[object] = []
+                for table in tables:
+                    row = values[(table, code5, sex)]
+                    if age_code == "000":
+                        value: int | None = row.total
+                    elif group is not None:
+                        value = row.ages[group]
+                    elif age_code.startswith("1"):
+                        value = _sum_or_none(row.ages[g] for g in SUBTOTAL_GROUPS[int(age_code) - 101])
+                    else:
+                        value = 0
+                    cells.append(_cell_value(value))
+                grid.append([code5, name, sex_code, sex_label, age_code, age_label, None, *cells])
+    return grid
+
+
+# --- e-Stat API getStatsData (JSON) --------------------------------------------------------------------------
+
+TABLE11_TITLE = "年齢（5歳階級），男女，国籍別転入者数，転出者数及び転入超過数－全国，都道府県，市区町村"
+API_SEX_CODES = {"T": ("0", "総数"), "M": ("1", "男"), "F": ("2", "女")}
+
+
+def api_age_classes() -> list[dict[str, str]]:
+    """cat01 年齢 as the API names it: 000 総数, 201 0〜4歳 … 219 90歳以上 (the wave dash 〜 on some labels, the
+    full-width tilde ～ and a repeated 歳 on others: both forms occur), subtotals and 移動前の住所地不詳."""
+    classes = []
+    for code, label, group in age_codes():
+        if group is not None and group % 2 == 0 and group < AGE_GROUP_COUNT - 1:
+            label = f"{5 * group}〜{5 * group + 4}歳"
+        elif code.startswith("1"):
+            label = label.replace("歳～", "〜")
+        classes.append({"@code": code, "@name": label, "@level": "1" if code == "000" else "2"})
+    return classes
+
+
+def api_pages(
+    stats_data_id: str,
+    year: int,
+    parts: Sequence[tuple[str, Sequence[AreaRow]]],
+    *,
+    nationalities: Sequence[str] = NATIONALITIES,
+    page_size: int = 100_000,
+) -> list[dict[str, Any]]:
+    """A getStatsData response for 表11 split into pages (NEXT_KEY on every page but the last): tab 21 転入者数,
+    22 転出者数, 04 転入超過数; cat01 年齢; cat02 性別 (0 総数, 1 男, 2 女); cat03 国籍 (60000 移動者,
+    61000 日本人移動者, 62000 外国人移動者: only those in `nationalities`, as when the user narrows the request);
+    area; time."""
+    values: list[dict[str, str]] = []
+    areas: dict[str, str] = {}
+    time_code = f"{year}000000"
+    for table, rows in parts:
+        tab = DB_ITEMS[table][1]
+        for row in rows:
+            if row.nationality not in nationalities:
+                continue
+            areas.setdefault(row.code5, row.name)
+            sex_code = API_SEX_CODES[row.sex][0]
+            for age_code, _label, group in age_codes():
+                if age_code == "000":
+                    value: int | None = row.total
+                elif group is not None:
+                    value = row.ages[group]
+                elif age_code.startswith("1"):
+                    value = _sum_or_none(row.ages[g] for g in SUBTOTAL_GROUPS[int(age_code) - 101])
+                else:
+                    value = 0
+                values.append(
+                    {
+                        "@tab": tab,
+                        "@cat01": age_code,
+                        "@cat02": sex_code,
+                        "@cat03": DB_NATIONALITIES[row.nationality][0],
+                        "@area": row.code5,
+                        "@time": time_code,
+                        "@unit": "人",
+                        "$": "***" if value is None else ("-" if value == 0 else str(value)),
+                    }
+                )
+    tables = [table for table, _rows in parts]
+    nationality_classes: list[dict[str, str]] = [
+        {"@code": DB_NATIONALITIES[n][0], "@name": DB_NATIONALITIES[n][1], "@level": "1"} for n in nationalities
+    ]
+    class_obj: list[dict[str, Any]] = [
+        {
+            "@id": "tab",
+            "@name": "表章項目",
+            "CLASS": [{"@code": DB_ITEMS[t][1], "@name": DB_ITEMS[t][2], "@level": "", "@unit": "人"} for t in tables],
+        },
+        {"@id": "cat01", "@name": "年齢", "CLASS": api_age_classes()},
+        {
+            "@id": "cat02",
+            "@name": "性別",
+            "CLASS": [{"@code": c, "@name": n, "@level": "1" if c == "0" else "2"} for c, n in API_SEX_CODES.values()],
+        },
+        # a single member (a request narrowed to one 国籍): e-Stat sends CLASS as an object, not a list
+        {
+            "@id": "cat03",
+            "@name": "国籍",
+            "CLASS": nationality_classes[0] if len(nationality_classes) == 1 else nationality_classes,
+        },
+        {
+            "@id": "area",
+            "@name": "全国・都道府県・市区町村",
+            "CLASS": [{"@code": code, "@name": name, "@level": "2"} for code, name in areas.items()],
+        },
+        # one member only: e-Stat sends CLASS as an object, not a list
+        {"@id": "time", "@name": "時間軸（年次）", "CLASS": {"@code": time_code, "@name": f"{year}年", "@level": "1"}},
+    ]
+    pages = []
+    for start in range(0, max(len(values), 1), page_size):
+        chunk = values[start : start + page_size]
+        result_inf: dict[str, Any] = {
+            "TOTAL_NUMBER": len(values),
+            "FROM_NUMBER": start + 1,
+            "TO_NUMBER": start + len(chunk),
+        }
+        if start + page_size < len(values):
+            result_inf["NEXT_KEY"] = start + page_size + 1
+        pages.append(
+            {
+                "GET_STATS_DATA": {
+                    "RESULT": {
+                        "STATUS": 0,
+                        "ERROR_MSG": "正常に終了しました。",
+                        "DATE": f"{year + 1}-05-01T10:00:00.000+09:00",
+                    },
+                    "PARAMETER": {
+                        "LANG": "J",
+                        "STATS_DATA_ID": stats_data_id,
+                        "DATA_FORMAT": "J",
+                        "START_POSITION": start + 1,
+                    },
+                    "STATISTICAL_DATA": {
+                        "RESULT_INF": result_inf,
+                        "TABLE_INF": {
+                            "@id": stats_data_id,
+                            "STAT_NAME": {"@code": "00200523", "$": "住民基本台帳人口移動報告"},
+                            "GOV_ORG": {"@code": "00200", "$": "総務省"},
+                            "STATISTICS_NAME": f"住民基本台帳人口移動報告 年報（詳細集計） {year}年",
+                            "TITLE": {
+                                "@no": "11",
+                                "$": TABLE11_TITLE,
+                            },
+                        },
+                        "CLASS_INF": {"CLASS_OBJ": class_obj},
+                        "DATA_INF": {
+                            "NOTE": [{"@char": "-", "$": "該当数値なし"}, {"@char": "***", "$": "秘匿"}],
+                            "VALUE": chunk,
+                        },
+                    },
+                }
+            }
+        )
+    return pages

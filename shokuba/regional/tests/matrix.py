@@ -18,7 +18,8 @@ from shokuba.regional.tests.samples import import_small, migration_csv
 
 @dataclass
 class RegionalWorld:
-    job: ImportJob
+    job: ImportJob  # the secretariat's
+    member_job: ImportJob  # 豊岡市's coordinator's
     outcome: OutcomeIndicator
 
 
@@ -28,10 +29,13 @@ def regional_world(world: Any) -> RegionalWorld:
         return found
     import_small(2024)
     job = ImportJob.objects.create(table="11-3", year=2024, source="file", source_name="b01103s.xlsx")
+    member_job = ImportJob.objects.create(
+        table="", year=2024, source="file", source_name="toyooka.csv", member=world.toyooka
+    )
     outcome = OutcomeIndicator.objects.create(
         member=world.toyooka, indicator="recovery_rate", sex="F", baseline_year=2024
     )
-    found = RegionalWorld(job=job, outcome=outcome)
+    found = RegionalWorld(job=job, member_job=member_job, outcome=outcome)
     world._regional = found
     return found
 
@@ -72,9 +76,31 @@ def regional_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int
             expect(200),
         ),
         case("regional:network", "GET", lambda w: (_r(w), "/regional/network/")[1], expect(403, **staff)),
-        case("regional:imports", "GET", lambda w: "/regional/imports/", expect(403, **staff)),
-        case("regional:imports", "POST", lambda w: "/regional/imports/", expect(403, sec=302), body=_upload),
-        case("regional:job", "GET", lambda w: f"/regional/imports/jobs/{_r(w).job.pk}/", expect(403, **staff)),
+        # Coordinators import their own member's areas: a national file's other areas are left out, and figures
+        # the secretariat imported are never replaced (the world's 2024 figures are the secretariat's: 400 with
+        # the reason); a prefecture's or another member's coordinator finds none of their areas in it (400).
+        case("regional:imports", "GET", lambda w: "/regional/imports/", expect(200, org=403)),
+        case(
+            "regional:imports",
+            "POST",
+            lambda w: "/regional/imports/",
+            expect(400, sec=302, sup=403, org=403),
+            body=_upload,
+        ),
+        # A job: the staff, and the coordinator of the job's member; another member's job is as if absent.
+        case(
+            "regional:job",
+            "GET",
+            lambda w: f"/regional/imports/jobs/{_r(w).job.pk}/",
+            expect(404, sec=200, sup=200, org=403),
+        ),
+        case(
+            "regional:job",
+            "GET",
+            lambda w: f"/regional/imports/jobs/{_r(w).member_job.pk}/",
+            expect(404, sec=200, sup=200, coord=200, org=403),
+            label="member",
+        ),
         case(
             "regional:outcome_add",
             "POST",

@@ -62,7 +62,7 @@ def refused(fetch: Recorded) -> str:
 
 def test_pages_are_followed_with_next_key_and_imported() -> None:
     fetch = Recorded(PAGE1, PAGE2)
-    record = imported(fetch)
+    [record] = imported(fetch)
     assert [c.get("startPosition") for c in fetch.calls] == [None, str(NEXT_KEY)]
     assert fetch.calls[0]["appId"] == "test-app-id" and fetch.calls[0]["statsDataId"] == STATS_DATA_ID
     assert record.source == "api" and record.area_count == 3

@@ -46,7 +46,7 @@ def figures(code: str, sex: str, table: str = "11-3", year: int = 2024) -> AgeSe
 
 
 def test_xlsx_with_merged_headers_imports_every_area(secretariat: Any) -> None:
-    record = statistics_import_file(
+    [record] = statistics_import_file(
         actor=secretariat, data=migration_xlsx(), file_name="b01103s.xlsx", table="11-3", year=2024
     )
     assert record.area_count == STORED_AREAS
@@ -72,22 +72,22 @@ def test_csv_in_cp932_and_utf8_reads_like_the_workbook(secretariat: Any, encodin
     if encoding == "cp932":
         with pytest.raises(UnicodeDecodeError):
             data.decode("utf-8")
-    record = statistics_import_file(actor=secretariat, data=data, file_name="b01103s.csv", table="11-3", year=2024)
+    [record] = statistics_import_file(actor=secretariat, data=data, file_name="b01103s.csv", table="11-3", year=2024)
     assert record.area_count == STORED_AREAS
     assert figures("282090", "F").ages == TOYOOKA_WOMEN_NET
 
 
 def test_the_synthetic_layout_writer_reads_back(secretariat: Any) -> None:
     data = grid_xlsx_bytes(migration_grid("11-3", 2024, small_rows(), synthetic=True), sheet_title="表11-3")
-    record = statistics_import_file(actor=secretariat, data=data, file_name="合成.xlsx", table="11-3", year=None)
+    [record] = statistics_import_file(actor=secretariat, data=data, file_name="合成.xlsx", table="11-3", year=None)
     assert record.synthetic and record.year == 2024  # year read from the title
 
 
 def test_reimporting_a_year_replaces_it_atomically(secretariat: Any) -> None:
-    first = statistics_import_file(
+    [first] = statistics_import_file(
         actor=secretariat, data=migration_xlsx(), file_name="a.xlsx", table="11-3", year=2024
     )
-    second = statistics_import_file(
+    [second] = statistics_import_file(
         actor=secretariat, data=migration_xlsx(shift=1), file_name="b.xlsx", table="11-3", year=2024
     )
     first.refresh_from_db()
@@ -118,11 +118,18 @@ def test_a_file_of_another_year_is_refused(secretariat: Any) -> None:
 
 
 def test_net_figures_uploaded_as_in_migrants_are_refused(secretariat: Any) -> None:
-    # a 表11-3 whose title was edited away: the negative numbers give it away
+    # a 表11-3 whose title and 表章項目 were edited away: the negative numbers give it away
+    grid = migration_grid("11-3", 2024, small_rows(), synthetic=False)
+    grid[0] = ["年齢（5歳階級），男女別－全国，都道府県，市区町村（2024年）"]
+    for row in grid[6:]:
+        row[0] = None
+    message = refused(secretariat, openpyxl_xlsx(grid), table="11-1")
+    assert "負の数" in message and "行目" in message
+    # with the 表章項目 column left in, the file says which table it is
     grid = migration_grid("11-3", 2024, small_rows(), synthetic=False)
     grid[0] = ["年齢（5歳階級），男女別－全国，都道府県，市区町村（2024年）"]
     message = refused(secretariat, openpyxl_xlsx(grid), table="11-1")
-    assert "負の数" in message and "行目" in message
+    assert "「表11-3 転入超過数」の表です" in message and "7行目" in message and "A列" in message
 
 
 def test_a_truncated_workbook_is_refused(secretariat: Any) -> None:
@@ -172,7 +179,7 @@ def test_undecodable_and_empty_files_are_refused(secretariat: Any) -> None:
 
 
 def test_population_with_six_digit_codes_folds_the_oldest_groups(secretariat: Any) -> None:
-    record = statistics_import_file(
+    [record] = statistics_import_file(
         actor=secretariat, data=population_csv(), file_name="人口.csv", table="population", year=2024
     )
     assert record.area_count == 7
@@ -193,7 +200,7 @@ def test_prefecture_flows_give_the_tokyo_area_outflow(secretariat: Any) -> None:
         if key[2] == "M":
             movers[(key[0], key[1], "T")] = movers[key] + movers[(key[0], key[1], "F")]
     grid, merges = prefecture_flows_grid(2024, movers, synthetic=False)
-    record = statistics_import_file(
+    [record] = statistics_import_file(
         actor=secretariat,
         data=openpyxl_xlsx(grid, sheet_title="移動者数", merges=tuple(merges)),
         file_name="都道府県間.xlsx",
@@ -216,17 +223,29 @@ def _national_areas() -> list[tuple[str, str, str]]:
     return areas
 
 
-def test_a_national_table_cut_off_between_two_areas_is_refused(secretariat: Any, settings: Any) -> None:
-    settings.REGIONAL_REQUIRE_COMPLETE_TABLES = True
+def test_a_national_table_cut_off_between_two_areas_imports_the_areas_it_has_and_says_so(secretariat: Any) -> None:
+    """A table cut off between two areas is a table of fewer areas: those are imported (they are correct), the
+    record says which areas it covers, and nothing else changes. Cut inside an area's rows it is refused."""
     areas = _national_areas()
     cut = next(i for i, (code, _n, _l) in enumerate(areas) if code == "40000")  # stops before 福岡県
-    message = refused(secretariat, migration_csv(areas=areas[:cut]), file_name="b01103s.csv")
-    assert "全国分そろっていません" in message and "40" in message and "b01103s.csv" in message
-    # The complete table goes in.
-    record = statistics_import_file(
+    [record] = statistics_import_file(
+        actor=secretariat, data=migration_csv(areas=areas[:cut]), file_name="b01103s.csv", table="11-3", year=2024
+    )
+    assert record.area_count == cut and not record.complete
+    assert any(f"{cut} 地域分です" in note for note in record.notes)
+    assert not AgeSexFigures.objects.filter(area_code__startswith="40").exists()
+    # The complete table replaces it whole and is recorded as national.
+    [whole] = statistics_import_file(
         actor=secretariat, data=migration_csv(areas=areas), file_name="b01103s.csv", table="11-3", year=2024
     )
-    assert record.area_count == len(areas)
+    assert whole.area_count == len(areas) and whole.complete and whole.scope.startswith("全国")
+    record.refresh_from_db()
+    assert record.replaced_at is not None
+    # A file cut in the middle of an area (its 女 rows missing) is refused, naming the area.
+    rows = [r for r in small_rows() if not (r.code5 == "28209" and r.sex == "F")]
+    grid = migration_grid("11-3", 2024, rows, synthetic=False)
+    message = refused(secretariat, migration_csv_from(grid), file_name="b01103s.csv")
+    assert "28209" in message and "「女」の行がありません" in message
 
 
 def test_peer_downloads_hold_numbers_not_quoted_text(client: Any, coordinator: Any) -> None:
@@ -256,3 +275,19 @@ def test_a_background_import_from_the_shell_needs_an_account_to_run_as(tmp_path:
     with pytest.raises(CommandError, match="--user"):
         call_command("import_estat", "--table", "11-3", "--year", "2024", "--background", str(path))
     assert ImportJob.objects.count() == 0
+
+
+def test_merged_cells_among_the_figures_are_refused_by_the_readers_rule(secretariat: Any) -> None:
+    """Merged header cells are the bureau's layout; merged cells where the figures are (a 国籍 written once for
+    three rows) are refused by the tabular reader's one rule, naming the range."""
+    from shokuba.regional.estat.layouts import MIGRATION_MERGES
+
+    grid = migration_grid("11-3", 2024, small_rows(), synthetic=False)
+    message = refused(secretariat, openpyxl_xlsx(grid, merges=(*MIGRATION_MERGES, "C7:C9")))
+    assert "C7:C9" in message and "結合" in message
+
+
+def test_a_six_digit_code_with_a_wrong_check_digit_is_refused(secretariat: Any) -> None:
+    data = population_csv().replace(b"282090", b"282091")
+    message = refused(secretariat, data, file_name="人口.csv", table="population")
+    assert "団体コード「282091」の6桁目（検査数字）が合いません" in message and "A列" in message

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shokuba.core.models import AuditEntry
 from shokuba.core.permissions import SYSTEM, has_perm
-from shokuba.regional.models import OutcomeIndicator
+from shokuba.regional.estat.errors import StatisticsImportError
+from shokuba.regional.models import AgeSexFigures, OutcomeIndicator
 from shokuba.regional.services import outcome_indicator_remove, outcome_indicator_select, statistics_import_file
 from shokuba.regional.tests.samples import import_small, migration_csv
 
@@ -26,11 +27,25 @@ def test_every_logged_in_role_reads_regional_statistics(
     assert has_perm(support, "regional.view_network") and not has_perm(coordinator, "regional.view_network")
 
 
-@pytest.mark.parametrize("role", ["support", "coordinator", "prefecture_coordinator", "org_admin"])
-def test_only_the_secretariat_imports_the_national_tables(role: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("role", ["support", "org_admin"])
+def test_only_the_secretariat_and_coordinators_import(role: str, request: pytest.FixtureRequest) -> None:
     user = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
         statistics_import_file(actor=user, data=migration_csv(), file_name="b.csv", table="11-3", year=2024)
+    assert not AgeSexFigures.objects.exists()
+
+
+def test_a_coordinator_imports_only_their_own_area_from_a_national_file(coordinator: Any) -> None:
+    [record] = statistics_import_file(actor=coordinator, data=migration_csv(), file_name="b.csv", year=2024)
+    assert set(AgeSexFigures.objects.values_list("area_code", flat=True)) == {"282090"}
+    assert record.imported_as == "member" and record.member_id == "282090" and record.area_count == 1
+    assert any("担当する地域（兵庫県豊岡市）の外" in note for note in record.notes)
+
+
+def test_a_coordinator_whose_areas_are_not_in_the_file_is_told_so(prefecture_coordinator: Any) -> None:
+    with pytest.raises(StatisticsImportError) as caught:
+        statistics_import_file(actor=prefecture_coordinator, data=migration_csv(), file_name="b.csv", year=2024)
+    assert "宮城県とその市町村" in str(caught.value) and not AgeSexFigures.objects.exists()
 
 
 def test_a_coordinator_selects_outcomes_for_its_own_member_only(
@@ -72,13 +87,13 @@ def test_outcome_choices_are_validated_in_japanese(coordinator: Any, toyooka: An
 
 def test_the_system_imports_as_no_account_and_is_audited_as_system(secretariat: Any) -> None:
     """`manage.py import_estat` without --user and the demo import as the platform itself (core's SYSTEM actor)."""
-    system_record = statistics_import_file(
+    [system_record] = statistics_import_file(
         actor=SYSTEM, data=migration_csv(), file_name="b01103s_2024.csv", table="11-3", year=2024
     )
     assert system_record.imported_by is None
     entry = AuditEntry.objects.filter(target_type="regional.statisticsimport").latest("id")
     assert entry.actor is None and entry.actor_username == "system"
-    person_record = statistics_import_file(
+    [person_record] = statistics_import_file(
         actor=secretariat, data=migration_csv(), file_name="b01103s_2024.csv", table="11-3", year=2024
     )
     assert person_record.imported_by == secretariat

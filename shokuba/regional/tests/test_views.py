@@ -97,16 +97,28 @@ def test_chart_images_are_png_and_svg(coordinator: Any, statistics: None) -> Non
     assert svg.content.startswith(b"<svg") and "若者回復率" in svg.content.decode()
 
 
-def test_imports_page_is_the_secretariats(secretariat: Any, support: Any, coordinator: Any) -> None:
-    assert logged_in(secretariat).get(reverse("regional:imports")).status_code == 200
+def test_imports_page_for_the_secretariat_and_coordinators(
+    secretariat: Any, support: Any, coordinator: Any, org_admin: Any
+) -> None:
+    body = logged_in(secretariat).get(reverse("regional:imports")).content.decode()
+    assert "ファイルから取り込む" in body and "e-Stat API から取り込む" in body
     body = logged_in(support).get(reverse("regional:imports")).content.decode()
     assert "ファイルから取り込む" not in body  # support reads the history only
-    assert logged_in(coordinator).get(reverse("regional:imports")).status_code == 403
+    body = logged_in(coordinator).get(reverse("regional:imports")).content.decode()
+    assert "ファイルから取り込む" in body and "兵庫県豊岡市 の数値です" in body
+    assert "e-Stat API から取り込む" not in body  # the API imports the national table: the secretariat's
+    assert logged_in(org_admin).get(reverse("regional:imports")).status_code == 403
+    api = {"source": "api", "stats_data_id": "0003419945", "year": 2024}
+    assert logged_in(coordinator).post(reverse("regional:imports"), api).status_code == 403
+    upload = SimpleUploadedFile("b01103s.csv", migration_csv(), content_type="text/csv")
+    response = logged_in(support).post(reverse("regional:imports"), {"source": "file", "year": 2024, "file": upload})
+    assert response.status_code == 403 and not StatisticsImport.objects.exists()
     upload = SimpleUploadedFile("b01103s.csv", migration_csv(), content_type="text/csv")
     response = logged_in(coordinator).post(
-        reverse("regional:imports"), {"source": "file", "table": "11-3", "year": 2024, "file": upload}
+        reverse("regional:imports"), {"source": "file", "year": 2024, "file": upload}
     )
-    assert response.status_code == 403 and not StatisticsImport.objects.exists()
+    assert response.status_code == 302
+    assert set(AgeSexFigures.objects.values_list("area_code", flat=True)) == {"282090"}
 
 
 def test_an_upload_runs_as_a_job_and_imports(secretariat: Any) -> None:

@@ -1,5 +1,6 @@
-"""Import one e-Stat table: `manage.py import_estat --table 11-3 --year 2024 b01103s.xlsx`, or through the API:
-`manage.py import_estat --table 11-3 --year 2024 --stats-data-id 0003xxxxxx`. The same importer as the upload page.
+"""Import e-Stat tables: `manage.py import_estat FILE --year 2024` (the table is recognised from the file: a
+database download of 表11 holding 転入者数, 転出者数 and 転入超過数 imports as 表11-1, 11-2 and 11-3), or through the
+API: `manage.py import_estat --stats-data-id 0003419945 --year 2024`. The same importer as the upload page.
 """
 
 from __future__ import annotations
@@ -17,15 +18,22 @@ from shokuba.regional.models import ImportSource, StatisticsTable
 
 
 class Command(BaseCommand):
-    help = "Import a 住民基本台帳人口移動報告 table (表11-1/11-2/11-3), a population or a prefecture-flow table."
+    help = (
+        "Import a 住民基本台帳人口移動報告 table (表11-1/11-2/11-3, recognised from the file), a population or a "
+        "prefecture-flow table. A file may cover only some areas: those areas are replaced, the others are kept."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help=".xlsx or .csv downloaded from e-Stat")
-        parser.add_argument("--table", required=True, choices=StatisticsTable.values)
-        parser.add_argument("--year", type=int, help="the table's year (read from the title when omitted)")
+        parser.add_argument(
+            "--table",
+            choices=StatisticsTable.values,
+            help="only this table; by default every table the file holds (recognised from its 表章項目 or title)",
+        )
+        parser.add_argument("--year", type=int, help="the table's year (read from the file when omitted)")
         parser.add_argument("--stats-data-id", default="", help="import through the e-Stat API instead of a file")
         parser.add_argument("--user", default="", help="a secretariat account to record as the importer")
-        parser.add_argument("--keep", action="store_true", help="refuse instead of replacing a year already there")
+        parser.add_argument("--keep", action="store_true", help="refuse instead of replacing areas already there")
         parser.add_argument("--background", action="store_true", help="queue for the task worker (db_worker)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +44,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no active secretariat account {options['user']!r}")
         if bool(options["file"]) == bool(options["stats_data_id"]):
             raise CommandError("give either a file or --stats-data-id")
+        table = options["table"] or None
 
         def progress(percent: int, message: str) -> None:
             self.stdout.write(f"  {percent:3d}% {message}")
@@ -50,7 +59,7 @@ class Command(BaseCommand):
                 data = Path(options["file"]).read_bytes() if options["file"] else None
                 job = services.import_job_create(
                     actor=actor,
-                    table=options["table"],
+                    table=table,
                     year=options["year"],
                     source=ImportSource.FILE if data is not None else ImportSource.API,
                     source_name=Path(options["file"]).name if data is not None else options["stats_data_id"],
@@ -61,11 +70,11 @@ class Command(BaseCommand):
                 return
             if options["file"]:
                 path = Path(options["file"])
-                record = services.statistics_import_file(
+                records = services.statistics_import_file(
                     actor=actor,
                     data=path.read_bytes(),
                     file_name=path.name,
-                    table=options["table"],
+                    table=table,
                     year=options["year"],
                     replace=not options["keep"],
                     progress=progress,
@@ -73,10 +82,10 @@ class Command(BaseCommand):
             else:
                 if options["year"] is None:
                     raise CommandError("--stats-data-id needs --year")
-                record = services.statistics_import_api(
+                records = services.statistics_import_api(
                     actor=actor,
                     stats_data_id=options["stats_data_id"],
-                    table=options["table"],
+                    table=table,
                     year=options["year"],
                     replace=not options["keep"],
                     progress=progress,
@@ -85,11 +94,13 @@ class Command(BaseCommand):
             raise CommandError("\n".join(exc.messages)) from exc
         except OSError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{record.get_table_display()} {record.year}: {record.area_count} areas, {record.row_count} rows"
-                + (" (synthetic)" if record.synthetic else "")
+        for record in records:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{record.get_table_display()} {record.year}: {record.area_count} areas ({record.scope}), "
+                    f"{record.row_count} rows, {record.get_movers_display()}"
+                    + (" (synthetic)" if record.synthetic else "")
+                )
             )
-        )
-        for note in record.notes:
-            self.stdout.write(f"  {note}")
+            for note in record.notes:
+                self.stdout.write(f"  {note}")
