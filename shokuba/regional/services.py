@@ -155,11 +155,17 @@ def _write_age_sex(
 ) -> StatisticsImport | None:
     """Replace the figures of the prepared areas (only those) for the table and year. None when a coordinator's
     import has nothing left to write because the secretariat's figures cover every one of its areas."""
-    existing = list(
-        AgeSexFigures.objects.filter(table=prepared.table, year=prepared.year)
-        .values_list("area_code", "statistics_import_id", "statistics_import__imported_as")
-        .distinct()
+    in_place = set(
+        AgeSexFigures.objects.filter(table=prepared.table, year=prepared.year, sex="T").values_list(
+            "area_code", "statistics_import_id"
+        )
     )
+    authority = dict(
+        StatisticsImport.objects.filter(pk__in={import_id for _a, import_id in in_place}).values_list(
+            "pk", "imported_as"
+        )
+    )
+    existing = [(area, import_id, authority[import_id]) for area, import_id in in_place]
     new_areas = set(prepared.area_codes)
     notes = list(prepared.notes)
     figures = prepared.figures

@@ -25,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -553,14 +554,20 @@ class _Collector:
         return len(self.problems) > MAX_PROBLEMS
 
 
+def _cached(cache: dict[str, Any], text: str, read: Callable[[str], Any]) -> Any:
+    if text not in cache:
+        cache[text] = read(text)
+    return cache[text]
+
+
 def _read_values(
     row: Sequence[str], block: _Block, row_number: int, collector: _Collector
 ) -> tuple[int | None, Ages] | None:
     """(total, ages) of one block of one row; None (with problems recorded) when a cell is unreadable."""
     plain = block.plain
     if plain is not None and plain[-1] < len(row) and (block.total is None or block.total < len(row)):
-        try:  # the common case: every cell an integer as written (negative in 表11-3)
-            ages_read = tuple(int(row[c]) for c in plain)
+        try:  # the common case: every cell an integer as written (negative in 表11-3) or "-" for zero
+            ages_read = tuple([0 if (v := row[c]) == "-" else int(v) for c in plain])
             total_read = int(row[block.total]) if block.total is not None and row[block.total] else sum(ages_read)
         except ValueError:
             pass  # "-", "***", "1,234", … read one by one below
@@ -625,7 +632,7 @@ def _wanted_movers(
         time = _cell(row, time_columns[0]) or _cell(row, time_columns[1])
         nationality = _cell(row, nationality_column) or last_nationality
         last_nationality = nationality
-        kind = nationality_kind(nationality)
+        kind = NATIONALITY_LABELS.get(nationality) or nationality_kind(nationality)
         if kind is not None:
             seen[(item, time)].add(kind)
     order = (Movers.ALL, Movers.JAPANESE, Movers.FOREIGN)
@@ -691,6 +698,8 @@ def _parse_wide(
     item_text = time_text = ""
     item_cache: dict[str, str | None] = {}
     year_cache: dict[str, int | None] = {}
+    has_time = time_column is not None or time_code_column is not None
+    left_unread: set[tuple[str, str, str]] = set()
     for offset, row in enumerate(data_rows):
         row_number = layout.data_start + 1 + offset
         if progress and offset % 3000 == 0 and offset:
@@ -717,17 +726,42 @@ def _parse_wide(
             if collector.full:
                 break
             continue
+        # 表章項目, 時間軸 and 国籍 as written first: the rows of a 国籍 not taken are left here, unread.
+        if item_column is not None:
+            item_text = _cell(row, item_column) or last_item
+            last_item = item_text
+        if has_time:
+            time_text = _cell(row, time_column) or _cell(row, time_code_column)
+        movers = Movers.ALL
+        if nationality_column is not None:
+            nationality_text = _cell(row, nationality_column) or last_nationality  # merged cells read as empty
+            last_nationality = nationality_text
+            kind = NATIONALITY_LABELS.get(nationality_text) or nationality_kind(nationality_text)
+            if kind is None:
+                collector.problem(
+                    row_number,
+                    nationality_column,
+                    _("国籍「%(value)s」が分かりません（移動者・日本人移動者・外国人移動者のいずれか）。")
+                    % {"value": nationality_text},
+                )
+                continue
+            movers = kind
+            if wanted.get((item_text, time_text)) != movers:
+                # 日本人移動者 / 外国人移動者 beside 移動者: remembered (choose_movers names them), not read
+                if (item_text, time_text, movers) not in left_unread:
+                    left_unread.add((item_text, time_text, movers))
+                    unread_table = _cached(item_cache, item_text, detect_table) if item_column is not None else None
+                    unread_year = _cached(year_cache, time_text, detect_year) if has_time else None
+                    if table in (None, unread_table) and year in (None, unread_year):
+                        collector.parts.setdefault((unread_table, movers, unread_year), [])
+                continue
         code = statistics_code(code_text)
         if code is None or not _check_digit_fits(code_text):
             collector.problem(row_number, code_column, _code_problem(code_text))
             continue
         row_table: str | None = None
         if item_column is not None:
-            item_text = _cell(row, item_column) or last_item
-            last_item = item_text
-            if item_text not in item_cache:
-                item_cache[item_text] = detect_table(item_text)
-            row_table = item_cache[item_text]
+            row_table = _cached(item_cache, item_text, detect_table)
             if row_table is None and item_text:
                 collector.problem(
                     row_number,
@@ -742,34 +776,15 @@ def _parse_wide(
                 collector.other_tables[row_table] += 1
                 continue
         row_year: int | None = None
-        if time_column is not None or time_code_column is not None:
-            time_text = _cell(row, time_column) or _cell(row, time_code_column)
-            if time_text not in year_cache:
-                year_cache[time_text] = detect_year(time_text)
-            row_year = year_cache[time_text]
+        if has_time:
+            row_year = _cached(year_cache, time_text, detect_year)
             if year is not None and row_year is not None and row_year != year:
                 collector.other_years[row_year] += 1
                 continue
-        movers = Movers.ALL
-        if nationality_column is not None:
-            nationality_text = _cell(row, nationality_column) or last_nationality  # merged cells read as empty
-            last_nationality = nationality_text
-            kind = nationality_kind(nationality_text)
-            if kind is None:
-                collector.problem(
-                    row_number,
-                    nationality_column,
-                    _("国籍「%(value)s」が分かりません（移動者・日本人移動者・外国人移動者のいずれか）。")
-                    % {"value": nationality_text},
-                )
-                continue
-            movers = kind
         key = (row_table, movers, row_year)
         records = collector.parts.get(key)
         if records is None:
             records = collector.parts[key] = []
-        if wanted and wanted.get((item_text, time_text)) != movers:
-            continue  # 日本人移動者 / 外国人移動者 beside 移動者: left out unread (choose_movers says so)
         name = _cell(row, name_column)
         if sexes_in_rows:
             sex_text = _cell(row, sex_column) or last_sex
