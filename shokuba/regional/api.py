@@ -56,7 +56,7 @@ class AreaYearOut(Schema):
     name: str
     year: int
     window: int = Field(..., description="1 = 単年、3・5 = その年までの複数年を合計した値")
-    movers: str = Field(..., description=MOVERS_DESCRIPTION)
+    movers: Literal["all", "japanese", "mixed"] = Field(..., description=MOVERS_DESCRIPTION)
     movers_label: str = Field(..., description="日本人移動者のみ などの表示（移動者のときは空）")
     indicators: list[IndicatorOut]
 
@@ -84,7 +84,7 @@ class NetByAgeOut(Schema):
     year: int
     window: int
     synthetic: bool
-    movers: str = Field(..., description=MOVERS_DESCRIPTION)
+    movers: Literal["all", "japanese", "mixed"] = Field(..., description=MOVERS_DESCRIPTION)
     movers_label: str
     groups: list[AgeGroupOut]
 
@@ -213,15 +213,15 @@ def indicators_for_year(
         if figures is None:
             continue
         values = selectors.indicator_values(figures)
-        kind = figures_movers(figures)
+        movers = figures_movers(figures)
         result.append(
             {
                 "code": code,
                 "name": names[code],
                 "year": year,
                 "window": window,
-                "movers": kind,
-                "movers_label": movers_label(kind),
+                "movers": movers,
+                "movers_label": movers_label(movers),
                 "indicators": _indicators(values),
             }
         )
