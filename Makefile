@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup setup-dev check lint typecheck layers bench lock messages clean-db
+.PHONY: run test setup setup-dev check lint typecheck layers audit bench lock messages clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ check: lint typecheck layers
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=shokuba.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+## make audit: the locked dependencies against the advisory database (pip-audit); says SKIPPED when unreachable.
+audit: setup-dev
+	$(BIN)/python scripts/audit_dependencies.py requirements.txt requirements-dev.txt
 
 ## make bench [ONLY=name]: figures with ratios to a reference (see bench/).
 bench: setup-dev

@@ -11,9 +11,12 @@ Reference: the same table (every row and column of our file, read back as string
 pyarrow.csv.write_csv, in this run. PostgreSQL as in survey_submit: BENCH_POSTGRES_URL, else DATABASE_URL when it
 is PostgreSQL, else postgres://postgres@127.0.0.1:5432/postgres; the scratch database is dropped afterwards.
 
-Figures:
+Figures (SURVEY_EXPORT_FORMATS, default "csv,xlsx"):
 - survey_export_csv[_sqlite]: seconds for the export job, against pyarrow's seconds (target: under 60 s);
-- survey_export_rss[_sqlite]: the export process's peak RSS in MB, against the 512 MB budget.
+- survey_export_rss[_sqlite]: the export process's peak RSS in MB, against the 512 MB budget;
+- survey_export_xlsx[_sqlite]: seconds for the XLSX export job (core/xlsx.py), against XlsxWriter's constant-memory
+  mode writing the same rows from the same reader in another process (target: under 120 s, issue #17);
+- survey_export_xlsx_rss[_sqlite]: that job's peak RSS in MB, against the 512 MB budget.
 """
 
 from __future__ import annotations
@@ -63,14 +66,29 @@ def _one(vendor: str, rows: int) -> None:
     try:
         with _shared.scratch_database(vendor, DATABASE, "shokuba-bench-export-", tasks) as (env, _folder):
             setup = _shared.worker(WORKER, env, "setup", str(rows))
-            result = _shared.worker(WORKER, env, "export", str(setup["wave"]), str(setup["user"]), "csv")
-            if result["status"] != "succeeded":
-                print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
-                return
-            reference, table_rows, table_columns = _pyarrow_seconds(result["path"])
+            formats = os.environ.get("SURVEY_EXPORT_FORMATS", "csv,xlsx").split(",")
+            if "csv" in formats:
+                result = _shared.worker(WORKER, env, "export", str(setup["wave"]), str(setup["user"]), "csv")
+                if result["status"] != "succeeded":
+                    print(f"bench: survey_export{suffix} failed: {result['message']}", flush=True)
+                    return
+                reference, table_rows, table_columns = _pyarrow_seconds(result["path"])
+                _report_csv(vendor, suffix, setup, result, reference, table_rows, table_columns)
+            if "xlsx" in formats:
+                ours = _shared.worker(WORKER, env, "export", str(setup["wave"]), str(setup["user"]), "xlsx")
+                if ours["status"] != "succeeded":
+                    print(f"bench: survey_export_xlsx{suffix} failed: {ours['message']}", flush=True)
+                    return
+                theirs = _shared.worker(WORKER, env, "xlsx_reference", str(setup["wave"]))
+                _report_xlsx(vendor, suffix, setup, ours, theirs)
     except _shared.NoServer as exc:
         print(f"bench: survey_export skipped: {exc}", flush=True)
         return
+
+
+def _report_csv(
+    vendor: str, suffix: str, setup: dict, result: dict, reference: float, table_rows: int, table_columns: int
+) -> None:
     label = "PostgreSQL" if vendor == "postgresql" else "SQLite"
     report(
         f"survey_export_csv{suffix}",
@@ -90,6 +108,30 @@ def _one(vendor: str, rows: int) -> None:
         "MB",
         MEMORY_BUDGET_MB,
         f"the {MEMORY_BUDGET_MB} MB budget (peak RSS of the whole export process, Django included)",
+    )
+
+
+def _report_xlsx(vendor: str, suffix: str, setup: dict, ours: dict, theirs: dict) -> None:
+    label = "PostgreSQL" if vendor == "postgresql" else "SQLite"
+    same = ours["written"] == theirs["written"]
+    report(
+        f"survey_export_xlsx{suffix}",
+        ours["seconds"],
+        "s",
+        theirs["seconds"],
+        f"XlsxWriter (constant_memory) writing the same {theirs['written']:,} rows from the same reader "
+        f"({theirs['seconds']:.1f} s, {theirs['size_bytes'] / 1e6:.0f} MB, peak {theirs['max_rss_mb']:.0f} MB)"
+        + ("" if same else f" — ROW COUNTS DIFFER: ours {ours['written']:,}")
+        + f"; {label}, {setup['item_columns']} item columns, {ours['size_bytes'] / 1e6:.0f} MB file; "
+        f"CPU: export process {ours['cpu_seconds']:.1f} s; load average {ours['load_average']:.1f} on "
+        f"{os.cpu_count()} cores; target < 120 s",
+    )
+    report(
+        f"survey_export_xlsx_rss{suffix}",
+        ours["max_rss_mb"],
+        "MB",
+        MEMORY_BUDGET_MB,
+        f"the {MEMORY_BUDGET_MB} MB budget (peak RSS of the whole XLSX export process, Django included)",
     )
 
 

@@ -216,6 +216,43 @@ def export(wave_id: int, user_id: int, file_format: str) -> dict[str, Any]:
     }
 
 
+def xlsx_reference(wave_id: int) -> dict[str, Any]:
+    """The same rows as our XLSX export (the same reader, `exports.rows`), written by XlsxWriter in its
+    constant-memory mode: the reference for the writer. Header and codebook as ours."""
+    import tempfile
+
+    import xlsxwriter
+
+    from shokuba.core.exports import neutralise
+    from shokuba.surveys import export_jobs, exports
+    from shokuba.surveys.models import Wave
+    from shokuba.surveys.services import definition_of
+
+    wave = Wave.objects.get(pk=wave_id)
+    definition = definition_of(wave.version)
+    target = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    target.close()
+    started = time.perf_counter()
+    book = xlsxwriter.Workbook(target.name, {"constant_memory": True})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("回答")
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, exports.header(definition), bold)
+    written = 0
+    for written, row in enumerate(exports.rows(wave, definition, chunk_size=export_jobs.FETCH_CHUNK), start=1):
+        sheet.write_row(written, 0, ["" if v is None else neutralise(v) for v in row])
+    codebook_header, codebook_rows = exports.codebook(definition)
+    codebook = book.add_worksheet("コードブック")
+    codebook.write_row(0, 0, codebook_header, bold)
+    for index, row in enumerate(codebook_rows, start=1):
+        codebook.write_row(index, 0, ["" if v is None else v for v in row])
+    book.close()
+    seconds = time.perf_counter() - started
+    size = os.path.getsize(target.name)
+    os.unlink(target.name)
+    return {"seconds": seconds, "written": written, "size_bytes": size, "max_rss_mb": peak_rss_mb()}
+
+
 def main() -> None:
     command, *args = sys.argv[1:]
     _django()
@@ -223,6 +260,8 @@ def main() -> None:
         result = setup(int(args[0]))
     elif command == "export":
         result = export(int(args[0]), int(args[1]), args[2])
+    elif command == "xlsx_reference":
+        result = xlsx_reference(int(args[0]))
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(result))

@@ -31,8 +31,8 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# Responses in the wave: openpyxl writes the XLSX at about a millisecond a row, so the job runs for seconds.
-RESPONSES = 5000
+# Responses in the wave: enough rows that the XLSX job runs for a few seconds (the rows are built in Python).
+RESPONSES = 20000
 BOUND_SECONDS = 300
 
 
@@ -166,15 +166,10 @@ def test_a_worker_killed_mid_export_is_found_by_the_next_worker(scratch: Scratch
     try:
 
         def running_with_its_files() -> bool:
-            """Running, with its partial file and its sheet's rows streaming into the sheet's temporary file."""
+            """Running, with its rows streaming into its partial file."""
             status, _message = job_state()
             assert status in {"queued", "running"}, f"the export ended ({status}) before it could be killed"
-            sheets = [path for path in partial_files() if path.name.endswith(".xml.part")]
-            return (
-                status == "running"
-                and len(partial_files()) > len(sheets)
-                and any(path.stat().st_size for path in sheets)
-            )
+            return status == "running" and any(path.stat().st_size for path in partial_files())
 
         _wait(running_with_its_files, "the export to run", first, lambda: scratch.log(first_id))
         first.send_signal(signal.SIGKILL)

@@ -8,21 +8,16 @@ for a table streamed into a file (a background export of any size: rows are cons
 from __future__ import annotations
 
 import codecs
-import contextlib
 import contextvars
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 
+from shokuba.core import xlsx
 from shokuba.core.downloads import attach
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -134,7 +129,7 @@ Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
 # The most rows a worksheet holds (Excel's limit), the header included.
-XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_ROWS = xlsx.MAX_ROWS
 
 
 def write_xlsx(
@@ -144,47 +139,15 @@ def write_xlsx(
     *,
     sheet_title: str = "data",
     extra_sheets: Sequence[Sheet] = (),
-    sheet_files: Callable[[], Path] | None = None,
 ) -> int:
-    """Stream a workbook into a binary file (openpyxl's write-only mode: rows go to a temporary file as they come,
-    never a tree of cells in memory); returns the number of data rows of the first sheet. `sheet_files` names
-    those temporary files (one call per sheet) where their owner can find them again if the process dies;
-    otherwise they go to the system's temporary folder."""
-    workbook = Workbook(write_only=True)
-    written = 0
-    try:
-        for index, (title, sheet_header, sheet_rows) in enumerate([(sheet_title, header, rows), *extra_sheets]):
-            sheet = workbook.create_sheet(title[:31])
-            if sheet_files is not None:
-                # What openpyxl's _get_writer does on the first row, with our file instead of a tempfile.
-                out = str(sheet_files())
-                ALL_TEMP_FILES.append(out)  # its cleanup() removes the file and this entry
-                sheet._writer = WorksheetWriter(sheet, out=out)
-                sheet._writer.write_top()
-            sheet.freeze_panes = "A2"
-            bold = []
-            for value in _cells(sheet_header):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.font = Font(bold=True)
-                bold.append(cell)
-            sheet.append(bold)
-            append = sheet.append
-            for row in sheet_rows:
-                append(_cells(row))
-                if not index:
-                    written += 1
-    except BaseException:
-        # openpyxl keeps each sheet in a temporary file until the workbook is saved (or the process ends): close
-        # and remove them now, or a long-running worker would collect them after every failed export.
-        for sheet in workbook.worksheets:
-            writer = getattr(sheet, "_writer", None)
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    sheet.close()
-                    writer.cleanup()
-        raise
-    workbook.save(stream)
-    return written
+    """Stream a workbook into a binary file through the constant-memory writer (core.xlsx: rows go into the
+    archive as they come, nothing is kept); returns the number of data rows of the first sheet. Headers bold and
+    frozen; every text cell neutralised."""
+    sheets = [
+        (title, _cells(sheet_header), (_cells(row) for row in sheet_rows))
+        for title, sheet_header, sheet_rows in [(sheet_title, header, rows), *extra_sheets]
+    ]
+    return xlsx.write_workbook(stream, sheets)[0]
 
 
 def xlsx_bytes(

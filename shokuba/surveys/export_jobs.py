@@ -12,8 +12,8 @@ Streaming, never all responses in memory:
   and date come as text too. The rows come through `.iterator(chunk_size=…)` (a server-side cursor on
   PostgreSQL, inside a transaction so that it streams instead of first copying every row WITH HOLD; JIT off for
   it) into a buffered file.
-- XLSX: the synchronous export's rows (`exports.rows`, read in chunks) into openpyxl's write-only workbook, at most
-  Excel's 1,048,575 rows.
+- XLSX: the synchronous export's rows (`exports.rows`, read in chunks) into core.xlsx's constant-memory writer
+  (straight into the partial file's ZIP entries, no temporary files), at most Excel's 1,048,575 rows.
 
 Files live in `PRIVATE_FILES_DIR/survey-exports/`, written under a temporary name and renamed when complete, so a
 failed job leaves nothing behind. They are kept `KEEP_DAYS` days and at most `KEEP_PER_WAVE` per wave (the oldest go
@@ -264,11 +264,9 @@ def write_export(
     stream: Any,
     report: Callable[[int], None] = lambda n: None,
     replacements: core_exports.Replacements | None = None,
-    sheet_files: Callable[[], Path] | None = None,
 ) -> int:
     """Write a wave's raw responses in `file_format` into a binary stream; returns the number of responses.
-    `replacements` counts the characters a Shift_JIS file could not hold; `sheet_files` names the temporary files
-    of an XLSX's sheets (core.exports.write_xlsx)."""
+    `replacements` counts the characters a Shift_JIS file could not hold."""
     definition = definition_of(wave.version)
     if file_format == ExportFormat.XLSX:
         codebook_header, codebook_rows = exports.codebook(definition)
@@ -280,7 +278,6 @@ def write_export(
                 rows,
                 sheet_title="回答",
                 extra_sheets=[("コードブック", codebook_header, codebook_rows)],
-                sheet_files=sheet_files,
             )
     encoding = "cp932" if file_format == ExportFormat.CSV_CP932 else "utf-8-sig"
     header, records, text_columns = csv_rows(wave, definition)
@@ -484,18 +481,15 @@ def export_job_run(job_id: int) -> None:
         progress = _Progress(job.pk, side)
         replacements = core_exports.Replacements()
 
-        def sheet_files() -> Path:  # an XLSX's sheets, beside the partial file and named like it: found if we die
-            return partial.with_name(f".{job.pk}.{secrets.token_hex(16)}.xml.part")
-
         with partial.open("wb", buffering=FILE_BUFFER) as stream:
             if streaming_transaction:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         # JIT compiling the ~50 JSON extractions costs seconds and saves nothing on one pass.
                         cursor.execute("SET LOCAL jit = off")
-                    written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
+                    written = write_export(job.wave, job.file_format, stream, progress, replacements)
             else:
-                written = write_export(job.wave, job.file_format, stream, progress, replacements, sheet_files)
+                written = write_export(job.wave, job.file_format, stream, progress, replacements)
         os.replace(partial, final)
         outcome = {
             "status": ExportJobStatus.SUCCEEDED,

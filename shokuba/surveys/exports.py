@@ -49,11 +49,20 @@ class Column:
     part: str = ""
 
 
+_SHORT_CODES: dict[str, Any] = {}  # '3' → 3 and the like, remembered: a million rows repeat a dozen codes
+
+
 def _code(value: Any) -> Any:
     """'3' → 3 so Excel sees a number; codes with a leading zero ('01') or letters stay text."""
-    if isinstance(value, str) and value.isdigit() and (value == "0" or not value.startswith("0")):
-        return int(value)
-    return value
+    if type(value) is not str:
+        return value
+    known = _SHORT_CODES.get(value)
+    if known is not None:
+        return known
+    code: Any = int(value) if value.isdigit() and (value == "0" or not value.startswith("0")) else value
+    if len(value) <= 4:
+        _SHORT_CODES[value] = code
+    return code
 
 
 def _choices_text(choices: Sequence[Any]) -> str:
@@ -153,7 +162,7 @@ def rows(wave: Wave, definition: Definition, *, chunk_size: int = 2000) -> Itera
         for link in wave.links.select_related("organisation")
         if link.organisation
     }
-    channel_labels = dict(Channel.choices)
+    channel_labels = {value: str(label) for value, label in Channel.choices}  # translated once, not per row
     cols = columns(definition)
     fields = ["submission_id", "submitted_on", "organisation_id", "channel", *definition.attributes, "answers"]
     queryset = (
@@ -168,7 +177,7 @@ def rows(wave: Wave, definition: Definition, *, chunk_size: int = 2000) -> Itera
             str(submission_id),
             submitted_on.isoformat(),
             organisations.get(organisation_id, "") if organisation_id else "",
-            str(channel_labels.get(channel, channel)),
+            channel_labels.get(channel, channel),
             *[a or None for a in attributes],
             *[column.value(answers) for column in cols],
         ]
