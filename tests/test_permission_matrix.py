@@ -118,6 +118,11 @@ PAGES: list[Case] = [
     Case("core:audit_export", "GET", lambda w: "/audit/export.csv", expect(403, sec=200), label="csv"),
     Case("core:audit_export", "GET", lambda w: "/audit/export.xlsx", expect(403, sec=200), label="xlsx"),
     Case("network:local_government_search", "GET", lambda w: "/local-governments/?q=28209", expect(200)),
+    # Operation (core/observability.py): no tenant data, the same for every role; /metrics by address (the test
+    # client's 127.0.0.1 is allowed; shokuba/core/tests/test_observability.py refuses other addresses).
+    Case("core:healthz", "GET", lambda w: "/healthz", expect(200, anon=200)),
+    Case("core:readyz", "GET", lambda w: "/readyz", expect(200, anon=200)),
+    Case("core:metrics", "GET", lambda w: "/metrics", expect(200, anon=200)),
     # A member's page: its own coordinator; a prefecture's coordinator for municipalities inside it.
     Case(
         "network:member_home",

@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
         # Django's gettext from here on, in the language active where they run (shokuba/analysis/i18n.py).
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext, get_language=translation.get_language)
 
+        from shokuba.core.observability import metrics_install
         from shokuba.core.request_logs import unlogged_paths_install
 
         unlogged_paths_install()
+        metrics_install()

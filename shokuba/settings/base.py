@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,9 +38,13 @@ INSTALLED_APPS = [
     "shokuba.workplace",
     "shokuba.results",
     "axes",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (core/observability.py); then the metrics' clock.
+    "shokuba.core.observability.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shokuba.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -52,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a login refused by the lock-out into the lock page (core/lockout.py).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "shokuba.urls"
@@ -219,12 +225,30 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 # Requests on these paths are never logged, not even as errors: the respondents' pages (core/request_logs.py).
 UNLOGGED_PATH_PREFIXES = ["/s/"]
 
-LOGGING = {
+# Logs on standard error: "text" for people (make run), "json" for machines (production's default, one object a
+# line with the request id and no personal data: core/observability.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "shokuba.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "shokuba.core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# Who may read /metrics (core/observability.py): the operators' Prometheus, by address, never through the proxy.
+METRICS_ALLOWED_ADDRESSES = [
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()
+]
 
 # Background work (django-tasks): the database backend needs `manage.py db_worker` running beside the server.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.models import AuditAction
+from shokuba.core.observability import submission_counted
 from shokuba.core.permissions import require
 from shokuba.core.privacy import min_group_size
 from shokuba.core.uploads import DATA_EXTENSIONS, UploadError, check_upload
@@ -557,7 +558,7 @@ def response_submit(
     if not validated.ok:
         # A retry of a submission that was stored is still a success, even if the form it came from is stale.
         if Response.objects.filter(member_id=member_id, submission_id=key).exists():
-            return SubmitResult(key, created=False)
+            return _counted(SubmitResult(key, created=False))
         raise AnswersInvalid(validated)
     rows = answer_rows(definition, validated.answers)
     try:
@@ -576,13 +577,18 @@ def response_submit(
     except IntegrityError:
         # The same submission id again (a double tap racing the first, or a retry after a lost answer).
         if Response.objects.filter(member_id=member_id, submission_id=key, wave_id=wave.pk).exists():
-            return SubmitResult(key, created=False)
+            return _counted(SubmitResult(key, created=False))
         raise
     if not stored:
         # The wave closed (or its dates changed) since the link was looked up: say how it stands now.
         state = wave_state(Wave.objects.get(pk=wave.pk), today)
         raise WaveNotAccepting(state if state != "open" else "closed")
-    return SubmitResult(key, created=True)
+    return _counted(SubmitResult(key, created=True))
+
+
+def _counted(result: SubmitResult) -> SubmitResult:
+    submission_counted(created=result.created)
+    return result
 
 
 # --- paper and Excel imports -----------------------------------------------------------------------------------
