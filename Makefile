@@ -54,6 +54,11 @@ layers: setup-dev
 
 check: lint typecheck layers
 	$(MANAGE) makemigrations --check --dry-run
+	@# The Citus plan (deploy/citus/tables.toml) against a freshly migrated schema: docs/citus.md.
+	@scratch=$$(mktemp -d); \
+		DATABASE_URL=sqlite:///$$scratch/schema.sqlite3 $(MANAGE) migrate --noinput -v 0 \
+		&& DATABASE_URL=sqlite:///$$scratch/schema.sqlite3 $(MANAGE) check_distribution; \
+		status=$$?; rm -rf $$scratch; exit $$status
 	DJANGO_SETTINGS_MODULE=shokuba.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(MANAGE) check --deploy --fail-level WARNING
 
