@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup setup-dev check lint typecheck layers audit bench lock messages clean-db
+.PHONY: run test setup setup-dev check lint typecheck layers audit prod-check bench lock messages clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,12 @@ run: setup
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: test tools, the browser (Debian's chromium) and LibreOffice (round trips) when missing, then every test.
+## make test: test tools, the browser (Debian's chromium), LibreOffice (round trips) and nginx (the deployment test)
+## when missing, then every test.
 test: setup-dev
 	bash scripts/install_browser.sh
 	bash scripts/install_libreoffice.sh
+	bash scripts/install_nginx.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup-dev
@@ -61,6 +63,12 @@ check: lint typecheck layers
 		status=$$?; rm -rf $$scratch; exit $$status
 	DJANGO_SETTINGS_MODULE=shokuba.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+## make prod-check: on a production machine, with its environment (deploy/shokuba.env.example): Django's deploy
+## checks and ours (core/management/commands/prod_check.py). Exits non-zero if anything must be fixed first.
+prod-check: setup
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shokuba.settings.prod} $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shokuba.settings.prod} $(MANAGE) prod_check
 
 ## make audit: the locked dependencies against the advisory database (pip-audit); says SKIPPED when unreachable.
 audit: setup-dev
