@@ -86,7 +86,7 @@ def _shown(value: Any, field: models.Field[Any, Any] | None, names: Mapping[tupl
         labels = {str(key): str(label) for key, label in field.flatchoices}
         return labels.get(str(value), str(value))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "、".join(value)  # notes and the like: a list of sentences reads as sentences, not as JSON
+        return " ".join(value)  # notes and the like: a list of sentences reads as sentences, not as JSON
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
