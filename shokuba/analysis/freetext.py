@@ -41,12 +41,13 @@ def stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _sudachi() -> tuple[Any, Any]:
-    """The dictionary and a mode C tokenizer that loads only the fields used here (part of speech, dictionary
-    form): about half the tokenising time of the full morphemes."""
+    """The dictionary and a mode C tokenizer that loads only the fields used here (part of speech, dictionary and
+    normalised forms): about half the tokenising time of the full morphemes."""
     from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]
 
     dictionary = Dictionary()
-    return dictionary, dictionary.tokenizer(mode=SplitMode.C, fields={"pos", "dictionary_form"})
+    fields = {"pos", "dictionary_form", "normalized_form"}
+    return dictionary, dictionary.tokenizer(mode=SplitMode.C, fields=fields)
 
 
 def _tokenizer() -> Any:
@@ -117,6 +118,7 @@ class Token:
     lemma: str
     pos: str
     keep: bool  # counts as a content word
+    normal: str = ""  # Sudachi's normalised form: 子ども, 子供 and こども are all 子供; できる and 出来る are 出来る
 
 
 def _mask_patterns(text: str) -> str:
@@ -128,11 +130,11 @@ def _mask_patterns(text: str) -> str:
 PLACEHOLDERS = re.compile(f"({re.escape(MASK_EMAIL)}|{re.escape(MASK_PHONE)})")
 
 
-def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str]] | None) -> str:
-    """Mask `text`; append its tokens (names left out) to `tokens` and its content words (lemma, part of speech) to
-    `words` when given. Per morpheme only the part-of-speech id is read (decisions are cached by id), the dictionary
-    form only for content parts of speech, the surface only where needed; the masked text is cut from the input by
-    the morphemes' offsets."""
+def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str, str]] | None) -> str:
+    """Mask `text`; append its tokens (names left out) to `tokens` and its content words (normalised form, lemma as
+    written, part of speech) to `words` when given. Per morpheme only the part-of-speech id is read (decisions are
+    cached by id), the dictionary and normalised forms only for content parts of speech, the surface only where
+    needed; the masked text is cut from the input by the morphemes' offsets."""
     tokenizer = _tokenizer()
     pieces: list[str] = []
     last_is_name = False  # the last piece is a name mask (consecutive names get one mask)
@@ -164,16 +166,21 @@ def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str]]
                 cut = m.end()
                 continue
             if code != _SKIP:
-                lemma = m.dictionary_form()
+                lemma, normal = m.dictionary_form(), m.normalized_form()
                 keep = _LEMMA_KEPT.get(lemma)
                 if keep is None:
                     keep = _lemma_kept(lemma)
+                # A stop word in any spelling is one (できる is listed; 出来る is its normalised form).
+                if keep and normal != lemma:
+                    keep = _LEMMA_KEPT.get(normal)
+                    if keep is None:
+                        keep = _lemma_kept(normal)
                 if keep and words is not None:
-                    words.append((lemma, _POS_CLASSES[pos_id].head))
+                    words.append((normal, lemma, _POS_CLASSES[pos_id].head))
             else:
-                lemma, keep = m.dictionary_form(), False
+                lemma, normal, keep = m.dictionary_form(), m.normalized_form(), False
             if tokens is not None:
-                tokens.append(Token(m.surface(), lemma, _POS_CLASSES[pos_id].head, keep))
+                tokens.append(Token(m.surface(), lemma, _POS_CLASSES[pos_id].head, keep, normal))
         if cut < len(segment):
             pieces.append(segment[cut:])
             last_is_name = False
@@ -192,10 +199,11 @@ def mask(text: str) -> str:
 
 @dataclass
 class WordCount:
-    word: str
+    word: str  # the spelling the answers use most
     pos: str
-    answers: int  # answers containing the word
+    answers: int  # answers containing the word, in any spelling
     occurrences: int
+    spellings: list[str] = field(default_factory=list)  # the other spellings counted with it (子供, こども …)
 
 
 @dataclass
@@ -275,6 +283,10 @@ def _jaccard_edges(
     return edges
 
 
+def _most_used(normal: str, spelled: dict[str, int]) -> str:
+    return min(spelled, key=lambda w: (-spelled[w], w != normal, w))
+
+
 def freetext(
     answers: Sequence[TextAnswer],
     *,
@@ -308,27 +320,41 @@ def freetext(
     occurrence_ids: list[int] = []
     doc_rows: list[int] = []
     doc_cols: list[int] = []
+    # Spellings of one word (子ども / 子供 / こども, できる / 出来る) are counted together under Sudachi's
+    # normalised form, and shown in the spelling the answers use most.
+    spellings: list[dict[str, int]] = []
     for d, answer in enumerate(kept):
-        words: list[tuple[str, str]] = []
+        words: list[tuple[str, str, str]] = []
         texts.append(_analyse(answer.text, None, words))
         ids = []
-        for lemma, pos in words:
-            i = word_id.get(lemma)
+        for normal, lemma, pos in words:
+            i = word_id.get(normal)
             if i is None:
-                i = word_id[lemma] = len(labels)
-                labels.append(lemma)
+                i = word_id[normal] = len(labels)
+                labels.append(normal)
                 pos_of.append(pos)
+                spellings.append({})
+            spellings[i][lemma] = spellings[i].get(lemma, 0) + 1
             ids.append(i)
         occurrence_ids.extend(ids)
         distinct = set(ids)
         doc_cols.extend(distinct)
         doc_rows.extend([d] * len(distinct))
+    # The label of a word: its most used spelling (ties: the normalised form, then the first in code point order).
+    labels = [_most_used(normal, spelled) for normal, spelled in zip(labels, spellings, strict=True)]
     occurrences = np.bincount(np.asarray(occurrence_ids, dtype=np.int64), minlength=len(labels))
     document_frequency = np.bincount(np.asarray(doc_cols, dtype=np.int64), minlength=len(labels))
     # Most answers first, then most occurrences, then the word itself.
     ranked = sorted(range(len(labels)), key=lambda i: (-document_frequency[i], -occurrences[i], labels[i]))
     words_out = [
-        WordCount(labels[i], pos_of[i], int(document_frequency[i]), int(occurrences[i])) for i in ranked[:top_words]
+        WordCount(
+            labels[i],
+            pos_of[i],
+            int(document_frequency[i]),
+            int(occurrences[i]),
+            sorted(w for w in spellings[i] if w != labels[i]),
+        )
+        for i in ranked[:top_words]
     ]
     chosen = [i for i in ranked if document_frequency[i] >= min_frequency][: max(top_words, 150)]
     vocabulary = [labels[i] for i in chosen]

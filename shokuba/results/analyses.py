@@ -636,17 +636,6 @@ def _stratum_names(keys: Sequence[Key]) -> str:
     return _("、").join(str(labels[codes[k]]) for k in keys if k in codes)
 
 
-def change_names(before: Any, after: Any) -> tuple[str, str]:
-    """The two waves as the before/after chart's subtitle names them (with their opening dates when their names
-    are the same); the legend itself says only 前回 and 今回."""
-    if before.name != after.name:
-        return before.name, after.name
-    return (
-        _("%(name)s（%(date)s開始）") % {"name": before.name, "date": before.opens_on.isoformat()},
-        _("%(name)s（%(date)s開始）") % {"name": after.name, "date": after.opens_on.isoformat()},
-    )
-
-
 def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | None = None) -> Analysis:
     """`other` is the earlier (or the compared) wave; this wave is "今回" (the later one). `target`: stratum
     ("F|30") → target count or share, for weighting; only strata both waves show are weighted."""
@@ -703,7 +692,9 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
     shown_items = [c for c in report.unweighted.items if not c.hidden and c.top_diff_points is not None]
     shown_items.sort(key=lambda c: list(by_code).index(c.item_code))
     if shown_items:
-        before_name, after_name = change_names(other.wave, scope.wave)
+        # A member's waves have different names (a database constraint): the subtitle names them, the legend
+        # says which is which.
+        before_name, after_name = other.wave.name, scope.wave.name
         spec = charts.dumbbell(
             _("「そう思う傾向」の割合（%）の変化"),
             [
@@ -791,8 +782,8 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
             charts.chart(
                 "words",
                 spec,
-                [_("語"), _("品詞"), _("記述数"), _("出現数")],
-                [[w.word, w.pos, w.answers, w.occurrences] for w in report.words],
+                [_("語"), _("品詞"), _("記述数"), _("出現数"), _("一緒に数えたほかの書き方")],
+                [[w.word, w.pos, w.answers, w.occurrences, _("、").join(w.spellings)] for w in report.words],
             )
         )
     if not report.hidden and report.cooccurrence:

@@ -336,3 +336,37 @@ def test_free_text_counts_do_not_depend_on_batching_or_caches():
 
 def test_to_jsonable_has_no_nan():
     assert to_jsonable({"a": math.nan, "b": [math.inf, 1.0]}) == {"a": None, "b": [None, 1.0]}
+
+
+def test_free_text_counts_spellings_of_one_word_together():
+    """Issue 13.4: 子ども / 子供 / こども and できる / 出来る were counted as different words."""
+    texts = [
+        "子どもの送り迎えで早く帰れる",
+        "子供が熱を出すと休める職場です",
+        "こどもの行事に行ける",
+        "子どもの学校行事",
+        "テレワークができるので助かる",
+        "在宅勤務が出来る",
+        "テレワークができる日が増えた",
+    ]
+    report = freetext.freetext([freetext.TextAnswer(t, "") for t in texts], scope=SHOWN, min_frequency=1)
+    words = {w.word: w for w in report.words}
+    child = words["子ども"]  # the spelling the answers use most (2 of 4)
+    assert (child.answers, child.occurrences, child.spellings) == (4, 4, ["こども", "子供"])
+    assert not {"子供", "こども"} & set(words)
+    # できる is a stop word in any spelling: 出来る (its normalised form) is not counted either.
+    assert "出来る" not in words and "できる" not in words
+    tokens = freetext.analyse_text("出来る")[1]
+    assert [(t.lemma, t.normal, t.keep) for t in tokens] == [("出来る", "出来る", False)]
+
+
+def test_two_thirds_sentences_name_the_statement_not_its_code():
+    short = recognition.recognition(
+        "会社",
+        [recognition.PositiveCounts("WS-Z01", 20, 30, 9, 15), recognition.PositiveCounts("WS-Z02", 20, 30, 10, 15)],
+        ORG,
+        texts={"WS-Z01": "この職場は働きやすい", "WS-Z02": "この職場には働きがいがある"},
+    )
+    assert short.explanation == "肯定的な回答が基準に届いていない項目があります: 『この職場は働きやすい』（全体・女性）。"
+    assert [i.text for i in short.items] == ["この職場は働きやすい", "この職場には働きがいがある"]
+    assert "WS-Z0" not in short.explanation
