@@ -367,6 +367,7 @@ def test_two_thirds_sentences_name_the_statement_not_its_code():
         ORG,
         texts={"WS-Z01": "この職場は働きやすい", "WS-Z02": "この職場には働きがいがある"},
     )
-    assert short.explanation == "肯定的な回答が基準に届いていない項目があります: 『この職場は働きやすい』（全体・女性）。"
+    expected = "肯定的な回答が基準に届いていない項目があります: 『この職場は働きやすい』（全体・女性）。"
+    assert short.explanation == expected
     assert [i.text for i in short.items] == ["この職場は働きやすい", "この職場には働きがいがある"]
     assert "WS-Z0" not in short.explanation
