@@ -33,11 +33,13 @@ TITLE_LINE = 24
 LINE_HEIGHT = 15  # px per line of a 12 px label
 _BREAK_AFTER = "、。・，）」』)］ "
 _BREAK_BEFORE = "（「『(［"
+_NO_LINE_START = "、。，．）」』)］"
 
 
 def wrap(text: str, width: int = LABEL_LINE) -> list[str]:
-    """A text cut into lines of at most `width` characters, nothing left out: a line ends after a 、 or a closing
-    bracket (or before an opening one) near its end when there is one, else at `width`."""
+    """A text cut into lines of about `width` characters, nothing left out: a line ends after a 、 or a closing
+    bracket (or before an opening one) near its end when there is one, else at `width`; a line may run two
+    characters over rather than leave them alone on the next, or start it with 、 or a closing bracket."""
     if " " in text and sum(c.isascii() for c in text) * 2 > len(text):
         # Text in a language written with spaces (English): whole words, and about twice as many (narrower) letters.
         return textwrap.wrap(text, width * 2, break_long_words=False, break_on_hyphens=False) or [text]
@@ -49,6 +51,11 @@ def wrap(text: str, width: int = LABEL_LINE) -> list[str]:
             if rest[i - 1] in _BREAK_AFTER or rest[i] in _BREAK_BEFORE:
                 cut = i
                 break
+        # No line starts with a comma or a closing bracket, and no line is left with one or two characters.
+        while cut < len(rest) and rest[cut] in _NO_LINE_START:
+            cut += 1
+        if len(rest) - cut <= 2:
+            break
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     lines.append(rest)

@@ -40,6 +40,8 @@ def axis_labels(spec: dict[str, Any]) -> list[str]:
         "男性は仕事をして家計を支えるべきだ",
         "受付、接客・応対（お茶だしなど）は女性の仕事だ",
         "若い人は、地域の行事や役割を年長者が決めたとおりに引き受けるべきだ",
+        "子どもの急な病気などのときに、職場で助け合える",
+        "休業から復帰した人が、以前と同じように活躍できている",
         "短い",
         "",
     ],
@@ -47,7 +49,9 @@ def axis_labels(spec: dict[str, Any]) -> list[str]:
 def test_wrapping_keeps_every_character_in_short_lines(text: str) -> None:
     lines = charts.wrap(text)
     assert "".join(lines) == text
-    assert all(len(line) <= charts.LABEL_LINE for line in lines)
+    assert all(len(line) <= charts.LABEL_LINE + 2 for line in lines)
+    assert not any(line.startswith(("、", "。", "）", "」")) for line in lines[1:])
+    assert len(lines) == 1 or len(lines[-1]) > 2
 
 
 def test_english_is_wrapped_between_words() -> None:
