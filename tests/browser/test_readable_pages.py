@@ -58,7 +58,7 @@ def test_a_coordinator_ticks_a_steps_checklist_on_a_phone(
     first.check()
     second.check()
     with page.expect_navigation():
-        guide.get_by_role("button", name="チェックを保存する").click()
+        guide.get_by_role("button", name="チェックリストを保存").click()
     expect(page.locator(".messages")).to_contain_text("チェックリストを保存しました。")
     expect(guide.locator("legend")).to_have_text("チェックリスト（2項目中 2項目済み）")
     expect(first).to_be_checked()
