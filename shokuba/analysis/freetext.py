@@ -234,10 +234,53 @@ class FreeTextReport:
     notes: list[str] = field(default_factory=list)
 
 
+def _normal_of(keyword: str) -> str | None:
+    """The normalised form of a keyword that is one word (子ども → 子供), else None."""
+    morphemes = _tokenizer().tokenize(keyword)
+    return morphemes[0].normalized_form() if len(morphemes) == 1 else None
+
+
+def _keyword_spans(text: str, keyword: str, normal: str | None) -> list[tuple[int, int]]:
+    """Where the keyword stands in a text: as typed, and as any other spelling of the same word (the counts merge
+    spellings, so the contexts must too)."""
+    spans = set()
+    start = 0
+    while (found := text.find(keyword, start)) >= 0:
+        spans.add((found, found + len(keyword)))
+        start = found + len(keyword)
+    if normal is not None:
+        for segment_start, segment in _segments(text):
+            for m in _tokenizer().tokenize(segment):
+                if m.normalized_form() == normal:
+                    spans.add((segment_start + m.begin(), segment_start + m.end()))
+    # Overlapping spans (the typed keyword inside a longer morpheme) keep the first.
+    kept: list[tuple[int, int]] = []
+    for span in sorted(spans):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+def _segments(text: str) -> Iterable[tuple[int, str]]:
+    """The text between the masks' placeholders (a placeholder is not a word), with where each begins."""
+    position = 0
+    for piece in re.split(f"({re.escape(MASK_EMAIL)}|{re.escape(MASK_PHONE)}|{re.escape(MASK_NAME)})", text):
+        if piece and piece not in (MASK_EMAIL, MASK_PHONE, MASK_NAME) and piece.strip():
+            yield position, piece
+        position += len(piece)
+
+
 def keyword_in_context(texts: Iterable[str], keyword: str, width: int = 20, limit: int = 200) -> list[Concordance]:
     result: list[Concordance] = []
     if not keyword:
         return result
+    normal = _normal_of(keyword) if keyword.strip() else None
+    for text in texts:
+        for begin, end in _keyword_spans(text, keyword, normal):
+            result.append(Concordance(text[max(0, begin - width) : begin], text[begin:end], text[end : end + width]))
+            if len(result) >= limit:
+                return result
+    return result
     for text in texts:
         start = 0
         while (found := text.find(keyword, start)) >= 0:

@@ -371,3 +371,17 @@ def test_two_thirds_sentences_name_the_statement_not_its_code():
     assert short.explanation == expected
     assert [i.text for i in short.items] == ["この職場は働きやすい", "この職場には働きがいがある"]
     assert "WS-Z0" not in short.explanation
+
+
+def test_keyword_in_context_finds_every_spelling_of_the_word():
+    texts = ["子どもの送り迎え", "子供が熱を出す", "こどもの行事", "子ども食堂と子供の遊び"]
+    found = freetext.keyword_in_context(texts, "子ども")
+    assert [(c.left, c.keyword, c.right) for c in found] == [
+        ("", "子ども", "の送り迎え"),
+        ("", "子供", "が熱を出す"),
+        ("", "こども", "の行事"),
+        ("", "子ども", "食堂と子供の遊び"),
+        ("子ども食堂と", "子供", "の遊び"),
+    ]
+    # Text that is no word of its own is still found as typed.
+    assert [c.keyword for c in freetext.keyword_in_context(["送り迎え"], "り迎")] == ["り迎"]
