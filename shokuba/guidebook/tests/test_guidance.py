@@ -242,3 +242,18 @@ def test_posting_the_checklist_saves_it(client: Client, coordinator: Any, toyook
     # Unticking everything is a change too.
     assert client.post(url, {}).status_code == 302
     assert StepProgress.objects.get(member=toyooka, step__code="4-5").checklist == []
+
+
+def test_the_demo_ticks_the_checklists_of_finished_steps() -> None:
+    import random
+
+    from shokuba.demo.generator import demo_progress
+
+    demo_progress(random.Random(1))
+    done = StepProgress.objects.filter(member_id="282090", status=ProgressStatus.DONE).select_related("step")
+    assert done.exists()
+    for progress in done:
+        entry = guidance.guidance_for(progress.step.code)
+        assert entry is not None and progress.checklist == list(entry.task_codes)
+    under_way = StepProgress.objects.filter(status=ProgressStatus.IN_PROGRESS).select_related("step").first()
+    assert under_way is not None and under_way.checklist == ["1"]
