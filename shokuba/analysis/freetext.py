@@ -270,10 +270,28 @@ def _segments(text: str) -> Iterable[tuple[int, str]]:
         position += len(piece)
 
 
-def keyword_in_context(texts: Iterable[str], keyword: str, width: int = 20, limit: int = 200) -> list[Concordance]:
+def keyword_in_context(
+    texts: Sequence[str],
+    keyword: str,
+    width: int = 20,
+    limit: int = 200,
+    *,
+    other_spellings: Collection[int] | None = None,
+) -> list[Concordance]:
+    """Each place the keyword stands, with `width` characters either side. `other_spellings`: the indexes of the
+    texts that hold the keyword's word in another spelling (the counts merge spellings, so the contexts must too);
+    only those are tokenised again. None: every text is (when the keyword is one word)."""
     result: list[Concordance] = []
     if not keyword:
         return result
+    normal = _normal_of(keyword) if keyword.strip() else None
+    for index, text in enumerate(texts):
+        tokenise = normal is not None and (other_spellings is None or index in other_spellings)
+        for begin, end in _keyword_spans(text, keyword, normal if tokenise else None):
+            result.append(Concordance(text[max(0, begin - width) : begin], text[begin:end], text[end : end + width]))
+            if len(result) >= limit:
+                return result
+    return result
     normal = _normal_of(keyword) if keyword.strip() else None
     for text in texts:
         for begin, end in _keyword_spans(text, keyword, normal):
@@ -324,6 +342,18 @@ def _jaccard_edges(
             break
         edges.append(Edge(labels_x[i], labels_y[j], round(float(jac[i, j]), 6), int(together[i, j])))
     return edges
+
+
+def _spelled_otherwise(
+    keyword: str, word_id: dict[str, int], spellings: list[dict[str, int]], doc_rows: list[int], doc_cols: list[int]
+) -> set[int]:
+    """The answers that hold the keyword's word in a spelling other than the keyword (none when the answers spell
+    it only one way, so a search costs no second tokenisation)."""
+    normal = _normal_of(keyword) if keyword.strip() else None
+    i = word_id.get(normal) if normal is not None else None
+    if i is None or set(spellings[i]) <= {keyword}:
+        return set()
+    return {d for d, c in zip(doc_rows, doc_cols, strict=True) if c == i}
 
 
 def _most_used(normal: str, spelled: dict[str, int]) -> str:
@@ -426,5 +456,8 @@ def freetext(
             shape=(len(kept), len(groups)),
         )
         word_groups = _jaccard_edges(gx, x, groups, vocabulary, same=False, top=top_edges, min_together=min_frequency)
-    kwic = {k: keyword_in_context(texts, k) for k in keywords}
+    kwic = {
+        k: keyword_in_context(texts, k, other_spellings=_spelled_otherwise(k, word_id, spellings, doc_rows, doc_cols))
+        for k in keywords
+    }
     return FreeTextReport(len(kept), small, texts, words_out, edges, word_groups, kwic, False, notes)

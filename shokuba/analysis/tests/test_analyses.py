@@ -385,3 +385,16 @@ def test_keyword_in_context_finds_every_spelling_of_the_word():
     ]
     # Text that is no word of its own is still found as typed.
     assert [c.keyword for c in freetext.keyword_in_context(["送り迎え"], "り迎")] == ["り迎"]
+
+
+def test_the_reports_contexts_follow_the_merged_counts():
+    texts = ["子どもの送り迎え", "子供が熱を出す", "こどもの行事", "残業が減った", "残業が多い"]
+    report = freetext.freetext(
+        [freetext.TextAnswer(t, "") for t in texts], scope=SHOWN, keywords=["子ども", "残業"], min_frequency=1
+    )
+    assert [c.keyword for c in report.keyword_in_context["子ども"]] == ["子ども", "子供", "こども"]
+    assert len(report.keyword_in_context["残業"]) == 2
+    # A word the answers spell one way only is found as typed: no answer is tokenised a second time.
+    word_id = {"残業": 0}
+    assert freetext._spelled_otherwise("残業", word_id, [{"残業": 2}], [3, 4], [0, 0]) == set()
+    assert freetext._spelled_otherwise("子ども", {"子供": 0}, [{"子ども": 1, "子供": 1}], [0, 1], [0, 0]) == {0, 1}
