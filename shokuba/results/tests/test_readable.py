@@ -109,3 +109,14 @@ def test_the_before_after_legend_tells_the_waves_apart(
     colour = spec["layer"][1]["encoding"]["color"]["scale"]["domain"]
     assert colour == ["今回", "前回"]
     assert spec["title"]["subtitle"][:2] == ["前回：2026年度 ベースライン調査", "今回：2026年度 フォローアップ調査"]
+    # The weighted table names each statement (it showed only the code, e.g. WS-Z01).
+    from urllib.parse import urlencode
+
+    from shokuba.results import analyses
+
+    query = {"other": filled_wave.pk, "weighted": "on", **{f"t_{code}": 20 for code, _label in analyses.TARGET_STRATA}}
+    page = logged_in(coordinator).get(f"/surveys/waves/{later.pk}/results/change/?{urlencode(query)}").content.decode()
+    weighted = page[page.index("構成を合わせた比較") :]
+    rows = re.findall(r'<th scope="row">(.*?)</th>', weighted)
+    texts = {i.text for i in selectors.wave_items(later)}
+    assert rows and set(rows) <= texts and not any(CODE.search(r) for r in rows)
