@@ -160,6 +160,13 @@ PAGES: list[Case] = [
         body=lambda w: _step_form(),
     ),
     Case(
+        "guidebook:step_checklist",
+        "POST",
+        lambda w: "/guidebook/members/282090/steps/2-2-a/checklist/",
+        expect(404, sec=302, sup=403, coord=302),
+        body=lambda w: {"done": ["1", "2"]},
+    ),
+    Case(
         "guidebook:evidence_download",
         "GET",
         lambda w: f"/guidebook/evidence/{w.evidence_id}/",

@@ -41,12 +41,13 @@ def stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _sudachi() -> tuple[Any, Any]:
-    """The dictionary and a mode C tokenizer that loads only the fields used here (part of speech, dictionary
-    form): about half the tokenising time of the full morphemes."""
+    """The dictionary and a mode C tokenizer that loads only the fields used here (part of speech, dictionary and
+    normalised forms): about half the tokenising time of the full morphemes."""
     from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]
 
     dictionary = Dictionary()
-    return dictionary, dictionary.tokenizer(mode=SplitMode.C, fields={"pos", "dictionary_form"})
+    fields = {"pos", "dictionary_form", "normalized_form"}
+    return dictionary, dictionary.tokenizer(mode=SplitMode.C, fields=fields)
 
 
 def _tokenizer() -> Any:
@@ -117,6 +118,7 @@ class Token:
     lemma: str
     pos: str
     keep: bool  # counts as a content word
+    normal: str = ""  # Sudachi's normalised form: 子ども, 子供 and こども are all 子供; できる and 出来る are 出来る
 
 
 def _mask_patterns(text: str) -> str:
@@ -128,11 +130,11 @@ def _mask_patterns(text: str) -> str:
 PLACEHOLDERS = re.compile(f"({re.escape(MASK_EMAIL)}|{re.escape(MASK_PHONE)})")
 
 
-def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str]] | None) -> str:
-    """Mask `text`; append its tokens (names left out) to `tokens` and its content words (lemma, part of speech) to
-    `words` when given. Per morpheme only the part-of-speech id is read (decisions are cached by id), the dictionary
-    form only for content parts of speech, the surface only where needed; the masked text is cut from the input by
-    the morphemes' offsets."""
+def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str, str]] | None) -> str:
+    """Mask `text`; append its tokens (names left out) to `tokens` and its content words (normalised form, lemma as
+    written, part of speech) to `words` when given. Per morpheme only the part-of-speech id is read (decisions are
+    cached by id), the dictionary and normalised forms only for content parts of speech, the surface only where
+    needed; the masked text is cut from the input by the morphemes' offsets."""
     tokenizer = _tokenizer()
     pieces: list[str] = []
     last_is_name = False  # the last piece is a name mask (consecutive names get one mask)
@@ -164,16 +166,21 @@ def _analyse(text: str, tokens: list[Token] | None, words: list[tuple[str, str]]
                 cut = m.end()
                 continue
             if code != _SKIP:
-                lemma = m.dictionary_form()
+                lemma, normal = m.dictionary_form(), m.normalized_form()
                 keep = _LEMMA_KEPT.get(lemma)
                 if keep is None:
                     keep = _lemma_kept(lemma)
+                # A stop word in any spelling is one (できる is listed; 出来る is its normalised form).
+                if keep and normal != lemma:
+                    keep = _LEMMA_KEPT.get(normal)
+                    if keep is None:
+                        keep = _lemma_kept(normal)
                 if keep and words is not None:
-                    words.append((lemma, _POS_CLASSES[pos_id].head))
+                    words.append((normal, lemma, _POS_CLASSES[pos_id].head))
             else:
-                lemma, keep = m.dictionary_form(), False
+                lemma, normal, keep = m.dictionary_form(), m.normalized_form(), False
             if tokens is not None:
-                tokens.append(Token(m.surface(), lemma, _POS_CLASSES[pos_id].head, keep))
+                tokens.append(Token(m.surface(), lemma, _POS_CLASSES[pos_id].head, keep, normal))
         if cut < len(segment):
             pieces.append(segment[cut:])
             last_is_name = False
@@ -192,10 +199,11 @@ def mask(text: str) -> str:
 
 @dataclass
 class WordCount:
-    word: str
+    word: str  # the spelling the answers use most
     pos: str
-    answers: int  # answers containing the word
+    answers: int  # answers containing the word, in any spelling
     occurrences: int
+    spellings: list[str] = field(default_factory=list)  # the other spellings counted with it (子供, こども …)
 
 
 @dataclass
@@ -226,10 +234,71 @@ class FreeTextReport:
     notes: list[str] = field(default_factory=list)
 
 
-def keyword_in_context(texts: Iterable[str], keyword: str, width: int = 20, limit: int = 200) -> list[Concordance]:
+def _normal_of(keyword: str) -> str | None:
+    """The normalised form of a keyword that is one word (子ども → 子供), else None."""
+    morphemes = _tokenizer().tokenize(keyword)
+    return morphemes[0].normalized_form() if len(morphemes) == 1 else None
+
+
+def _keyword_spans(text: str, keyword: str, normal: str | None) -> list[tuple[int, int]]:
+    """Where the keyword stands in a text: as typed, and as any other spelling of the same word (the counts merge
+    spellings, so the contexts must too)."""
+    spans = set()
+    start = 0
+    while (found := text.find(keyword, start)) >= 0:
+        spans.add((found, found + len(keyword)))
+        start = found + len(keyword)
+    if normal is not None:
+        for segment_start, segment in _segments(text):
+            for m in _tokenizer().tokenize(segment):
+                if m.normalized_form() == normal:
+                    spans.add((segment_start + m.begin(), segment_start + m.end()))
+    # Overlapping spans (the typed keyword inside a longer morpheme) keep the first.
+    kept: list[tuple[int, int]] = []
+    for span in sorted(spans):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+def _segments(text: str) -> Iterable[tuple[int, str]]:
+    """The text between the masks' placeholders (a placeholder is not a word), with where each begins."""
+    position = 0
+    for piece in re.split(f"({re.escape(MASK_EMAIL)}|{re.escape(MASK_PHONE)}|{re.escape(MASK_NAME)})", text):
+        if piece and piece not in (MASK_EMAIL, MASK_PHONE, MASK_NAME) and piece.strip():
+            yield position, piece
+        position += len(piece)
+
+
+def keyword_in_context(
+    texts: Sequence[str],
+    keyword: str,
+    width: int = 20,
+    limit: int = 200,
+    *,
+    other_spellings: Collection[int] | None = None,
+) -> list[Concordance]:
+    """Each place the keyword stands, with `width` characters either side. `other_spellings`: the indexes of the
+    texts that hold the keyword's word in another spelling (the counts merge spellings, so the contexts must too);
+    only those are tokenised again. None: every text is (when the keyword is one word)."""
     result: list[Concordance] = []
     if not keyword:
         return result
+    normal = _normal_of(keyword) if keyword.strip() else None
+    for index, text in enumerate(texts):
+        tokenise = normal is not None and (other_spellings is None or index in other_spellings)
+        for begin, end in _keyword_spans(text, keyword, normal if tokenise else None):
+            result.append(Concordance(text[max(0, begin - width) : begin], text[begin:end], text[end : end + width]))
+            if len(result) >= limit:
+                return result
+    return result
+    normal = _normal_of(keyword) if keyword.strip() else None
+    for text in texts:
+        for begin, end in _keyword_spans(text, keyword, normal):
+            result.append(Concordance(text[max(0, begin - width) : begin], text[begin:end], text[end : end + width]))
+            if len(result) >= limit:
+                return result
+    return result
     for text in texts:
         start = 0
         while (found := text.find(keyword, start)) >= 0:
@@ -275,6 +344,22 @@ def _jaccard_edges(
     return edges
 
 
+def _spelled_otherwise(
+    keyword: str, word_id: dict[str, int], spellings: list[dict[str, int]], doc_rows: list[int], doc_cols: list[int]
+) -> set[int]:
+    """The answers that hold the keyword's word in a spelling other than the keyword (none when the answers spell
+    it only one way, so a search costs no second tokenisation)."""
+    normal = _normal_of(keyword) if keyword.strip() else None
+    i = word_id.get(normal) if normal is not None else None
+    if i is None or set(spellings[i]) <= {keyword}:
+        return set()
+    return {d for d, c in zip(doc_rows, doc_cols, strict=True) if c == i}
+
+
+def _most_used(normal: str, spelled: dict[str, int]) -> str:
+    return min(spelled, key=lambda w: (-spelled[w], w != normal, w))
+
+
 def freetext(
     answers: Sequence[TextAnswer],
     *,
@@ -308,27 +393,41 @@ def freetext(
     occurrence_ids: list[int] = []
     doc_rows: list[int] = []
     doc_cols: list[int] = []
+    # Spellings of one word (子ども / 子供 / こども, できる / 出来る) are counted together under Sudachi's
+    # normalised form, and shown in the spelling the answers use most.
+    spellings: list[dict[str, int]] = []
     for d, answer in enumerate(kept):
-        words: list[tuple[str, str]] = []
+        words: list[tuple[str, str, str]] = []
         texts.append(_analyse(answer.text, None, words))
         ids = []
-        for lemma, pos in words:
-            i = word_id.get(lemma)
+        for normal, lemma, pos in words:
+            i = word_id.get(normal)
             if i is None:
-                i = word_id[lemma] = len(labels)
-                labels.append(lemma)
+                i = word_id[normal] = len(labels)
+                labels.append(normal)
                 pos_of.append(pos)
+                spellings.append({})
+            spellings[i][lemma] = spellings[i].get(lemma, 0) + 1
             ids.append(i)
         occurrence_ids.extend(ids)
         distinct = set(ids)
         doc_cols.extend(distinct)
         doc_rows.extend([d] * len(distinct))
+    # The label of a word: its most used spelling (ties: the normalised form, then the first in code point order).
+    labels = [_most_used(normal, spelled) for normal, spelled in zip(labels, spellings, strict=True)]
     occurrences = np.bincount(np.asarray(occurrence_ids, dtype=np.int64), minlength=len(labels))
     document_frequency = np.bincount(np.asarray(doc_cols, dtype=np.int64), minlength=len(labels))
     # Most answers first, then most occurrences, then the word itself.
     ranked = sorted(range(len(labels)), key=lambda i: (-document_frequency[i], -occurrences[i], labels[i]))
     words_out = [
-        WordCount(labels[i], pos_of[i], int(document_frequency[i]), int(occurrences[i])) for i in ranked[:top_words]
+        WordCount(
+            labels[i],
+            pos_of[i],
+            int(document_frequency[i]),
+            int(occurrences[i]),
+            sorted(w for w in spellings[i] if w != labels[i]),
+        )
+        for i in ranked[:top_words]
     ]
     chosen = [i for i in ranked if document_frequency[i] >= min_frequency][: max(top_words, 150)]
     vocabulary = [labels[i] for i in chosen]
@@ -357,5 +456,8 @@ def freetext(
             shape=(len(kept), len(groups)),
         )
         word_groups = _jaccard_edges(gx, x, groups, vocabulary, same=False, top=top_edges, min_together=min_frequency)
-    kwic = {k: keyword_in_context(texts, k) for k in keywords}
+    kwic = {
+        k: keyword_in_context(texts, k, other_spellings=_spelled_otherwise(k, word_id, spellings, doc_rows, doc_cols))
+        for k in keywords
+    }
     return FreeTextReport(len(kept), small, texts, words_out, edges, word_groups, kwic, False, notes)

@@ -50,6 +50,7 @@ class ItemVerdict:
     women_percent: float | None
     verdict: Verdict
     failing: list[str]  # which of 全体/男性/女性 fall short (in the active language)
+    text: str = ""  # the item's statement, as people read it (the code when none was given)
 
 
 @dataclass
@@ -77,11 +78,14 @@ def recognition(
     overall: float = 2 / 3,
     men: float = 2 / 3,
     women: float = 2 / 3,
+    texts: Mapping[str, str] | None = None,
 ) -> Recognition:
     """`groups`: the gate's decisions for "overall" (the organisation's respondents), "men" and "women" in it.
 
     The verdict needs the true shares, so it is made on every answer; a share the gate hides is not shown, and the
-    explanation says that the verdict includes it."""
+    explanation says that the verdict includes it. `texts`: item code → statement, so that sentences and headers
+    name the statement, not its code."""
+    texts = texts or {}
     threshold = groups["overall"].threshold
     labels = {"overall": _("全体"), "men": _("男性"), "women": _("女性")}
     by_code = {c.item_code: c for c in counts}
@@ -89,7 +93,7 @@ def recognition(
     for code in items:
         c = by_code.get(code)
         if c is None:
-            verdicts.append(ItemVerdict(code, None, None, None, None, None, None, "too_few", []))
+            verdicts.append(ItemVerdict(code, None, None, None, None, None, None, "too_few", [], texts.get(code, code)))
             continue
         n_all, pos_all = c.men_n + c.women_n + c.other_n, c.men_positive + c.women_positive + c.other_positive
         if c.men_n < threshold or c.women_n < threshold or not groups["men"].size or not groups["women"].size:
@@ -120,6 +124,7 @@ def recognition(
                 *shown("women", c.women_positive, c.women_n),
                 verdict,
                 failing,
+                texts.get(code, code),
             )
         )
     if any(v.verdict == "too_few" for v in verdicts):
@@ -130,7 +135,7 @@ def recognition(
     elif any(v.verdict == "does_not_meet" for v in verdicts):
         overall_verdict = "does_not_meet"
         short = join(
-            _("%(item)s（%(groups)s）") % {"item": v.item_code, "groups": _("・").join(v.failing)}
+            _("『%(item)s』（%(groups)s）") % {"item": v.text, "groups": _("・").join(v.failing)}
             for v in verdicts
             if v.failing
         )

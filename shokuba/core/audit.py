@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
 
 from shokuba.core.models import AuditAction, AuditEntry
+
+# How the audit page words a stored value that is a code only its app can read: (target type, field attname) →
+# function(value, the whole snapshot) → words. Apps register from their ready(); core knows no app.
+ValueWording = Callable[[Any, Mapping[str, Any]], str]
+_value_wordings: dict[tuple[str, str], ValueWording] = {}
+
+
+def audit_value_wording_register(target_type: str, attname: str, wording: ValueWording) -> None:
+    """Let the audit page show `attname` of `target_type` (e.g. "guidebook.stepprogress") in words."""
+    _value_wordings[target_type, attname] = wording
+
+
+def audit_value_wording(target_type: str, attname: str) -> ValueWording | None:
+    return _value_wordings.get((target_type, attname))
 
 
 def _plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shokuba.core.audit import audit_value_wording
 from shokuba.core.exports import table_response
 from shokuba.core.forms import AuditFilterForm
 from shokuba.core.models import AuditEntry
@@ -84,6 +85,8 @@ def _shown(value: Any, field: models.Field[Any, Any] | None, names: Mapping[tupl
     if field is not None and field.choices:
         labels = {str(key): str(label) for key, label in field.flatchoices}
         return labels.get(str(value), str(value))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return " ".join(value)  # notes and the like: a list of sentences reads as sentences, not as JSON
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -112,7 +115,12 @@ def entry_changes(entry: AuditEntry, names: Mapping[tuple[str, str], str] | None
         field = fields.get(key)
         if _is_bookkeeping(field):
             continue
-        old, new = _shown(before.get(key), field, names), _shown(after.get(key), field, names)
+        wording = audit_value_wording(entry.target_type, key)
+        if wording is not None:
+            old = wording(before[key], before) if before.get(key) not in (None, "", []) else ""
+            new = wording(after[key], after) if after.get(key) not in (None, "", []) else ""
+        else:
+            old, new = _shown(before.get(key), field, names), _shown(after.get(key), field, names)
         if old == new:
             continue
         label = str(field.verbose_name) if field is not None else key

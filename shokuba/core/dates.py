@@ -36,7 +36,8 @@ def wareki(day: dt.date) -> str:
 
 
 def fiscal_year_label(year: int) -> str:
-    """2026年度（令和8年度）."""
-    name, era = era_year(dt.date(year, 4, 1))
+    """2026年度（令和8年度）. A fiscal year is named by the era of its calendar year: 2019年度, which began on
+    1 April 2019 under 平成, is 令和元年度 (as the government names it since the era changed on 1 May 2019)."""
+    name, era = era_year(dt.date(year, 12, 31))
     era_text = "元" if era == 1 else str(era)
     return f"{year}年度（{name}{era_text}年度）"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from shokuba.core.codes import corporate_number_check_digit
+from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.regional.demo import demo_regional_statistics
@@ -160,6 +161,12 @@ def demo_progress(rng: random.Random) -> None:
             else:
                 continue
             started = dt.date(2026, 1, 19) + dt.timedelta(days=14 * index + rng.randrange(0, 10))
+            # The checklist: every task of a finished step ticked, the first of one under way.
+            guidance = guidance_for(step.code)
+            tasks = list(guidance.task_codes) if guidance else []
+            ticked = (
+                tasks if status == ProgressStatus.DONE else tasks[:1] if status == ProgressStatus.IN_PROGRESS else []
+            )
             rows.append(
                 StepProgress(
                     member=member,
@@ -171,6 +178,7 @@ def demo_progress(rng: random.Random) -> None:
                     else None,
                     responsible=f"{rng.choice(_FAMILY_NAMES)}（{rng.choice(_DEPARTMENTS)}）",
                     notes="",
+                    checklist=ticked,
                 )
             )
     StepProgress.objects.bulk_create(rows, batch_size=500)

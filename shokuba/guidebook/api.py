@@ -37,6 +37,10 @@ class StepProgressOut(Schema):
     responsible: str
     notes: str | None = Field(None, description="メモ。取組の詳細を見られない利用者には null")
     evidence_count: int | None = Field(None, description="エビデンス資料の数。詳細を見られない利用者には null")
+    checklist: list[str] | None = Field(
+        None,
+        description="チェックリストで済みにした作業のコード（手順ごとの作業コード）。詳細を見られない利用者には null",
+    )
     updated_at: dt.datetime | None
 
 
@@ -84,6 +88,7 @@ def step_out(step: Step, progress: StepProgress | None, *, details: bool) -> dic
         # Notes and evidence are the programme's working detail, as on the pages (member.view_details).
         "notes": (progress.notes if progress else "") if details else None,
         "evidence_count": (len(progress.evidence.all()) if progress else 0) if details else None,
+        "checklist": (list(progress.checklist) if progress else []) if details else None,
         "updated_at": progress.updated_at if progress else None,
     }
 
@@ -116,7 +121,8 @@ def progress_detail(request: HttpRequest, code: GovernmentCode) -> dict[str, Any
 def progress_update(
     request: HttpRequest, code: GovernmentCode, step_code: str, payload: StepProgressIn
 ) -> dict[str, Any]:
-    """1つの手順の状況をまるごと置き換えます（送らなかった日付・担当者・メモは空になります）。"""
+    """1つの手順の状況をまるごと置き換えます（送らなかった日付・担当者・メモは空になります。チェックリストは手順の
+    ページで保存し、ここでは変わりません）。"""
     user = caller(request)
     member = visible_member(user, code, loc=["path", "code"])
     step = step_by_code(step_code)

@@ -58,6 +58,8 @@ class StepProgress(models.Model):
     completed_on = models.DateField(_("完了日"), null=True, blank=True)
     responsible = models.CharField(_("担当者"), max_length=100, blank=True)
     notes = models.TextField(_("メモ"), blank=True)
+    # The step's checklist (data/guidance.json): the codes of the tasks this member has ticked, in checklist order.
+    checklist = models.JSONField(_("済んだ作業"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shokuba.guidebook.guidance import Task, ToolLink, guidance_for, source_title, tool_links
 from shokuba.guidebook.models import Chapter, ProgressStatus, Step, StepProgress
 from shokuba.network.models import Member
 from shokuba.network.permissions import visible_members
@@ -199,3 +201,63 @@ def board_table(steps: list[Step], rows: list[BoardRow]) -> tuple[list[str], lis
         for row in rows
     ]
     return header, table
+
+
+@dataclass(frozen=True)
+class ChecklistTask:
+    task: Task
+    done: bool
+
+
+@dataclass(frozen=True)
+class ExampleShown:
+    member_name: str
+    member_code: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StepGuide:
+    """The step page's guidance for one member: the checklist with this member's ticks, cautions with their
+    sources, the tools (a URL, or None while the tool is not available yet) and the leading members' examples."""
+
+    checklist: list[ChecklistTask]
+    cautions: list[tuple[str, str]]  # (text, source title)
+    tools: list[ToolLink]
+    examples: list[ExampleShown]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for t in self.checklist if t.done)
+
+
+def step_guide(step: Step, member: Member, progress: StepProgress | None) -> StepGuide | None:
+    guidance = guidance_for(step.code)
+    if guidance is None:
+        return None
+    done = set(progress.checklist) if progress else set()
+    names = {
+        m.pk: str(m)
+        for m in Member.objects.filter(pk__in=[e.member_code for e in guidance.examples]).select_related(
+            "local_government"
+        )
+    }
+    return StepGuide(
+        checklist=[ChecklistTask(t, t.code in done) for t in guidance.tasks],
+        cautions=[(c.text, source_title(c.source)) for c in guidance.cautions],
+        tools=tool_links(guidance, member.pk),
+        examples=[
+            ExampleShown(names.get(e.member_code, e.member_code), e.member_code, e.text, source_title(e.source))
+            for e in guidance.examples
+        ],
+    )
+
+
+def checklist_in_words(codes: Any, snapshot: Mapping[str, Any]) -> str:
+    """The audit page's wording of a StepProgress.checklist: the tasks' texts, not their codes."""
+    step_id = snapshot.get("step_id")
+    step_code = Step.objects.filter(pk=step_id).values_list("code", flat=True).first() if step_id else None
+    guidance = guidance_for(step_code) if step_code else None
+    texts = {t.code: t.text for t in guidance.tasks} if guidance else {}
+    return "／".join(texts.get(str(code), str(code)) for code in codes)

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,6 +21,7 @@ from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
 from shokuba.core.validation import texts_check
+from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
 from shokuba.network.models import Member
 
@@ -263,6 +265,39 @@ def step_progress_submit(
     if stream is not None and checked is not None:
         evidence = _store_evidence(actor=actor, member=member, step=step, stream=stream, checked=checked)
     return progress, evidence
+
+
+@transaction.atomic
+def step_checklist_save(*, actor: Any, member: Member, step: Step, done: Sequence[str]) -> StepProgress:
+    """Which of the step's checklist tasks the member has done (the whole set: a task left out is unticked).
+
+    The step's status is left as it is: ticking tasks is a note of the work, the status is the member's call.
+    """
+    require(actor, "member.change_progress", member)
+    guidance = guidance_for(step.code)
+    known = guidance.task_codes if guidance else ()
+    unknown = [code for code in done if code not in known]
+    if unknown:
+        message = _("手順「%(step)s」のチェックリストに「%(codes)s」という作業はありません。") % {
+            "step": step.title,
+            "codes": "、".join(unknown),
+        }
+        raise ValidationError({"checklist": [ValidationError(message, code="unknown_task")]})
+    progress = StepProgress.objects.select_for_update().filter(member=member, step=step).first()
+    before = snapshot(progress) if progress else None
+    if progress is None:
+        progress = StepProgress(member=member, step=step, status=ProgressStatus.NOT_STARTED)
+    progress.checklist = [code for code in known if code in set(done)]
+    progress.updated_by = actor
+    progress.save()
+    audit_saved(
+        actor=actor,
+        instance=progress,
+        before=before,
+        member_code=member.pk,
+        bookkeeping=frozenset({"updated_at", "updated_by_id"}),
+    )
+    return progress
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook import selectors, services
 from shokuba.guidebook.forms import BoardExportForm, BoardFilterForm, StepProgressForm
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
+from shokuba.network.models import Member
 from shokuba.network.permissions import visible_members
 from shokuba.network.selectors import region_blocks
 
@@ -128,9 +129,27 @@ def step_detail(request: HttpRequest, code: str, step_code: str) -> HttpResponse
             if evidence is not None:
                 messages.success(request, _("資料「%(name)s」を登録しました。") % {"name": evidence.original_name})
             return redirect("guidebook:step_detail", member.pk, step.code)
+    return _step_page(
+        request, member, step, progress, form, can_change=can_change, status=400 if request.method == "POST" else 200
+    )
+
+
+def _step_page(
+    request: HttpRequest,
+    member: Member,
+    step: Step,
+    progress: StepProgress | None,
+    form: StepProgressForm,
+    *,
+    can_change: bool,
+    status: int,
+    checklist_errors: list[str] | None = None,
+) -> HttpResponse:
     context = {
         "member": member,
         "step": step,
+        "guide": selectors.step_guide(step, member, progress),
+        "checklist_errors": checklist_errors or [],
         "progress": progress,
         "status_label": ProgressStatus(progress.status if progress else ProgressStatus.NOT_STARTED).label,
         "evidence": progress.evidence.select_related("uploaded_by") if progress else [],
@@ -138,7 +157,26 @@ def step_detail(request: HttpRequest, code: str, step_code: str) -> HttpResponse
         "can_change": can_change,
         "can_view_evidence": has_perm(request.user, "member.view_evidence", member),
     }
-    return render(request, "guidebook/step_detail.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "guidebook/step_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def step_checklist(request: HttpRequest, code: str, step_code: str) -> HttpResponse:
+    """Save which of the step's checklist tasks are done (the ticked boxes are the whole set)."""
+    member = get_object_or_404(visible_members(request.user), pk=code)
+    require(request.user, "member.change_progress", member)
+    step = get_object_or_404(Step.objects.select_related("chapter"), code=step_code)
+    try:
+        services.step_checklist_save(actor=request.user, member=member, step=step, done=request.POST.getlist("done"))
+    except ValidationError as exc:
+        progress = StepProgress.objects.filter(member=member, step=step).select_related("updated_by").first()
+        form = StepProgressForm(initial=_progress_initial(progress))
+        return _step_page(
+            request, member, step, progress, form, can_change=True, status=400, checklist_errors=exc.messages
+        )
+    messages.success(request, _("「%(step)s」のチェックリストを保存しました。") % {"step": step.title})
+    return redirect("guidebook:step_detail", member.pk, step.code)
 
 
 def _visible_evidence(request: HttpRequest, pk: int) -> EvidenceFile:

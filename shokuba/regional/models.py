@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shokuba.network.models import Member
 from shokuba.regional.indicators import AGE_LOWER_BOUNDS, INDICATOR_CODES
+from shokuba.regional.labels import INDICATOR_LABELS, SEX_LABELS
 
 AGE_FIELDS: tuple[str, ...] = tuple(f"age_{lower}" for lower in AGE_LOWER_BOUNDS)
 NATION_CODE = "000000"  # 全国, stored beside the local governments' own 6-digit codes
@@ -257,8 +258,9 @@ class OutcomeIndicator(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="outcome_indicators", verbose_name=_("参加自治体")
     )
-    indicator = models.CharField(_("指標"), max_length=32, choices=[(c, c) for c in INDICATOR_CODES])
-    sex = models.CharField(_("対象"), max_length=3)
+    # Choices with their labels: the audit log shows 若者回復率 and 男女差, not recovery_rate and gap.
+    indicator = models.CharField(_("指標"), max_length=32, choices=[(c, INDICATOR_LABELS[c]) for c in INDICATOR_CODES])
+    sex = models.CharField(_("対象"), max_length=3, choices=list(SEX_LABELS.items()))
     baseline_year = models.PositiveSmallIntegerField(_("基準年"))
     window_years = models.PositiveSmallIntegerField(_("平均する年数"), default=1)
     selected_by = models.ForeignKey(
@@ -279,4 +281,4 @@ class OutcomeIndicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.indicator} {self.sex}"
+        return f"{self.get_indicator_display()}（{self.get_sex_display()}）"

@@ -25,7 +25,7 @@ from shokuba.analysis.change import before_after
 from shokuba.analysis.suppression import Key, pooled, weighting_plan
 from shokuba.analysis.types import Category, to_jsonable
 from shokuba.core.charts import Chart
-from shokuba.network.models import Organisation
+from shokuba.network.models import Member, Organisation
 from shokuba.results import charts, selectors
 from shokuba.results.labels import category_label, dimension_label
 from shokuba.results.selectors import Item, Scope
@@ -72,7 +72,8 @@ def _too_few_note(scope: Scope) -> str:
 
 
 def _label(item: Item) -> str:
-    return f"{item.code} {charts.short(item.text)}"
+    """An item as people read it: its whole statement (charts wrap it), never its code (UB-H01, WS-Z01)."""
+    return item.text
 
 
 def item_header() -> str:
@@ -179,6 +180,7 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
             )
     data["national"] = to_jsonable(national)
     result.objects["national"] = national
+    result.objects["national_own"] = respondents_label(scope)
 
     network_counts = selectors.network_counts(scope, scale) if scale else selectors.PooledCounts(0)
     own = selectors.scale_vectors(scope, scale).get((), {})
@@ -274,6 +276,18 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
     return result
 
 
+def respondents_label(scope: Scope) -> str:
+    """Whose answers the scope's figures are, for a column that sets them beside the national survey's: one
+    organisation's, the whole area's (a city-wide survey: every link public), or the programme's organisations'."""
+    if scope.organisation_id is not None:
+        name = Organisation.objects.filter(pk=scope.organisation_id).values_list("name", flat=True).first()
+        return _("%(name)sの回答者") % {"name": name or ""}
+    if not scope.wave.links.filter(organisation__isnull=False).exists():
+        member = Member.objects.select_related("local_government").get(pk=scope.wave.member_id)
+        return _("%(place)sの調査の回答者") % {"place": str(member)}
+    return _("参加企業・団体の回答者")
+
+
 def _recognition(
     scope: Scope, org_id: str, name: str, entries: Sequence[recognition.PositiveCounts]
 ) -> recognition.Recognition:
@@ -283,7 +297,8 @@ def _recognition(
         "men": gate.group({"organisation": (org_id,), "sex": ("M",)}),
         "women": gate.group({"organisation": (org_id,), "sex": ("F",)}),
     }
-    return recognition.recognition(name, entries, groups)
+    texts = {i.code: i.text for i in selectors.wave_items(scope.wave)}
+    return recognition.recognition(name, entries, groups, texts=texts)
 
 
 def organisation_recognition(scope: Scope, org_id: int, name: str) -> recognition.Recognition | None:
@@ -306,8 +321,8 @@ def _choice_bars(
     """Bars of a single or multiple choice item: % per choice (with its count and 95% interval in the table),
     then the item's totals as the table's last rows."""
     spec = charts.bars(
-        charts.short(text, 40),
-        [code, measure],
+        text,
+        [measure],
         [(c.label, c.percent) for c in choices],
         axis_title="%",
         domain=(0, 100),
@@ -357,8 +372,8 @@ def item_distributions(scope: Scope) -> Analysis:
         title = first.question.text if first.question.type == "matrix" else first.text
         spec = charts.diverging_likert(
             f"dist-{question_code}",
-            charts.short(title, 40),
-            [f"{question_code}", _("左右の棒の長さは有効回答に占める割合（わからない・無回答を除く）")],
+            title,
+            [_("左右の棒の長さは有効回答に占める割合（わからない・無回答を除く）")],
             points,
             first.top_box,
             [(_label(by_code[d.item_code]), [c.percent for c in d.categories]) for d in members],
@@ -423,9 +438,8 @@ def item_distributions(scope: Scope) -> Analysis:
     for r in rks:
         ordered = sorted(r.choices, key=lambda c: c.order or 10**6)
         spec = charts.bars(
-            charts.short(r.text, 40),
+            r.text,
             [
-                r.item_code,
                 _("重み付け得点（1位=%(n)d点 … %(n)d位=1点）の回答者1人あたり") % {"n": r.max_rank},
             ],
             [(c.label, c.score_per_respondent) for c in ordered],
@@ -533,8 +547,7 @@ def crosstab_analysis(scope: Scope, item_code: str, by: Sequence[str]) -> Analys
     data.update(hidden=False, crosstab=to_jsonable(ct))
     columns = [c.label for c in item.categories]
     spec = charts.stacked_rows(
-        _("%(code)s %(text)s（%(by)s別）")
-        % {"code": item.code, "text": charts.short(item.text, 30), "by": attribute_label},
+        _("%(text)s（%(by)s別）") % {"text": item.text, "by": attribute_label},
         [_("行%（各群の有効回答に占める割合）"), _("「—」の群は表示していません")],
         columns,
         [(r.label, r.percents) for r in [*ct.rows, ct.total] if r.n is not None],
@@ -679,11 +692,18 @@ def change_analysis(scope: Scope, other: Scope, target: Mapping[str, float] | No
     shown_items = [c for c in report.unweighted.items if not c.hidden and c.top_diff_points is not None]
     shown_items.sort(key=lambda c: list(by_code).index(c.item_code))
     if shown_items:
+        # A member's waves have different names (a database constraint): the subtitle names them, the legend
+        # says which is which.
+        before_name, after_name = other.wave.name, scope.wave.name
         spec = charts.dumbbell(
-            f"{other.wave.name} → {scope.wave.name}",
-            [_("「そう思う傾向」の割合（%）の変化"), _("重み付けなし")],
-            scope.wave.name,
-            other.wave.name,
+            _("「そう思う傾向」の割合（%）の変化"),
+            [
+                _("前回：%(name)s") % {"name": before_name},
+                _("今回：%(name)s") % {"name": after_name},
+                _("重み付けなし"),
+            ],
+            pgettext("wave", "今回"),
+            pgettext("wave", "前回"),
             [(_label(by_code[c.item_code]), c.top_percent_a, c.top_percent_b) for c in shown_items],
         )
         result.charts.append(
@@ -753,7 +773,7 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
     if not report.hidden and report.words:
         top = report.words[:30]
         spec = charts.bars(
-            _("%(code)s よく使われた語") % {"code": item.code},
+            _("よく使われた語：%(text)s") % {"text": item.text},
             [_("その語を含む記述の数（上位30語）"), _("氏名・連絡先は伏せています")],
             [(w.word, float(w.answers)) for w in top],
             axis_title=_("記述数"),
@@ -762,13 +782,13 @@ def free_text_analysis(scope: Scope, item_code: str, keyword: str = "") -> Analy
             charts.chart(
                 "words",
                 spec,
-                [_("語"), _("品詞"), _("記述数"), _("出現数")],
-                [[w.word, w.pos, w.answers, w.occurrences] for w in report.words],
+                [_("語"), _("品詞"), _("記述数"), _("出現数"), _("一緒に数えたほかの書き方")],
+                [[w.word, w.pos, w.answers, w.occurrences, _("、").join(w.spellings)] for w in report.words],
             )
         )
     if not report.hidden and report.cooccurrence:
         spec = charts.network(
-            _("%(code)s 共起ネットワーク") % {"code": item.code},
+            _("共起ネットワーク：%(text)s") % {"text": item.text},
             [_("同じ記述に一緒に現れる語（Jaccard係数の上位%(n)d組）") % {"n": len(report.cooccurrence)}],
             [(w.word, w.answers) for w in report.words],
             [(e.source, e.target, e.jaccard) for e in report.cooccurrence],

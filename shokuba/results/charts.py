@@ -9,6 +9,7 @@ Axis titles and tooltips are worded in the active language when a spec is built.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,18 +26,95 @@ COLOUR_A = "#c2410c"
 COLOUR_B = "#1d4ed8"
 
 
+# Statements are shown whole: an axis label is wrapped into lines of this many characters (about 170 px at 12 px,
+# so a 360 px phone keeps room for the bars) and a title into lines of TITLE_LINE.
+LABEL_LINE = 14
+TITLE_LINE = 24
+LINE_HEIGHT = 15  # px per line of a 12 px label
+_BREAK_AFTER = "、。・，）」』)］ "
+_BREAK_BEFORE = "（「『(［"
+_NO_LINE_START = "、。，．）」』)］"
+
+
+def wrap(text: str, width: int = LABEL_LINE) -> list[str]:
+    """A text cut into lines of about `width` characters, nothing left out: a line ends after a 、 or a closing
+    bracket (or before an opening one) near its end when there is one, else at `width`; a line may run two
+    characters over rather than leave them alone on the next, or start it with 、 or a closing bracket."""
+    if " " in text and sum(c.isascii() for c in text) * 2 > len(text):
+        # Text in a language written with spaces (English): whole words, and about twice as many (narrower) letters.
+        return textwrap.wrap(text, width * 2, break_long_words=False, break_on_hyphens=False) or [text]
+    lines: list[str] = []
+    rest = text.strip()
+    while len(rest) > width:
+        cut = width
+        for i in range(width, max(width // 2, 1), -1):
+            if rest[i - 1] in _BREAK_AFTER or rest[i] in _BREAK_BEFORE:
+                cut = i
+                break
+        # No line starts with a comma or a closing bracket, and no line is left with one or two characters.
+        while cut < len(rest) and rest[cut] in _NO_LINE_START:
+            cut += 1
+        if len(rest) - cut <= 2:
+            break
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    lines.append(rest)
+    return lines
+
+
+def wrapped_labels(labels: Sequence[str]) -> list[str]:
+    """Each label wrapped into "\n"-separated lines for an axis (split again by the axis' labelExpr). Labels that
+    are the same text (two statements worded alike) are kept apart by invisible marks: a nominal axis would
+    otherwise draw them as one."""
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        text = "\n".join(wrap(label))
+        count = seen.get(text, 0)
+        seen[text] = count + 1
+        result.append(text + "\u200b" * count)
+    return result
+
+
+def label_lines(label: str) -> int:
+    return label.count("\n") + 1
+
+
+def band_height(labels: Sequence[str], minimum: int) -> int:
+    """The chart's height: a nominal axis gives every row the same band, so each band holds the longest label."""
+    lines = max((label_lines(label) for label in labels), default=1)
+    return len(labels) * max(minimum, LINE_HEIGHT * lines + 10) + 40
+
+
+# A nominal axis of wrapped labels: each "\n" starts a new line; no limit cuts a line short.
+WRAPPED_AXIS: dict[str, Any] = {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0, "labelPadding": 6}
+
+
 def base(title: str, subtitle: Sequence[str], *, height: int = 320) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
-        "title": {"text": title, "subtitle": list(subtitle), "anchor": "start"},
+        "description": title,  # the title in one line (for screen readers, and for title_of)
+        "title": {
+            "text": wrap(title, TITLE_LINE),
+            "subtitle": [line for text in subtitle for line in wrap(text, TITLE_LINE)],
+            "anchor": "start",
+        },
         "width": "container",
         "height": height,
         "config": {
             "font": PAGE_FONT,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 150},
-            "legend": {"orient": "top", "labelLimit": 200},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
+            # A legend starts where the plot starts, right of the labels: its entries stay short (the subtitle
+            # says what they stand for), so a phone never cuts them.
+            "legend": {"orient": "top", "labelLimit": 0},
         },
     }
+
+
+def title_of(spec: dict[str, Any]) -> str:
+    """The chart's title as one line (the title itself is held wrapped; the description keeps it whole)."""
+    text = spec.get("description", spec["title"]["text"])
+    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def shown(value: Any, digits: int = 1, unit: str = "") -> str:
@@ -64,7 +142,7 @@ def short(text: str, limit: int = 28) -> str:
 def chart(name: str, spec: dict[str, Any], header: list[str], rows: list[list[Any]], digits: int = 1) -> Chart:
     return Chart(
         name,
-        spec["title"]["text"],
+        title_of(spec),
         spec,
         header,
         [[cell(v, digits) for v in row] for row in rows],
@@ -85,7 +163,8 @@ def diverging_likert(
     `bars`: (label, percent per point) — a suppressed point (None) is left out of its bar."""
     k = len(points)
     values: list[dict[str, Any]] = []
-    for order, (label, percents) in enumerate(bars):
+    labels = wrapped_labels([label for label, _percents in bars])
+    for order, ((text, percents), label) in enumerate(zip(bars, labels, strict=True)):
         # Positive side: from the middle outwards (weakest agreement next to zero).
         start = 0.0
         for i in reversed(range(top_box)):
@@ -93,7 +172,16 @@ def diverging_likert(
             if p is None:
                 continue
             values.append(
-                {"item": label, "order": order, "point": points[i], "rank": i, "x": start, "x2": start + p, "p": p}
+                {
+                    "item": text,
+                    "label": label,
+                    "order": order,
+                    "point": points[i],
+                    "rank": i,
+                    "x": start,
+                    "x2": start + p,
+                    "p": p,
+                }
             )
             start += p
         start = 0.0
@@ -102,17 +190,32 @@ def diverging_likert(
             if p is None:
                 continue
             values.append(
-                {"item": label, "order": order, "point": points[i], "rank": i, "x": -start, "x2": -(start + p), "p": p}
+                {
+                    "item": text,
+                    "label": label,
+                    "order": order,
+                    "point": points[i],
+                    "rank": i,
+                    "x": -start,
+                    "x2": -(start + p),
+                    "p": p,
+                }
             )
             start += p
     colours = [POSITIVE[min(top_box - 1 - i, 2)] if i < top_box else NEGATIVE[min(i - top_box, 2)] for i in range(k)]
-    spec = base(title, subtitle, height=max(120, 34 * len(bars) + 40))
+    spec = base(title, subtitle, height=max(120, band_height(labels, 34)))
     spec.update(
         {
             "data": {"values": values},
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "y": {"field": "item", "type": "nominal", "sort": {"field": "order"}, "title": None},
+                "y": {
+                    "field": "label",
+                    "type": "nominal",
+                    "sort": {"field": "order"},
+                    "title": None,
+                    "axis": WRAPPED_AXIS,
+                },
                 "x": {
                     "field": "x",
                     "type": "quantitative",
@@ -151,14 +254,14 @@ def dumbbell(
     axis_title = axis_title or _("「そう思う傾向」の割合（%）")
     points: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
-    for order, (label, a, b) in enumerate(rows):
-        if a is None or b is None:
-            continue
-        lines.append({"item": label, "order": order, "a": a, "b": b})
-        points.append({"item": label, "order": order, "group": label_a, "value": a})
-        points.append({"item": label, "order": order, "group": label_b, "value": b})
-    spec = base(title, subtitle, height=max(120, 30 * len(lines) + 40))
-    y = {"field": "item", "type": "nominal", "sort": {"field": "order"}, "title": None}
+    drawn = [(text, a, b) for text, a, b in rows if a is not None and b is not None]
+    labels = wrapped_labels([text for text, _a, _b in drawn])
+    for order, ((text, a, b), label) in enumerate(zip(drawn, labels, strict=True)):
+        lines.append({"item": text, "label": label, "order": order, "a": a, "b": b})
+        points.append({"item": text, "label": label, "order": order, "group": label_a, "value": a})
+        points.append({"item": text, "label": label, "order": order, "group": label_b, "value": b})
+    spec = base(title, subtitle, height=max(120, band_height(labels, 30)))
+    y = {"field": "label", "type": "nominal", "sort": {"field": "order"}, "title": None, "axis": WRAPPED_AXIS}
     spec.update(
         {
             "layer": [
@@ -206,8 +309,13 @@ def bars(
     domain: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Horizontal bars (ranking scores, per-choice rates, word counts); suppressed rows left out."""
-    values = [{"label": label, "order": i, "value": v} for i, (label, v) in enumerate(rows) if v is not None]
-    spec = base(title, subtitle, height=max(120, 24 * len(values) + 40))
+    drawn = [(text, v) for text, v in rows if v is not None]
+    labels = wrapped_labels([text for text, _v in drawn])
+    values = [
+        {"item": text, "label": label, "order": i, "value": v}
+        for i, ((text, v), label) in enumerate(zip(drawn, labels, strict=True))
+    ]
+    spec = base(title, subtitle, height=max(120, band_height(labels, 24)))
     x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": axis_title}
     if domain is not None:
         x["scale"] = {"domain": list(domain)}
@@ -216,8 +324,18 @@ def bars(
             "data": {"values": values},
             "mark": {"type": "bar", "color": COLOUR_B, "tooltip": True},
             "encoding": {
-                "y": {"field": "label", "type": "nominal", "sort": {"field": "order"}, "title": None},
+                "y": {
+                    "field": "label",
+                    "type": "nominal",
+                    "sort": {"field": "order"},
+                    "title": None,
+                    "axis": WRAPPED_AXIS,
+                },
                 "x": x,
+                "tooltip": [
+                    {"field": "item", "title": pgettext("survey item", "項目")},
+                    {"field": "value", "title": axis_title, "format": ".2f"},
+                ],
             },
         }
     )
@@ -228,19 +346,26 @@ def stacked_rows(
     title: str, subtitle: Sequence[str], columns: Sequence[str], rows: Sequence[tuple[str, Sequence[float | None]]]
 ) -> dict[str, Any]:
     """100 % stacked bars of a cross-tabulation's row percentages (suppressed cells left out)."""
+    labels = wrapped_labels([text for text, _percents in rows])
     values = [
-        {"group": label, "order": r, "answer": columns[c], "corder": c, "p": p}
-        for r, (label, percents) in enumerate(rows)
+        {"group": text, "label": label, "order": r, "answer": columns[c], "corder": c, "p": p}
+        for r, ((text, percents), label) in enumerate(zip(rows, labels, strict=True))
         for c, p in enumerate(percents)
         if p is not None
     ]
-    spec = base(title, subtitle, height=max(120, 30 * len(rows) + 40))
+    spec = base(title, subtitle, height=max(120, band_height(labels, 30)))
     spec.update(
         {
             "data": {"values": values},
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "y": {"field": "group", "type": "nominal", "sort": {"field": "order"}, "title": None},
+                "y": {
+                    "field": "label",
+                    "type": "nominal",
+                    "sort": {"field": "order"},
+                    "title": None,
+                    "axis": WRAPPED_AXIS,
+                },
                 "x": {
                     "field": "p",
                     "type": "quantitative",

@@ -64,7 +64,7 @@ def _items(request: HttpRequest, scope: Scope) -> Built:
 
 
 def _crosstab(request: HttpRequest, scope: Scope) -> Built:
-    items = [(i.code, f"{i.code} {i.text}") for i in analyses.crosstab_items(scope)]
+    items = [(i.code, i.text) for i in analyses.crosstab_items(scope)]
     dimensions = analyses.dimensions(scope)
     initial = {"item": items[0][0] if items else "", "by": "sex", "by2": ""}
     form = CrosstabForm(request.GET or initial, items=items, dimensions=dimensions)
@@ -98,7 +98,7 @@ def _change(request: HttpRequest, scope: Scope) -> Built:
 
 def _free_text(request: HttpRequest, scope: Scope) -> Built:
     require(request.user, "results.view_free_text", scope.wave)
-    items = [(i.code, f"{i.code} {i.text}") for i in analyses.text_items(scope)]
+    items = [(i.code, i.text) for i in analyses.text_items(scope)]
     if not items:
         return Built(None, {"form": None})
     form = FreeTextForm(request.GET or {"item": items[0][0]}, items=items)

@@ -44,7 +44,9 @@ def test_coordinator_reads_gaps_runs_a_crosstab_and_downloads(page: Any, coordin
     page.locator("#id_item").select_option("WS-Z01")
     page.locator("#id_by").select_option("sex")
     page.get_by_role("button", name="集計する").click()
-    expect(page.get_by_role("heading", level=2, name=re.compile("WS-Z01"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("あなたの職場は「働きやすい」と思いますか"))
+    ).to_be_visible()
     expect(page.get_by_text(re.compile("コーエンのh|クラメールのV")).first).to_be_visible()
 
     figure = page.locator("figure.chart").first

@@ -336,3 +336,65 @@ def test_free_text_counts_do_not_depend_on_batching_or_caches():
 
 def test_to_jsonable_has_no_nan():
     assert to_jsonable({"a": math.nan, "b": [math.inf, 1.0]}) == {"a": None, "b": [None, 1.0]}
+
+
+def test_free_text_counts_spellings_of_one_word_together():
+    """Issue 13.4: 子ども / 子供 / こども and できる / 出来る were counted as different words."""
+    texts = [
+        "子どもの送り迎えで早く帰れる",
+        "子供が熱を出すと休める職場です",
+        "こどもの行事に行ける",
+        "子どもの学校行事",
+        "テレワークができるので助かる",
+        "在宅勤務が出来る",
+        "テレワークができる日が増えた",
+    ]
+    report = freetext.freetext([freetext.TextAnswer(t, "") for t in texts], scope=SHOWN, min_frequency=1)
+    words = {w.word: w for w in report.words}
+    child = words["子ども"]  # the spelling the answers use most (2 of 4)
+    assert (child.answers, child.occurrences, child.spellings) == (4, 4, ["こども", "子供"])
+    assert not {"子供", "こども"} & set(words)
+    # できる is a stop word in any spelling: 出来る (its normalised form) is not counted either.
+    assert "出来る" not in words and "できる" not in words
+    tokens = freetext.analyse_text("出来る")[1]
+    assert [(t.lemma, t.normal, t.keep) for t in tokens] == [("出来る", "出来る", False)]
+
+
+def test_two_thirds_sentences_name_the_statement_not_its_code():
+    short = recognition.recognition(
+        "会社",
+        [recognition.PositiveCounts("WS-Z01", 20, 30, 9, 15), recognition.PositiveCounts("WS-Z02", 20, 30, 10, 15)],
+        ORG,
+        texts={"WS-Z01": "この職場は働きやすい", "WS-Z02": "この職場には働きがいがある"},
+    )
+    expected = "肯定的な回答が基準に届いていない項目があります: 『この職場は働きやすい』（全体・女性）。"
+    assert short.explanation == expected
+    assert [i.text for i in short.items] == ["この職場は働きやすい", "この職場には働きがいがある"]
+    assert "WS-Z0" not in short.explanation
+
+
+def test_keyword_in_context_finds_every_spelling_of_the_word():
+    texts = ["子どもの送り迎え", "子供が熱を出す", "こどもの行事", "子ども食堂と子供の遊び"]
+    found = freetext.keyword_in_context(texts, "子ども")
+    assert [(c.left, c.keyword, c.right) for c in found] == [
+        ("", "子ども", "の送り迎え"),
+        ("", "子供", "が熱を出す"),
+        ("", "こども", "の行事"),
+        ("", "子ども", "食堂と子供の遊び"),
+        ("子ども食堂と", "子供", "の遊び"),
+    ]
+    # Text that is no word of its own is still found as typed.
+    assert [c.keyword for c in freetext.keyword_in_context(["送り迎え"], "り迎")] == ["り迎"]
+
+
+def test_the_reports_contexts_follow_the_merged_counts():
+    texts = ["子どもの送り迎え", "子供が熱を出す", "こどもの行事", "残業が減った", "残業が多い"]
+    report = freetext.freetext(
+        [freetext.TextAnswer(t, "") for t in texts], scope=SHOWN, keywords=["子ども", "残業"], min_frequency=1
+    )
+    assert [c.keyword for c in report.keyword_in_context["子ども"]] == ["子ども", "子供", "こども"]
+    assert len(report.keyword_in_context["残業"]) == 2
+    # A word the answers spell one way only is found as typed: no answer is tokenised a second time.
+    word_id = {"残業": 0}
+    assert freetext._spelled_otherwise("残業", word_id, [{"残業": 2}], [3, 4], [0, 0]) == set()
+    assert freetext._spelled_otherwise("子ども", {"子供": 0}, [{"子ども": 1, "子供": 1}], [0, 1], [0, 0]) == {0, 1}

@@ -141,3 +141,17 @@ def test_malformed_json_is_400(as_user: Any, secretariat: User) -> None:
     assert_error_shape(response, 400)
     assert "JSON" in response.json_body["message"]
     assert not StepProgress.objects.exists()
+
+
+def test_the_checklist_is_read_with_the_progress_and_a_put_leaves_it(
+    as_user: Any, coordinator: User, toyooka: Member
+) -> None:
+    from shokuba.guidebook.services import step_checklist_save
+
+    step_checklist_save(actor=coordinator, member=toyooka, step=Step.objects.get(code="2-2-a"), done=["1", "3"])
+    api = as_user(coordinator)
+    steps = _steps(api.get("members/282090/progress").json_body)
+    assert steps["2-2-a"]["checklist"] == ["1", "3"] and steps["1-a"]["checklist"] == []
+    updated = api.put("members/282090/progress/2-2-a", {"status": "in_progress", "started_on": "2026-04-01"})
+    assert updated.status_code == 200 and updated.json_body["checklist"] == ["1", "3"]
+    assert StepProgress.objects.get(member=toyooka, step__code="2-2-a").checklist == ["1", "3"]

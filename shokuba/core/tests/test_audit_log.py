@@ -361,3 +361,18 @@ def test_the_list_page_does_not_query_per_row(
     with django_assert_max_num_queries(15):
         response = client.get(LIST_URL)
     assert len(response.context["rows"]) == 20
+
+
+def test_a_list_of_sentences_reads_as_sentences_not_as_json(organisation: Organisation, secretariat: Any) -> None:
+    """Issue 13.4: an import's notes showed as ["…", "…"] in the log's changes."""
+    from shokuba.core.audit_views import entry_changes
+
+    entry = audit_record(
+        actor=secretariat,
+        action=AuditAction.UPDATE,
+        instance=organisation,
+        before={"notes": ""},
+        after={"notes": ["国籍は「移動者」の行を使いました。", "年齢の小計の列は読みませんでした。"]},
+    )
+    (change,) = entry_changes(entry)
+    assert change.after == "国籍は「移動者」の行を使いました。 年齢の小計の列は読みませんでした。"

@@ -72,6 +72,22 @@ def test_a_coordinator_selects_outcomes_for_its_own_member_only(
     assert AuditEntry.objects.filter(target_type="regional.outcomeindicator", action="delete").count() == 1
 
 
+def test_the_audit_log_names_an_outcome_in_words_not_codes(coordinator: Any, toyooka: Any) -> None:
+    """Issue 13.4: the log read 「282090 recovery_rate gap」 and listed recovery_rate / gap / F in its changes."""
+    from shokuba.core.audit_views import entry_changes
+
+    import_small(2024)
+    outcome = outcome_indicator_select(
+        actor=coordinator, member=toyooka, indicator="recovery_rate", sex="gap", baseline_year=2024
+    )
+    entry = AuditEntry.objects.get(target_type="regional.outcomeindicator", target_id=str(outcome.pk))
+    assert entry.target_label == "若者回復率（男女差（女性－男性））"
+    changes = {c.field: c.after for c in entry_changes(entry)}
+    assert changes["指標"] == "若者回復率" and changes["対象"] == "男女差（女性－男性）"
+    shown = (entry.target_label, *changes.values())
+    assert not any(code in text for text in shown for code in ("recovery_rate", "gap"))
+
+
 def test_outcome_choices_are_validated_in_japanese(coordinator: Any, toyooka: Any) -> None:
     import_small(2024)
     with pytest.raises(ValidationError) as caught:

@@ -50,3 +50,10 @@ def na(value: Any, digits: int = 1) -> str:
 @register.filter
 def pvalue_na(value: Any) -> str:
     return str(pgettext("not computable", "なし")) if value is None else pvalue(value)
+
+
+@register.filter
+def item_text(items: Any, code: str) -> str:
+    """An item's statement from the page's items by code (people read statements, not codes like WS-Z01)."""
+    item = items.get(code) if hasattr(items, "get") else None
+    return str(item.text) if item is not None else code

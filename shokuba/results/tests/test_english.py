@@ -62,8 +62,10 @@ def test_overview_in_english(filled_wave: Wave, coordinator: Any) -> None:
     assert response.status_code == 200 and response["Content-Language"] == "en"
     page = response.content.decode()
     assert "<h1>Points to notice" in page
-    gap_chart = next(s for s in _specs(page) if s["title"]["text"].startswith("Points to notice"))
-    assert gap_chart["title"]["text"] == "Points to notice: items with the largest gaps between Female and Male"
+    gap_chart = next(s for s in _specs(page) if analyses.charts.title_of(s).startswith("Points to notice"))
+    # Wrapped at word boundaries into lines for the chart.
+    title = "Points to notice: items with the largest gaps between Female and Male"
+    assert " ".join(gap_chart["title"]["text"]) == title and len(gap_chart["title"]["text"]) > 1
     assert gap_chart["title"]["subtitle"] == [
         "Share tending to agree (top two points)",
         "Up to 12 items, largest gap first",
@@ -112,7 +114,8 @@ def test_crosstab_page_and_download_in_english(filled_wave: Wave, coordinator: A
 def test_items_page_in_english(filled_wave: Wave, coordinator: Any) -> None:
     page = _english(coordinator).get(f"/surveys/waves/{filled_wave.pk}/results/items/").content.decode()
     chart = next(s for s in _specs(page) if "data" in s and s["data"]["values"] and "point" in s["data"]["values"][0])
-    assert chart["title"]["subtitle"][1].startswith("Bar lengths are shares of valid answers")
+    # The subtitle wrapped between words; no item code in it (it used to start with the question's code).
+    assert " ".join(chart["title"]["subtitle"]).startswith("Bar lengths are shares of valid answers")
     assert chart["encoding"]["x"]["title"] == "% (left: disagree side / right: agree side)"
     assert '<th scope="col">Valid responses</th>' in page
     rest = _outside_survey_content(page, filled_wave)
@@ -146,8 +149,9 @@ def test_change_and_free_text_pages_in_english(
     rest = _outside_survey_content(page, later, filled_wave)
     assert not JAPANESE.search(rest), JAPANESE.findall(rest)[:40]
     free = client.get(f"/surveys/waves/{filled_wave.pk}/results/free-text/?item=WS-FREE&keyword=会議").content.decode()
-    titles = [s["title"]["text"] for s in _specs(free)]
-    assert titles[0] == "WS-FREE Frequent words"
+    titles = [analyses.charts.title_of(s) for s in _specs(free)]
+    free_item = next(i for i in selectors.wave_items(filled_wave) if i.code == "WS-FREE")
+    assert titles[0] == f"Frequent words: {free_item.text}"
     assert "Names and contact details are masked" in free
     assert '<th scope="col">Part of speech</th>' in free
 

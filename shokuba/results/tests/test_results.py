@@ -178,3 +178,62 @@ def test_threshold_setting_is_never_below_three(settings: Any) -> None:
     assert min_group_size() == 3
     settings.RESULTS_MIN_GROUP_SIZE = 10
     assert min_group_size() == 10
+
+
+def test_a_city_wide_survey_is_set_beside_the_national_survey_with_its_year(coordinator: Any) -> None:
+    """Issue 13.4: the national comparison of a city-wide survey (one public link, residents) was headed 「この事業」
+    and gave the national survey's year only inside the sentences (R4 and R3 rows looked alike)."""
+    import datetime as dt
+    import random
+    import uuid
+
+    from django.utils import timezone
+
+    from shokuba.surveys import services
+    from shokuba.surveys.answers import raw_from_form
+    from shokuba.surveys.models import Wave, WaveStatus
+
+    questionnaire = services.questionnaire_create_from_template(
+        actor=coordinator, member=coordinator.member, template_code="unconscious_bias"
+    )
+    version = services.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
+    today = timezone.localdate()
+    wave = services.wave_create(
+        actor=coordinator,
+        version=version,
+        name="2026年度 市民意識調査",
+        fiscal_year=2026,
+        opens_on=today - dt.timedelta(days=3),
+        closes_on=today + dt.timedelta(days=10),
+        public_link=True,
+    )
+    wave = services.wave_open(actor=coordinator, wave=wave)
+    public = wave.links.get()
+    assert public.organisation_id is None
+    definition = services.definition_of(version)
+    rng = random.Random(5)
+    for i in range(40):
+        data = {
+            f"q.{q.code}.{item.code}": [rng.choice(["1", "2", "3", "4"])]
+            for q in definition.questions
+            if q.type == "matrix"
+            for item in q.items
+        }
+        data.update({"a.sex": ["F" if i % 2 else "M"], "a.age_band": ["30"]})
+        answers, attributes = raw_from_form(definition, data)
+        services.response_submit(
+            link=public, submission_id=uuid.UUID(int=rng.getrandbits(128)), answers=answers, attributes=attributes
+        )
+    Wave.objects.filter(pk=wave.pk).update(status=WaveStatus.CLOSED)
+    html = logged_in(coordinator).get(f"/surveys/waves/{wave.pk}/results/").content.decode()
+    national = html[html.index('id="national-heading"') :]
+    national = national[: national.index("</table>")]
+    assert "この事業" not in national
+    assert '<th scope="col" class="numeric">兵庫県豊岡市の調査の回答者（%）</th>' in national
+    assert '<th scope="col">全国調査の年度</th>' in national
+    row = national[national.index("<tbody>") :]
+    first_row = row[: row.index("</tr>")]
+    # The statement whole, no code; the national figure's fiscal year in its own column.
+    assert '<th scope="row">男性は仕事をして家計を支えるべきだ</th>' in first_row
+    assert "<td>2022年度（令和4年度）</td>" in first_row and "UB-H01" not in national
+    assert "<td>2021年度（令和3年度）</td>" in national
