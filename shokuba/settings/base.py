@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shokuba.regional",
     "shokuba.workplace",
     "shokuba.results",
+    "shokuba.plans",
     "axes",
 ]
 
