@@ -94,14 +94,12 @@ def judge(
     if exact:
         low, high = change, change
     else:
-        low = change_low if _finite(change_low) else -math.inf
-        high = change_high if _finite(change_high) else math.inf
+        low = change_low if change_low is not None and _finite(change_low) else -math.inf
+        high = change_high if change_high is not None and _finite(change_high) else math.inf
     elapsed = elapsed_share(baseline_t, latest_t, target_t)
     if target == baseline:  # keep the level: progress is staying within the interval around it
         if low <= 0 <= high:
-            return Judgement(
-                "on_track", _("基準値の水準を保っています。"), change, low, high, 0.0, elapsed, attainment
-            )
+            return Judgement("on_track", _("基準値の水準を保っています。"), change, low, high, 0.0, elapsed, attainment)
         return Judgement("behind", _("基準値の水準から変化しています。"), change, low, high, 0.0, elapsed, attainment)
     direction = 1.0 if target > baseline else -1.0
     pace = elapsed * (target - baseline)

@@ -91,8 +91,9 @@ def _kpi(reading: Reading, sources: _Sources) -> dict[str, Any]:
         "target_year": kpi.target_year,
         "latest": _point(reading.latest, sources),
         "change": _round(judgement.change),
-        "change_low": _round(judgement.change_low),
-        "change_high": _round(judgement.change_high),
+        # A figure without sampling error has no interval to print (its "interval" is the change itself).
+        "change_low": None if reading.exact else _round(judgement.change_low),
+        "change_high": None if reading.exact else _round(judgement.change_high),
         "pace": _round(judgement.pace),
         "attainment": _round(judgement.attainment, 1),
         "status": judgement.status,
@@ -107,7 +108,10 @@ def _kpi(reading: Reading, sources: _Sources) -> dict[str, Any]:
 def _summary(kpis: list[dict[str, Any]], fiscal_year: int) -> list[str]:
     counts = {s: sum(1 for k in kpis if k["status"] == s) for s in STATUS_LABELS}
     lines = [
-        _("%(year)d年度の時点で、KPI %(n)d件のうち「順調」%(on)d件、「遅れ」%(behind)d件、「判断できない」%(unknown)d件です。")
+        _(
+            "%(year)d年度の時点で、KPI %(n)d件のうち「順調」%(on)d件、「遅れ」%(behind)d件、"
+            "「判断できない」%(unknown)d件です。"
+        )
         % {
             "year": fiscal_year,
             "n": len(kpis),
@@ -224,13 +228,27 @@ def _participation(context: Context, fiscal_year: int) -> dict[str, Any]:
 
 def definitions() -> list[list[str]]:
     return [
-        [_("「そう思う傾向」"), _("4段階の「そう思う」「どちらかといえばそう思う」の合計の割合。わからない・無回答は分母に含めません。")],
+        [
+            _("「そう思う傾向」"),
+            _("4段階の「そう思う」「どちらかといえばそう思う」の合計の割合。わからない・無回答は分母に含めません。"),
+        ],
         [_("95%信頼区間"), _("調査の回答者が変われば数値も揺れます。その揺れを考えた、真の値がおそらく入る範囲です。")],
-        [_("変化の区間"), _("割合の差はNewcombeの方法、平均の差はWelchの方法、職場の指標は同じ企業・団体の差の中央値の区間（順序統計量）です。")],
-        [_("3分の2基準"), _("全体・男性・女性それぞれの3分の2以上が「働きやすい」「働きがいがある」に肯定的に答えること。")],
+        [
+            _("変化の区間"),
+            _(
+                "割合の差はNewcombeの方法、平均の差はWelchの方法、職場の指標は同じ企業・団体の差の中央値の区間（順序統計量）です。"
+            ),
+        ],
+        [
+            _("3分の2基準"),
+            _("全体・男性・女性それぞれの3分の2以上が「働きやすい」「働きがいがある」に肯定的に答えること。"),
+        ],
         [_("若者回復率"), _("20歳代の転入超過数÷10歳代の転出超過数×100。10歳代が転出超過でない年は計算できません。")],
         [_("転入超過率"), _("転入超過数÷人口×1,000（‰）。")],
-        [_("目標のペース"), _("基準の時点から目標年度末まで一直線に進むとしたときの、最新の値の時点で達しているべき変化。")],
+        [
+            _("目標のペース"),
+            _("基準の時点から目標年度末まで一直線に進むとしたときの、最新の値の時点で達しているべき変化。"),
+        ],
     ]
 
 
@@ -241,7 +259,9 @@ def method_notes(threshold: int) -> list[str]:
             "集団の数値は表示せず、ほかの表から引き算で分かってしまう集団もあわせて非表示にしています（集計・分析のページと同じ判断です）。"
         )
         % {"threshold": threshold},
-        _("職場の指標は、値のある企業・団体が%(threshold)d未満の年度は表示しません。個々の企業・団体の数値は載せていません。")
+        _(
+            "職場の指標は、値のある企業・団体が%(threshold)d未満の年度は表示しません。個々の企業・団体の数値は載せていません。"
+        )
         % {"threshold": threshold},
         _("人口移動の数値は住民基本台帳人口移動報告の公表値から計算しています（標本誤差はありません）。"),
         _(

@@ -115,7 +115,8 @@ class Kpi(models.Model):
 
 class KpiManualValue(models.Model):
     """A value typed in for a manual KPI, with the evidence file that shows it (stored through the guidebook's
-    evidence mechanism on step 5-a 定期的な効果検証, so core.uploads checks it and the same protected view serves it)."""
+    evidence mechanism on step 5-a 定期的な効果検証, so core.uploads checks it and the same protected view
+    serves it)."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="manual_values")
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))

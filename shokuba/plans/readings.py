@@ -45,7 +45,9 @@ from shokuba.results.permissions import Scope, results_scope
 from shokuba.surveys.models import Wave, WaveStatus
 from shokuba.surveys.selectors import response_counts
 from shokuba.workplace import insights, picture
+from shokuba.workplace.definitions import INDICATORS_BY_CODE as WORKPLACE_INDICATORS
 from shokuba.workplace.messages import label as workplace_label
+from shokuba.workplace.messages import unit as workplace_unit
 from shokuba.workplace.models import IndicatorImport, IndicatorYear
 
 MIGRATION_INDICATORS = ("recovery_rate", "net_rate_total")
@@ -171,9 +173,13 @@ def _hidden_reason(decision: Decision) -> str:
 def survey_points(kpi: Kpi, context: Context) -> list[Point]:
     mean = kpi.source == KpiSource.SURVEY_MEAN
     definition = (
-        _("平均点（「そう思う」などの最も肯定的な選択肢を最高点とする得点）、t分布による95%信頼区間。わからない・無回答は除く。")
+        _(
+            "平均点（「そう思う」などの最も肯定的な選択肢を最高点とする得点）、t分布による95%信頼区間。わからない・無回答は除く。"
+        )
         if mean
-        else _("「そう思う傾向」（上位2段階）の割合＝上位2段階の回答数÷有効回答数（わからない・無回答は除く）、Wilsonの95%信頼区間。")
+        else _(
+            "「そう思う傾向」（上位2段階）の割合＝上位2段階の回答数÷有効回答数（わからない・無回答は除く）、Wilsonの95%信頼区間。"
+        )
     )
     points = []
     for wave in context.waves():
@@ -197,7 +203,9 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
         t = fiscal_time(wave.closes_on)
         if not decision.shown or summary is None or summary.n is None:
             points.append(
-                Point(label, wave.fiscal_year, t, None, hidden=True, note=_hidden_reason(decision), provenance=provenance)
+                Point(
+                    label, wave.fiscal_year, t, None, hidden=True, note=_hidden_reason(decision), provenance=provenance
+                )
             )
             continue
         provenance["respondents"] = summary.n
@@ -236,7 +244,8 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
 
 def two_thirds_points(kpi: Kpi, context: Context) -> list[Point]:
     definition = _(
-        "3分の2基準: 全体・男性・女性それぞれ3分の2以上が「働きやすい」「働きがいがある」に肯定的に回答した企業・団体の数"
+        "3分の2基準: 全体・男性・女性それぞれ3分の2以上が「働きやすい」「働きがいがある」に肯定的に回答した"
+        "企業・団体の数"
         "（男性・女性のどちらかが5人未満の企業・団体は判定しません）。"
     )
     points = []
@@ -267,7 +276,9 @@ def workplace_points(kpi: Kpi, context: Context) -> list[Point]:
         .order_by("confirmed_at", "pk")
         .values("fiscal_year", "file_name", "file_sha256", "confirmed_at")
     )
-    definition = _("参加企業・団体の「%(label)s」の中央値（%(threshold)d未満の企業・団体しか値がない年度は表示しません）。") % {
+    definition = _(
+        "参加企業・団体の「%(label)s」の中央値（%(threshold)d未満の企業・団体しか値がない年度は表示しません）。"
+    ) % {
         "label": workplace_label(kpi.indicator),
         "threshold": summary.threshold,
     }
@@ -301,7 +312,9 @@ def workplace_points(kpi: Kpi, context: Context) -> list[Point]:
         }
         if cell.hidden or cell.median is None:
             note = _("値のある企業・団体が%(threshold)d未満のため表示しません。") % {"threshold": summary.threshold}
-            points.append(Point(f"{year}年度", year, year_end(year), None, hidden=True, note=note, provenance=provenance))
+            points.append(
+                Point(f"{year}年度", year, year_end(year), None, hidden=True, note=note, provenance=provenance)
+            )
             continue
         low, high = stats.median_interval(list(values.values()))
         points.append(
@@ -321,7 +334,7 @@ def workplace_points(kpi: Kpi, context: Context) -> list[Point]:
 
 
 def migration_points(kpi: Kpi, context: Context) -> list[Point]:
-    series, by_year = context.series(kpi.window_years)
+    _series, by_year = context.series(kpi.window_years)
     sources = defaultdict(list)
     for row in (
         AgeSexFigures.objects.filter(area_code=context.member.pk)
@@ -402,7 +415,9 @@ def response_rate_points(kpi: Kpi, context: Context) -> list[Point]:
             "expected": counts.expected,
             "definition": _("回答率＝回答数÷配布時に登録した対象人数（対象人数を登録した企業・団体のみ）。"),
         }
-        points.append(Point(wave.name, wave.fiscal_year, fiscal_time(wave.closes_on), counts.rate, provenance=provenance))
+        points.append(
+            Point(wave.name, wave.fiscal_year, fiscal_time(wave.closes_on), counts.rate, provenance=provenance)
+        )
     return points
 
 
@@ -418,7 +433,13 @@ def manual_points(kpi: Kpi) -> list[Point]:
             "definition": _("担当者が根拠資料とともに入力した値。"),
         }
         points.append(
-            Point(f"{value.fiscal_year}年度", value.fiscal_year, year_end(value.fiscal_year), value.value, provenance=provenance)
+            Point(
+                f"{value.fiscal_year}年度",
+                value.fiscal_year,
+                year_end(value.fiscal_year),
+                value.value,
+                provenance=provenance,
+            )
         )
     return points
 
@@ -434,6 +455,8 @@ def unit_of(kpi: Kpi) -> str:
         return _("社・団体")
     if kpi.source == KpiSource.MIGRATION:
         return "%" if kpi.indicator == "recovery_rate" else "‰"
+    if kpi.source == KpiSource.WORKPLACE and kpi.indicator in WORKPLACE_INDICATORS:
+        return workplace_unit(WORKPLACE_INDICATORS[kpi.indicator].unit)
     return ""
 
 
@@ -444,7 +467,9 @@ def source_label(kpi: Kpi) -> str:
     if kpi.source == KpiSource.WORKPLACE:
         return f"{label}（{workplace_label(kpi.indicator)}）"
     if kpi.source == KpiSource.MIGRATION:
-        return f"{label}（{indicator_label(kpi.indicator)}・{_(GROUP_LABELS.get(kpi.sex if kpi.sex != 'T' else '', ''))}）"
+        return (
+            f"{label}（{indicator_label(kpi.indicator)}・{_(GROUP_LABELS.get(kpi.sex if kpi.sex != 'T' else '', ''))}）"
+        )
     return label
 
 
@@ -456,7 +481,9 @@ def _change_interval(baseline: Point, latest: Point) -> tuple[float | None, floa
         return (latest.low - baseline.value, latest.high - baseline.value)
     kind = baseline.basis[0]
     if kind == "share" and latest.basis and latest.basis[0] == "share":
-        _diff, low, high = stats.newcombe_difference(latest.basis[1], latest.basis[2], baseline.basis[1], baseline.basis[2])
+        _diff, low, high = stats.newcombe_difference(
+            latest.basis[1], latest.basis[2], baseline.basis[1], baseline.basis[2]
+        )
         return (100 * low, 100 * high)
     if kind == "mean" and latest.basis and latest.basis[0] == "mean":
         _d, low, high, _p = stats.welch_difference(*latest.basis[1:], *baseline.basis[1:])

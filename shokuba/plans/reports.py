@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     Table,
     TableStyle,
 )
-from xml.sax.saxutils import escape
 
 from shokuba.core import charts as core_charts
 from shokuba.core.audit import audit_record, snapshot
@@ -167,7 +167,17 @@ def report_xlsx(content: dict[str, Any]) -> bytes:
     sheets = [
         (
             _("推移"),
-            [_("KPI"), _("時点"), _("年度"), _("値"), _("95%下限"), _("95%上限"), _("回答者数・企業数"), _("注記"), _("出典")],
+            [
+                _("KPI"),
+                _("時点"),
+                _("年度"),
+                _("値"),
+                _("95%下限"),
+                _("95%上限"),
+                _("回答者数・企業数"),
+                _("注記"),
+                _("出典"),
+            ],
             trend,
         ),
         (
@@ -212,9 +222,19 @@ def report_xlsx(content: dict[str, Any]) -> bytes:
                 [w["wave"], w["fiscal_year"], w["organisations"], w["responses"], w["expected"], w["rate"]]
                 for w in participation["waves"]
             ]
-            + [[_("参加企業・団体（%(date)s時点）") % {"date": participation["as_of"]}, "", participation["organisations"]]],
+            + [
+                [
+                    _("参加企業・団体（%(date)s時点）") % {"date": participation["as_of"]},
+                    "",
+                    participation["organisations"],
+                ]
+            ],
         ),
-        (_("出典"), [_("番号"), _("種類"), _("調査回・表・資料"), _("日付"), _("ファイルとSHA-256"), _("定義")], sources),
+        (
+            _("出典"),
+            [_("番号"), _("種類"), _("調査回・表・資料"), _("日付"), _("ファイルとSHA-256"), _("定義")],
+            sources,
+        ),
         (
             _("定義と注記"),
             [_("項目"), _("説明")],
@@ -265,7 +285,13 @@ def trend_spec(kpis: list[dict[str, Any]]) -> dict[str, Any]:
                 },
                 {
                     "transform": [{"filter": "datum.kind === '目標'"}],
-                    "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 90, "color": core_charts.WOMEN_COLOUR},
+                    "mark": {
+                        "type": "point",
+                        "shape": "diamond",
+                        "filled": True,
+                        "size": 90,
+                        "color": core_charts.WOMEN_COLOUR,
+                    },
                     "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
                 },
             ],
@@ -291,7 +317,9 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows: list[list[Any]], widths: list[float], style: ParagraphStyle) -> Table:
-    cells = [[Paragraph(escape(_text(c) if c != "" else ""), style) for c in row] for row in rows]
+    cells = [
+        [Paragraph(escape(_text(c) if c != "" else "").replace("\n", "<br/>"), style) for c in row] for row in rows
+    ]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -328,7 +356,8 @@ def report_pdf(content: dict[str, Any], progress: Any = None) -> bytes:
     if plan["version"]:
         story.append(
             para(
-                _("計画: 第%(n)d版（%(date)s %(body)s 承認）") % {
+                _("計画: 第%(n)d版（%(date)s %(body)s 承認）")
+                % {
                     "n": plan["version"]["number"],
                     "date": plan["version"]["approved_on"],
                     "body": plan["version"]["body"],
@@ -371,7 +400,12 @@ def report_pdf(content: dict[str, Any], progress: Any = None) -> bytes:
                 f"{_text(base.get('value'))}（{base.get('label', k['baseline_year'])}）",
                 f"{latest_text}\n{latest.get('label', '')}",
                 f"{_text(k['target'])}（{k['target_year']}年度）",
-                _text(k["change"]) + (f"（{_interval(k['change_low'], k['change_high'])}）" if k["change_low"] is not None or k["change_high"] is not None else ""),
+                _text(k["change"])
+                + (
+                    f"（{_interval(k['change_low'], k['change_high'])}）"
+                    if k["change_low"] is not None or k["change_high"] is not None
+                    else ""
+                ),
                 f"{k['status_label']}\n{k['reason']}",
                 " ".join(x for x in (base.get("source", ""), latest.get("source", "")) if x),
             ]
@@ -429,7 +463,10 @@ def report_pdf(content: dict[str, Any], progress: Any = None) -> bytes:
     story.append(para(_("7. 人口移動"), styles["h1"]))
     if content["migration"]:
         rows = [[_("年"), _("指標"), _("総数"), _("男性"), _("女性")]]
-        rows += [[r["year"], r["indicator"], _text(r["total"]), _text(r["men"]), _text(r["women"])] for r in content["migration"]]
+        rows += [
+            [r["year"], r["indicator"], _text(r["total"]), _text(r["men"]), _text(r["women"])]
+            for r in content["migration"]
+        ]
         story.append(_table(rows, [w * width for w in (0.1, 0.45, 0.15, 0.15, 0.15)], small))
     else:
         story.append(para(_("人口移動の統計はまだ取り込まれていません。")))
@@ -525,7 +562,11 @@ def report_job_request(*, actor: Any, plan: Plan, fiscal_year: int, variant: str
             message=_("作成の順番を待っています。"),
         )
         audit_record(
-            actor=actor, action=AuditAction.CREATE, instance=job, before=None, after=snapshot(job),
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=job,
+            before=None,
+            after=snapshot(job),
             member_code=plan.member_id,
         )
     result = report_job_task.enqueue(job.pk)
@@ -569,12 +610,17 @@ def report_job_run(job_id: int) -> None:
             "message": _("レポートができました。"),
         }
     except PermissionDenied:
-        outcome = {"status": ReportStatus.FAILED, "message": _("レポートを作る権限がなくなったため、作成していません。")}
+        outcome = {
+            "status": ReportStatus.FAILED,
+            "message": _("レポートを作る権限がなくなったため、作成していません。"),
+        }
     except Exception:  # the job must end visibly whatever happens; the details go to the log
         logger.exception("plan report job %s failed", job_id)
         outcome = {
             "status": ReportStatus.FAILED,
-            "message": _("予期しないエラーで作成できませんでした。もう一度試して、続くときは管理者に連絡してください。"),
+            "message": _(
+                "予期しないエラーで作成できませんでした。もう一度試して、続くときは管理者に連絡してください。"
+            ),
         }
     if outcome["status"] != ReportStatus.SUCCEEDED:
         pdf_path.unlink(missing_ok=True)
@@ -595,7 +641,9 @@ def reports_clean_up(plan: Plan) -> int:
         for name in (job.pdf_name, job.xlsx_name):
             if name:
                 (report_files_dir() / name).unlink(missing_ok=True)
-    ReportJob.objects.filter(pk__in=[j.pk for j in old]).update(pdf_name="", xlsx_name="", message=_("ファイルは削除しました。"))
+    ReportJob.objects.filter(pk__in=[j.pk for j in old]).update(
+        pdf_name="", xlsx_name="", message=_("ファイルは削除しました。")
+    )
     return len(old)
 
 

@@ -50,8 +50,10 @@ def _year_problem(value: Any) -> str | None:
     return None
 
 
-def _add(errors: dict[str, list[Any]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
+def _add(errors: dict[str, list[Any]], field: str, message: str, code: str = "invalid") -> None:
+    """One problem of a field. `code` is its type in the API: a rule no schema can state has one of
+    api.errors.RULE_TYPES (kpi, date_order, state)."""
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
 
 
 def _require_draft(plan: Plan) -> None:
@@ -61,7 +63,7 @@ def _require_draft(plan: Plan) -> None:
                 "plan": [
                     ValidationError(
                         _("計画は承認済みで確定しています。変更するには「改定を始める」で新しい案を作ってください。"),
-                        code="plan_frozen",
+                        code="state",
                     )
                 ]
             }
@@ -95,7 +97,7 @@ def plan_save(
         if problem:
             _add(errors, name, problem)
     if "start_year" not in errors and "end_year" not in errors and end_year < start_year:
-        _add(errors, "end_year", _("終了年度は開始年度と同じか、それより後にしてください。"))
+        _add(errors, "end_year", _("終了年度は開始年度と同じか、それより後にしてください。"), "date_order")
     plan = Plan.objects.select_for_update().filter(member=member).first()
     if plan is not None and not plan.is_draft:
         _require_draft(plan)
@@ -187,9 +189,9 @@ def plan_approve(*, actor: Any, plan: Plan, approved_on: dt.date, body: str, not
     if not body.strip():
         _add(errors, "body", _("承認した会議の名前を入力してください。"))
     if approved_on > timezone.localdate():
-        _add(errors, "approved_on", _("承認日に未来の日付は入力できません。"))
+        _add(errors, "approved_on", _("承認日に未来の日付は入力できません。"), "date_order")
     if not plan.kpis.exists():
-        _add(errors, "plan", _("KPIが1つもない計画は承認できません。"))
+        _add(errors, "plan", _("KPIが1つもない計画は承認できません。"), "state")
     if errors:
         raise ValidationError(errors)
     previous = plan.versions.order_by("-number").first()
@@ -207,10 +209,17 @@ def plan_approve(*, actor: Any, plan: Plan, approved_on: dt.date, body: str, not
     before = snapshot(plan)
     plan.state = PlanState.APPROVED
     plan.save(update_fields=["state", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.CREATE, instance=version, before=None, after=snapshot(version),
-                 member_code=plan.member_id)
-    audit_saved(actor=actor, instance=plan, before=before, member_code=plan.member_id,
-                bookkeeping=frozenset({"updated_at"}))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=version,
+        before=None,
+        after=snapshot(version),
+        member_code=plan.member_id,
+    )
+    audit_saved(
+        actor=actor, instance=plan, before=before, member_code=plan.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return version
 
 
@@ -224,8 +233,9 @@ def plan_revise(*, actor: Any, plan: Plan) -> Plan:
     before = snapshot(plan)
     plan.state = PlanState.DRAFT
     plan.save(update_fields=["state", "updated_at"])
-    audit_saved(actor=actor, instance=plan, before=before, member_code=plan.member_id,
-                bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=plan, before=before, member_code=plan.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return plan
 
 
@@ -263,16 +273,16 @@ def _kpi_errors(values: dict[str, Any]) -> dict[str, list[Any]]:
     if source not in KpiSource.values:
         _add(errors, "source", _("値の出どころを一覧から選んでください。"))
     if source in (KpiSource.SURVEY_TOP, KpiSource.SURVEY_MEAN) and not str(values.get("item_code") or "").strip():
-        _add(errors, "item_code", _("調査項目コード（例: WS-Z01）を入力してください。"))
+        _add(errors, "item_code", _("調査項目コード（例: WS-Z01）を入力してください。"), "kpi")
     if values.get("group", "") not in ("", "F", "M"):
         _add(errors, "group", _("対象の回答者は全体・女性・男性から選んでください。"))
     if source == KpiSource.WORKPLACE and values.get("indicator") not in PICTURE_INDICATORS:
-        _add(errors, "indicator", _("職場の指標を一覧から選んでください。"))
+        _add(errors, "indicator", _("職場の指標を一覧から選んでください。"), "kpi")
     if source == KpiSource.MIGRATION:
         if values.get("indicator") not in MIGRATION_INDICATORS:
-            _add(errors, "indicator", _("人口移動の指標は若者回復率か転入超過率を選んでください。"))
+            _add(errors, "indicator", _("人口移動の指標は若者回復率か転入超過率を選んでください。"), "kpi")
         if values.get("sex") not in ("T", "M", "F"):
-            _add(errors, "sex", _("性別は総数・男性・女性から選んでください。"))
+            _add(errors, "sex", _("性別は総数・男性・女性から選んでください。"), "kpi")
     window = values.get("window_years", 1)
     if not isinstance(window, int) or not 1 <= window <= 5:
         _add(errors, "window_years", _("平均する年数は1〜5年にしてください。"))
@@ -282,7 +292,7 @@ def _kpi_errors(values: dict[str, Any]) -> dict[str, list[Any]]:
             _add(errors, name, problem)
     if "baseline_year" not in errors and "target_year" not in errors:
         if values["target_year"] < values["baseline_year"]:
-            _add(errors, "target_year", _("目標年度は基準年度と同じか、それより後にしてください。"))
+            _add(errors, "target_year", _("目標年度は基準年度と同じか、それより後にしてください。"), "date_order")
     target = values.get("target_value")
     if not isinstance(target, int | float) or isinstance(target, bool) or target != target or abs(target) > 1e9:
         _add(errors, "target_value", _("目標値を数字で入力してください。"))
@@ -290,18 +300,18 @@ def _kpi_errors(values: dict[str, Any]) -> dict[str, list[Any]]:
     if baseline is not None and (not isinstance(baseline, int | float) or baseline != baseline or abs(baseline) > 1e9):
         _add(errors, "baseline_value", _("基準値は数字で入力してください（空欄なら出どころから読み取ります）。"))
     if source == KpiSource.MANUAL and baseline is None:
-        _add(errors, "baseline_value", _("手入力のKPIには基準値を入力してください。"))
+        _add(errors, "baseline_value", _("手入力のKPIには基準値を入力してください。"), "kpi")
     if baseline is not None and target == baseline and "target_value" not in errors:
-        _add(errors, "target_value", _("目標値は基準値と違う値にしてください。"))
+        _add(errors, "target_value", _("目標値は基準値と違う値にしてください。"), "kpi")
     return errors
 
 
 def _kpi_clean(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {k: values.get(k) for k in KPI_FIELDS}
+    cleaned: dict[str, Any] = {k: values.get(k) for k in KPI_FIELDS}
     cleaned["name"] = str(cleaned["name"] or "").strip()
     for key in ("item_code", "group", "indicator", "sex", "unit", "notes"):
         cleaned[key] = str(cleaned[key] or "").strip() if key != "notes" else str(cleaned[key] or "")
-    cleaned["item_code"] = cleaned["item_code"].upper()
+    cleaned["item_code"] = str(cleaned["item_code"]).upper()
     cleaned["window_years"] = cleaned["window_years"] or 1
     cleaned["internal"] = bool(cleaned["internal"])
     source = cleaned["source"]
@@ -346,10 +356,11 @@ def kpi_delete(*, actor: Any, kpi: Kpi) -> None:
     require(actor, "plans.change", kpi.plan.member)
     _require_draft(kpi.plan)
     if kpi.manual_values.exists():
-        raise ValidationError({"kpi": [_("手入力の値があるKPIは削除できません。")]})
+        raise ValidationError({"kpi": [ValidationError(_("手入力の値があるKPIは削除できません。"), code="protected")]})
     before = snapshot(kpi)
-    audit_record(actor=actor, action=AuditAction.DELETE, instance=kpi, before=before, after=None,
-                 member_code=kpi.plan.member_id)
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, instance=kpi, before=before, after=None, member_code=kpi.plan.member_id
+    )
     kpi.delete()
 
 
@@ -363,12 +374,14 @@ def kpi_manual_value_add(
     require(actor, "plans.change", member)
     errors = texts_check({"note": (_("メモ"), note, False)})
     if kpi.source != KpiSource.MANUAL:
-        _add(errors, "kpi", _("このKPIは出どころから自動で読み取るため、値を入力できません。"))
+        _add(errors, "kpi", _("このKPIは出どころから自動で読み取るため、値を入力できません。"), "kpi")
     problem = _year_problem(fiscal_year)
     if problem:
         _add(errors, "fiscal_year", problem)
     elif KpiManualValue.objects.filter(kpi=kpi, fiscal_year=fiscal_year).exists():
-        _add(errors, "fiscal_year", _("%(year)d年度の値はすでに入力されています。") % {"year": fiscal_year})
+        _add(
+            errors, "fiscal_year", _("%(year)d年度の値はすでに入力されています。") % {"year": fiscal_year}, "duplicate"
+        )
     if not isinstance(value, int | float) or isinstance(value, bool) or value != value or abs(value) > 1e9:
         _add(errors, "value", _("値を数字で入力してください。"))
     if size <= 0 or not name:
@@ -409,7 +422,7 @@ def _initiative_errors(values: dict[str, Any]) -> dict[str, list[Any]]:
     if not isinstance(ends, dt.date):
         _add(errors, "ends_on", _("終了予定日を入力してください。"))
     elif isinstance(starts, dt.date) and ends < starts:
-        _add(errors, "ends_on", _("終了予定日は開始予定日と同じ日か、それより後にしてください。"))
+        _add(errors, "ends_on", _("終了予定日は開始予定日と同じ日か、それより後にしてください。"), "date_order")
     if values.get("status", InitiativeStatus.PLANNED) not in InitiativeStatus.values:
         _add(errors, "status", _("状況を一覧から選んでください。"))
     return errors
@@ -477,7 +490,7 @@ def review_save(
         _add(errors, "checked", _("評価を入力してください。"))
     reviewed_on = reviewed_on or timezone.localdate()
     if reviewed_on > timezone.localdate():
-        _add(errors, "reviewed_on", _("振り返りの日に未来の日付は入力できません。"))
+        _add(errors, "reviewed_on", _("振り返りの日に未来の日付は入力できません。"), "date_order")
     if errors:
         raise ValidationError(errors)
     review = PlanReview.objects.select_for_update().filter(plan=plan, fiscal_year=fiscal_year).first()
@@ -486,8 +499,9 @@ def review_save(
     review.done, review.checked, review.next_actions = done, checked, next_actions
     review.internal, review.reviewed_on = internal, reviewed_on
     review.save()
-    audit_saved(actor=actor, instance=review, before=before, member_code=plan.member_id,
-                bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=review, before=before, member_code=plan.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return review
 
 

@@ -49,7 +49,6 @@ def pdf_font() -> str:
     return FONT_NAME
 
 
-
 @dataclass(frozen=True)
 class Flyer:
     title: str  # the questionnaire's title

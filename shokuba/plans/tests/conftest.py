@@ -26,7 +26,11 @@ from shokuba.surveys.models import QuestionnaireVersion, Wave
 
 
 def follow_up_wave(
-    coordinator: User, version: QuestionnaireVersion, organisations: list[Organisation], *, name: str = "2027年度 フォローアップ調査"
+    coordinator: User,
+    version: QuestionnaireVersion,
+    organisations: list[Organisation],
+    *,
+    name: str = "2027年度 フォローアップ調査",
 ) -> Wave:
     today = timezone.localdate()
     created = survey_services.wave_create(

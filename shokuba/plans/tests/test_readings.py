@@ -97,9 +97,9 @@ def test_a_small_group_is_hidden_with_the_reason_and_cannot_be_judged(
         target_year=2028,
     )
     men_reading = kpi_reading(men, until=2027)
+    from shokuba.core.permissions import SYSTEM
     from shokuba.results import selectors
     from shokuba.results.permissions import results_scope
-    from shokuba.core.permissions import SYSTEM
 
     decision = selectors.gate(results_scope(SYSTEM, wave)).group({"sex": ("M",)})
     assert men_reading.points[0].hidden is (not decision.shown)
@@ -113,13 +113,21 @@ def test_mean_kpi_matches_the_t_interval_and_welch(
     later = follow_up_wave(coordinator, wave.version, [organisation, second_organisation])
     fill(later, seed=6)
     kpi = services.kpi_save(
-        actor=coordinator, plan=plan, name="平均点", source="survey_mean", item_code="WS-Z02",
-        baseline_year=2026, target_value=3.5, target_year=2028,
+        actor=coordinator,
+        plan=plan,
+        name="平均点",
+        source="survey_mean",
+        item_code="WS-Z02",
+        baseline_year=2026,
+        target_value=3.5,
+        target_year=2028,
     )
     reading = kpi_reading(kpi, until=2027)
 
     def scores(w: Wave) -> np.ndarray:
-        values = ResponseAnswer.objects.filter(wave=w, item_code="WS-Z02", value__isnull=False).values_list("value", flat=True)
+        values = ResponseAnswer.objects.filter(wave=w, item_code="WS-Z02", value__isnull=False).values_list(
+            "value", flat=True
+        )
         return np.array([5 - v for v in values], dtype=float)  # first point = 4 … last = 1
 
     before, after = scores(wave), scores(later)
@@ -154,8 +162,15 @@ def test_manual_kpi_needs_evidence_and_reads_it(
     from django.core.exceptions import ValidationError
 
     kpi = services.kpi_save(
-        actor=coordinator, plan=plan, name="男性育休の取得者数", source="manual", unit="人",
-        baseline_year=2026, baseline_value=10, target_value=30, target_year=2028,
+        actor=coordinator,
+        plan=plan,
+        name="男性育休の取得者数",
+        source="manual",
+        unit="人",
+        baseline_year=2026,
+        baseline_value=10,
+        target_value=30,
+        target_year=2028,
     )
     pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     with pytest.raises(ValidationError) as refused:
@@ -165,8 +180,14 @@ def test_manual_kpi_needs_evidence_and_reads_it(
     assert "file" in refused.value.message_dict
     with django_capture_on_commit_callbacks(execute=True):
         services.kpi_manual_value_add(
-            actor=coordinator, kpi=kpi, fiscal_year=2027, value=22, note="人事課調べ",
-            stream=io.BytesIO(pdf), name="育休.pdf", size=len(pdf),
+            actor=coordinator,
+            kpi=kpi,
+            fiscal_year=2027,
+            value=22,
+            note="人事課調べ",
+            stream=io.BytesIO(pdf),
+            name="育休.pdf",
+            size=len(pdf),
         )
     reading = kpi_reading(kpi, until=2027)
     assert reading.latest is not None and reading.latest.value == 22
