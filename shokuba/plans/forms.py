@@ -17,9 +17,9 @@ from shokuba.workplace.messages import label as workplace_label
 from shokuba.workplace.picture import PICTURE_INDICATORS
 
 
-
 def year_field(label: Any, **kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=2000, max_value=2100, **kwargs)
+
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

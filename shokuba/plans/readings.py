@@ -109,6 +109,7 @@ class Context:
         self._workplace: picture.Rows | None = None
         self._series: dict[int, Any] = {}
         self._verdicts: dict[int, Any] = {}
+        self._counts: dict[int, tuple[set[str], dict[str, dict[tuple[str, str], int]]]] = {}
         self.codes: set[str] = set()
 
     def waves(self) -> list[Wave]:
@@ -122,12 +123,27 @@ class Context:
 
     def scope(self, wave: Wave) -> Scope:
         if wave.pk not in self._scopes:
-            scope = results_scope(SYSTEM, wave)
-            self._scopes[wave.pk] = scope
-            wanted = [c for c in self.codes if c in self.items(wave)]
-            if wanted:  # every KPI's item of this wave in one GROUP BY (the scope caches the cells)
-                results_selectors.choice_counts(scope, wanted, ("sex",))
+            self._scopes[wave.pk] = results_scope(SYSTEM, wave)
         return self._scopes[wave.pk]
+
+    def counts_by_sex(self, wave: Wave, code: str) -> dict[tuple[str, str], int]:
+        """{(choice, sex): answers} of one item: every KPI item of the wave is counted in one GROUP BY."""
+        if wave.pk not in self._counts:
+            wanted = sorted({c for c in self.codes | {code} if c in self.items(wave)})
+            by_item: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+            for (item, choice, (sex,)), n in results_selectors.choice_counts(
+                self.scope(wave), wanted, ("sex",)
+            ).items():
+                by_item[item][(choice, sex)] = n
+            self._counts[wave.pk] = (set(wanted), dict(by_item))
+        done, by_item = self._counts[wave.pk]
+        if code not in done:  # an item asked for after the wave was counted
+            for (item, choice, (sex,)), n in results_selectors.choice_counts(
+                self.scope(wave), [code], ("sex",)
+            ).items():
+                by_item.setdefault(item, {})[(choice, sex)] = n
+            done.add(code)
+        return by_item.get(code, {})
 
     def items(self, wave: Wave) -> dict[str, results_selectors.Item]:
         if wave.pk not in self._items:
@@ -189,9 +205,8 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
         scope = context.scope(wave)
         gate = results_selectors.gate(scope)
         decision = gate.scope() if not kpi.group else gate.group({"sex": (kpi.group,)})
-        raw = results_selectors.choice_counts(scope, [item.code], ("sex",))
         counts: dict[str, int] = defaultdict(int)
-        for (_code, choice, (sex,)), n in raw.items():
+        for (choice, sex), n in context.counts_by_sex(wave, item.code).items():
             if not kpi.group or sex == kpi.group:
                 counts[choice] += n
         summary = distributions.distribution(

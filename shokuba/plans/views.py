@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from shokuba.analysis.progress import STATUS_LABELS
@@ -23,7 +24,7 @@ from shokuba.plans.models import KpiSource, Plan, ReportStatus, ReportVariant
 from shokuba.plans.permissions import visible_report_jobs
 from shokuba.plans.readings import Reading, source_label
 
-RULE_TEXT = (
+RULE_TEXT = gettext_noop(
     "「順調」: 基準値からの変化の95%信頼区間が0を含まず目標の方向にあり、変化が目標年度に向けたペース"
     "（基準の時点から目標年度末まで一直線に進むとしたときに今までに達しているべき変化）に達している。"
     "「遅れ」: 区間の目標に最も近い端でもペースに届かない。「判断できない」: それ以外（変化が誤差の範囲内、"
@@ -177,6 +178,8 @@ def kpi_chart(reading: Reading) -> core_charts.Chart:
         ]
     )
     spec["title"] = {"text": kpi.name, "subtitle": [_("●＝実績（縦線は95%信頼区間）、◆＝目標")], "anchor": "start"}
+    spec["columns"] = 1
+    spec["spec"]["width"], spec["spec"]["height"] = 520, 240
     header = [_("時点"), _("値"), _("95%下限"), _("95%上限")]
     rows = [[p.label, p.value, p.low, p.high] for p in reading.points]
     display = [[p.label, "—" if p.hidden else core_charts.table_number(p.value), p.low, p.high] for p in reading.points]
@@ -427,8 +430,16 @@ def network_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "plans.view_network", None)
     rows = selectors.network_attainment()
     with_plan = [r for r in rows if r.plan is not None]
+    totals = {s: sum(r.counts[s] for r in rows) for s in STATUS_LABELS}
+    # Members with a plan first (in code order), then the rest: the attainment is what the page is for.
+    rows.sort(key=lambda r: (r.plan is None, r.member.pk))
     return render(
         request,
         "plans/network.html",
-        {"rows": rows, "with_plan": len(with_plan), "labels": {k: _(v) for k, v in STATUS_LABELS.items()}},
+        {
+            "rows": rows,
+            "with_plan": len(with_plan),
+            "totals": totals,
+            "labels": {k: _(v) for k, v in STATUS_LABELS.items()},
+        },
     )

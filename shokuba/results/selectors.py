@@ -231,9 +231,18 @@ def gate(scope: Scope) -> Gate:
                 "industry": {str(pk): str(industry) for pk, industry, _size in organisations},
                 "size_band": {str(pk): str(size) for pk, _industry, size in organisations},
             }
+        spaces: dict[str, list[str]] = {}
+
+        def space(dim: str) -> list[str]:
+            # Asked for at every group decision (the two-thirds rule asks once per organisation and sex): the
+            # organisation dimension's categories are a query, read once per scope.
+            if dim not in spaces:
+                spaces[dim] = [c.code for c in categories_of(scope, dim)]
+            return spaces[dim]
+
         scope.cache["gate"] = Gate(
             sizes=lambda dims: group_sizes(scope, dims),
-            space=lambda dim: [c.code for c in categories_of(scope, dim)],
+            space=space,
             threshold=scope.threshold,
             unions=gaps.preset_groups(),
             derived=derived,

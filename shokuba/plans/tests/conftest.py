@@ -31,15 +31,17 @@ def follow_up_wave(
     organisations: list[Organisation],
     *,
     name: str = "2027年度 フォローアップ調査",
+    fiscal_year: int = 2027,
+    closes_in_days: int = 400,
 ) -> Wave:
     today = timezone.localdate()
     created = survey_services.wave_create(
         actor=coordinator,
         version=version,
         name=name,
-        fiscal_year=2027,
+        fiscal_year=fiscal_year,
         opens_on=today,
-        closes_on=today + dt.timedelta(days=400),
+        closes_on=today + dt.timedelta(days=closes_in_days),
         organisations=organisations,
     )
     return survey_services.wave_open(actor=coordinator, wave=created)

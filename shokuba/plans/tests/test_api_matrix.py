@@ -27,8 +27,13 @@ def expect(default: int, **by_role: int) -> dict[str, int]:
 READ = {"sec": 200, "sup": 200, "coord": 200}
 PLAN = {"title": "計画", "vision": "姿", "goals": "", "start_year": 2026, "end_year": 2028}
 KPI = {
-    "name": "API のKPI", "source": "manual", "unit": "人", "baseline_year": 2026, "baseline_value": 1,
-    "target_value": 5, "target_year": 2028,
+    "name": "API のKPI",
+    "source": "manual",
+    "unit": "人",
+    "baseline_year": 2026,
+    "baseline_value": 1,
+    "target_value": 5,
+    "target_year": 2028,
 }
 CASES: list[tuple[str, str, str, Any, dict[str, int]]] = [
     ("plan", "GET", "plans/members/282090", None, expect(404, **READ)),

@@ -34,8 +34,15 @@ def test_three_kpis_of_one_wave_never_reveal_a_small_group(
     fill(later, seed=7, women=20, men=20, second=0)
     kpis = {
         group: services.kpi_save(
-            actor=coordinator, plan=plan, name=f"WS-Z01 {group or 'all'}", source="survey_top", item_code="WS-Z01",
-            group=group, baseline_year=2026, target_value=90, target_year=2028,
+            actor=coordinator,
+            plan=plan,
+            name=f"WS-Z01 {group or 'all'}",
+            source="survey_top",
+            item_code="WS-Z01",
+            group=group,
+            baseline_year=2026,
+            target_value=90,
+            target_year=2028,
         )
         for group in ("", "F", "M")
     }

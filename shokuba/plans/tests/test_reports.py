@@ -32,8 +32,14 @@ def two_waves(wave: Wave, coordinator: User, organisation: Organisation, second_
 @pytest.fixture
 def internal_kpi(coordinator: User, plan: Plan) -> Kpi:
     return services.kpi_save(
-        actor=coordinator, plan=plan, name="内部の指標（非公表）", source="organisations", baseline_year=2026,
-        target_value=10, target_year=2028, internal=True,
+        actor=coordinator,
+        plan=plan,
+        name="内部の指標（非公表）",
+        source="organisations",
+        baseline_year=2026,
+        target_value=10,
+        target_year=2028,
+        internal=True,
     )
 
 
@@ -81,8 +87,14 @@ def test_pdf_text_shows_the_figures_in_japanese(two_waves: Wave, plan: Plan, top
     path.write_bytes(reports.report_pdf(content))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     kpi = content["kpis"][0]
-    for expected in ("効果検証レポート", top_kpi.name, str(kpi["latest"]["value"]), kpi["status_label"], "出典一覧",
-                     content_hash(content)):
+    for expected in (
+        "効果検証レポート",
+        top_kpi.name,
+        str(kpi["latest"]["value"]),
+        kpi["status_label"],
+        "出典一覧",
+        content_hash(content),
+    ):
         assert expected in text.replace("\n", ""), expected
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
     assert "IPAexGothic" in fonts and " yes " in fonts  # embedded
