@@ -135,10 +135,10 @@ def bench_plan_report() -> None:
 @runner.benchmark("plan_network")
 def bench_plan_network() -> None:
     from django.test import Client
+    from django.utils import timezone
 
     from shokuba.network.models import Member, User
     from shokuba.plans.models import Kpi, KpiSnapshot, Plan
-    from django.utils import timezone
 
     now = timezone.now()
     for member in Member.objects.exclude(pk__in=Plan.objects.values("member_id")):

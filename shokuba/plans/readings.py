@@ -132,14 +132,14 @@ class Context:
             wanted = sorted({c for c in self.codes | {code} if c in self.items(wave)})
             by_item: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
             for (item, choice, (sex,)), n in results_selectors.choice_counts(
-                self.scope(wave), wanted, ("sex",)
+                self.scope(wave), wanted, ("sex",), use_cells=False
             ).items():
                 by_item[item][(choice, sex)] = n
             self._counts[wave.pk] = (set(wanted), dict(by_item))
         done, by_item = self._counts[wave.pk]
         if code not in done:  # an item asked for after the wave was counted
             for (item, choice, (sex,)), n in results_selectors.choice_counts(
-                self.scope(wave), [code], ("sex",)
+                self.scope(wave), [code], ("sex",), use_cells=False
             ).items():
                 by_item.setdefault(item, {})[(choice, sex)] = n
             done.add(code)
@@ -167,7 +167,8 @@ class Context:
         return self._series[window]
 
 
-def _wave_provenance(wave: Wave, scope: Scope, definition: str) -> dict[str, Any]:
+def _wave_provenance(wave: Wave, scope: Scope) -> dict[str, Any]:
+    """A wave as a source: the same entry for every KPI read from it (the item and group are the KPI's)."""
     return {
         "kind": "wave",
         "wave_id": wave.pk,
@@ -176,7 +177,6 @@ def _wave_provenance(wave: Wave, scope: Scope, definition: str) -> dict[str, Any
         "closed_on": (wave.closed_at.date() if wave.closed_at else wave.closes_on).isoformat(),
         "questionnaire_version": wave.version.number,
         "threshold": scope.threshold,
-        "definition": definition,
     }
 
 
@@ -186,17 +186,18 @@ def _hidden_reason(decision: Decision) -> str:
     return _("他の表から小さな集団の回答が分からないよう、あわせて非表示にしています（補完秘匿）。")
 
 
-def survey_points(kpi: Kpi, context: Context) -> list[Point]:
-    mean = kpi.source == KpiSource.SURVEY_MEAN
-    definition = (
-        _(
+def survey_definition(kpi: Kpi) -> str:
+    if kpi.source == KpiSource.SURVEY_MEAN:
+        return _(
             "平均点（「そう思う」などの最も肯定的な選択肢を最高点とする得点）、t分布による95%信頼区間。わからない・無回答は除く。"
         )
-        if mean
-        else _(
-            "「そう思う傾向」（上位2段階）の割合＝上位2段階の回答数÷有効回答数（わからない・無回答は除く）、Wilsonの95%信頼区間。"
-        )
+    return _(
+        "「そう思う傾向」（上位2段階）の割合＝上位2段階の回答数÷有効回答数（わからない・無回答は除く）、Wilsonの95%信頼区間。"
     )
+
+
+def survey_points(kpi: Kpi, context: Context) -> list[Point]:
+    mean = kpi.source == KpiSource.SURVEY_MEAN
     points = []
     for wave in context.waves():
         item = context.items(wave).get(kpi.item_code)
@@ -212,8 +213,7 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
         summary = distributions.distribution(
             results_selectors.item_counts_from(item, counts, decision.size), decision
         ).scale
-        provenance = _wave_provenance(wave, scope, definition)
-        provenance.update(item=item.code, group=kpi.group or "all")
+        provenance = _wave_provenance(wave, scope)
         label = f"{wave.name}"
         t = fiscal_time(wave.closes_on)
         if not decision.shown or summary is None or summary.n is None:
@@ -223,7 +223,6 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
                 )
             )
             continue
-        provenance["respondents"] = summary.n
         if mean:
             if summary.mean is None:
                 continue
@@ -271,8 +270,8 @@ def two_thirds_points(kpi: Kpi, context: Context) -> list[Point]:
         verdicts = context.verdicts(wave)
         judged = [v for v in verdicts if v.verdict != "too_few"]
         meets = sum(1 for v in verdicts if v.verdict == "meets")
-        provenance = _wave_provenance(wave, context.scope(wave), definition)
-        provenance.update(organisations_judged=len(judged), organisations_answered=len(verdicts))
+        provenance = _wave_provenance(wave, context.scope(wave))
+        provenance.update(organisations_judged=len(judged), organisations_answered=len(verdicts), definition=definition)
         points.append(
             Point(wave.name, wave.fiscal_year, fiscal_time(wave.closes_on), float(meets), provenance=provenance)
         )
@@ -544,7 +543,11 @@ def kpi_reading(kpi: Kpi, *, until: int, context: Context | None = None) -> Read
         points = manual_points(kpi)
     points = [p for p in points if p.fiscal_year <= until]
     exact = source in EXACT_SOURCES
-    definition = next((str(p.provenance.get("definition", "")) for p in points), "")
+    definition = (
+        survey_definition(kpi)
+        if source in (KpiSource.SURVEY_TOP, KpiSource.SURVEY_MEAN)
+        else next((str(p.provenance.get("definition", "")) for p in points), "")
+    )
     if kpi.baseline_value is not None:
         baseline: Point | None = Point(
             _("基準値（入力）"),

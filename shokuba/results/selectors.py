@@ -252,10 +252,17 @@ def gate(scope: Scope) -> Gate:
 
 
 def choice_counts(
-    scope: Scope, codes: Iterable[str], by: Sequence[str] = (), filters: Filters | None = None
+    scope: Scope,
+    codes: Iterable[str],
+    by: Sequence[str] = (),
+    filters: Filters | None = None,
+    *,
+    use_cells: bool = True,
 ) -> dict[tuple[str, str, Key], int]:
-    """Answer rows per (item code, choice code, group): one GROUP BY over the answer table."""
-    if _cached(by, filters):
+    """Answer rows per (item code, choice code, group): one GROUP BY over the answer table. `use_cells=False` asks
+    exactly this GROUP BY instead of rolling up the scope's cached cells (all cached dimensions of every item):
+    cheaper for a caller that needs a few items by one dimension once (an action plan's KPIs)."""
+    if use_cells and _cached(by, filters):
         rolled = _roll_up(_answer_cells(scope, list(codes)), 2, by, filters)
         return {(k[0], k[1], tuple(k[2:])): n for k, n in rolled.items()}
     fields = [DIMENSION_FIELDS[d] for d in by]

@@ -6,8 +6,6 @@ test-artifacts/plans/ to be looked at). Screenshots of the plan, KPI and secreta
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from shokuba.plans.models import Kpi
+from shokuba.plans.tests.conftest import follow_up_wave
+from shokuba.plans.tests.pdf import HAVE_POPPLER, pdf_pages, pdf_text
 from shokuba.results.tests.conftest import fill
 from shokuba.surveys.tests.conftest import (  # noqa: F401 - fixtures
     published,
@@ -22,7 +22,6 @@ from shokuba.surveys.tests.conftest import (  # noqa: F401 - fixtures
     second_organisation,
     wave,
 )
-from shokuba.plans.tests.conftest import follow_up_wave
 from tests.browser.helpers import login
 
 pytestmark = [
@@ -42,7 +41,7 @@ def _shots(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing (scripts/install_poppler.sh)")
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils missing (scripts/install_poppler.sh)")
 def test_plan_kpi_second_wave_report(
     page: Any,
     coordinator: Any,
@@ -104,7 +103,7 @@ def test_plan_kpi_second_wave_report(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "report.pdf"
     pdf.write_bytes(download.value.path().read_bytes())
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    text = pdf_text(pdf)
     flat = text.replace("\n", "")
     for expected in (
         "効果検証レポート",
@@ -116,13 +115,9 @@ def test_plan_kpi_second_wave_report(
         "出典一覧",
     ):
         assert expected in flat, expected
-    for old in ARTIFACTS.glob("report-page-*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / "report-page")], check=True)
-    pages = sorted(ARTIFACTS.glob("report-page-*.png"))
+    pages = pdf_pages(pdf, ARTIFACTS / "report-page")
     assert len(pages) >= 4 and all(p.stat().st_size > 5_000 for p in pages)
 
-    page.get_by_role("link", name="ログアウト").click() if page.get_by_role("link", name="ログアウト").count() else None
     page.context.clear_cookies()
     login(page, secretariat)
     page.goto("/plans/network/")

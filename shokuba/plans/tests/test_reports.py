@@ -4,8 +4,6 @@ leaves out what is internal; the PDF's text (pdftotext) shows the figures in Jap
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from typing import Any
 
 import pytest
@@ -16,9 +14,10 @@ from shokuba.plans import reports, services
 from shokuba.plans.content import content_hash, report_content
 from shokuba.plans.models import Kpi, Plan, ReportStatus
 from shokuba.plans.tests.conftest import fill, follow_up_wave
+from shokuba.plans.tests.pdf import HAVE_POPPLER, pdf_fonts, pdf_text
 from shokuba.surveys.models import Wave
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
+needs_poppler = pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils missing (scripts/install_poppler.sh)")
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def test_pdf_text_shows_the_figures_in_japanese(two_waves: Wave, plan: Plan, top
     content = report_content(plan, 2027, "internal")
     path = tmp_path / "r.pdf"
     path.write_bytes(reports.report_pdf(content))
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    text = pdf_text(path)
     kpi = content["kpis"][0]
     for expected in (
         "効果検証レポート",
@@ -96,7 +95,7 @@ def test_pdf_text_shows_the_figures_in_japanese(two_waves: Wave, plan: Plan, top
         content_hash(content),
     ):
         assert expected in text.replace("\n", ""), expected
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    fonts = pdf_fonts(path)
     assert "IPAexGothic" in fonts and " yes " in fonts  # embedded
 
 
