@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.utils import timezone
+
+from shokuba.core.dates import fiscal_year
 from shokuba.guidebook.models import Step
 from shokuba.network.models import Member, User
 from shokuba.plans import services
 from shokuba.plans.models import InitiativeStatus, Plan
+from shokuba.plans.readings import plan_readings
 
 TOYOOKA = "282090"
 # A one-page PDF: the evidence file of the manual KPI (checked by core.uploads like any upload).
@@ -170,4 +174,7 @@ def demo_plan() -> Plan:
         checked="「働きやすい」の割合は上がったが、変化が誤差の範囲内の項目もある。",
         next_actions="小規模事業所の参加を増やすため、個別相談会の回数を増やす。",
     )
+    # The network page reads each KPI's last reading: the demo's plan has been read once.
+    kpis = list(plan.kpis.order_by("position", "pk"))
+    services.kpi_snapshots_write(member, plan_readings(kpis, member, until=fiscal_year(timezone.localdate())))
     return plan

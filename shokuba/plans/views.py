@@ -171,6 +171,9 @@ def kpi_chart(reading: Reading) -> core_charts.Chart:
                 "unit": reading.unit,
                 "target": kpi.target_value,
                 "target_year": kpi.target_year,
+                "baseline": {"t": reading.baseline.t, "value": reading.baseline.value}
+                if reading.baseline is not None and not reading.baseline.hidden
+                else None,
                 "points": [
                     {"t": p.t, "value": p.value, "low": p.low, "high": p.high} for p in reading.points if not p.hidden
                 ],
