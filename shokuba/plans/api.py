@@ -34,7 +34,7 @@ Value = Annotated[float, Field(ge=-1e9, le=1e9)]
 Code = Annotated[str, Field(max_length=20)]
 
 
-class PointOut(Schema):
+class KpiPointOut(Schema):
     label: str
     fiscal_year: int
     value: float | None = Field(..., description="null: 回答者が少ないなどで非表示")
@@ -60,8 +60,8 @@ class KpiOut(Schema):
     baseline_year: int
     target_value: float
     target_year: int
-    baseline: PointOut | None
-    latest: PointOut | None
+    baseline: KpiPointOut | None
+    latest: KpiPointOut | None
     change: float | None
     change_low: float | None
     change_high: float | None
@@ -71,10 +71,10 @@ class KpiOut(Schema):
     status_label: str
     reason: str
     definition: str
-    points: list[PointOut]
+    points: list[KpiPointOut]
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     approved_on: dt.date
     body: str
@@ -90,7 +90,7 @@ class PlanOut(Schema):
     end_year: int
     state: Literal["draft", "approved"]
     kpis: list[KpiOut]
-    versions: list[VersionOut]
+    versions: list[PlanVersionOut]
 
 
 class PlanIn(RequestBody):
@@ -118,12 +118,12 @@ class KpiIn(RequestBody):
     notes: Annotated[Text, Field(max_length=2000)] = ""
 
 
-class ReportIn(RequestBody):
+class PlanReportIn(RequestBody):
     fiscal_year: Year
     variant: ReportVariant = Field(..., description="internal（すべて） / public（内部用の項目を除く）")
 
 
-class ReportOut(Schema):
+class PlanReportOut(Schema):
     id: int
     member: str
     fiscal_year: int
@@ -292,9 +292,11 @@ def report_out(request: HttpRequest, job: ReportJob) -> dict[str, Any]:
 
 
 @router.post(
-    "/members/{code}/reports", response={202: ReportOut, **ERRORS}, summary="効果検証レポートを依頼（バックグラウンド）"
+    "/members/{code}/reports",
+    response={202: PlanReportOut, **ERRORS},
+    summary="効果検証レポートを依頼（バックグラウンド）",
 )
-def report_request(request: HttpRequest, code: Code, payload: ReportIn) -> Status[dict[str, Any]]:
+def report_request(request: HttpRequest, code: Code, payload: PlanReportIn) -> Status[dict[str, Any]]:
     """PDF と XLSX（同じ数値）をサーバーで作成します。進み具合は GET /plans/reports/{id} で確かめます。"""
     user = caller(request)
     member = _member(user, code)
@@ -312,7 +314,7 @@ def _job(user: Any, pk: int) -> ReportJob:
     return job
 
 
-@router.get("/reports/{id}", response={200: ReportOut, **ERRORS}, summary="効果検証レポートの状況")
+@router.get("/reports/{id}", response={200: PlanReportOut, **ERRORS}, summary="効果検証レポートの状況")
 def report_detail(request: HttpRequest, id: int) -> dict[str, Any]:
     return report_out(request, _job(caller(request), id))
 
