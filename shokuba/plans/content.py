@@ -22,7 +22,7 @@ from shokuba.core.dates import fiscal_year_bounds
 from shokuba.core.privacy import min_group_size
 from shokuba.network.models import Organisation
 from shokuba.plans.models import Plan, ReportVariant
-from shokuba.plans.readings import Context, Point, Reading, plan_readings, source_label
+from shokuba.plans.readings import Context, Point, Reading, plan_readings, source_label, wave_provenance
 from shokuba.regional.labels import indicator_label
 from shokuba.results import analyses as results_analyses
 from shokuba.surveys.selectors import response_counts
@@ -157,7 +157,7 @@ def _two_thirds(context: Context, fiscal_year: int, sources: _Sources) -> list[d
                 "meets": sum(1 for v in verdicts if v.verdict == "meets"),
                 "does_not_meet": sum(1 for v in verdicts if v.verdict == "does_not_meet"),
                 "too_few": sum(1 for v in verdicts if v.verdict == "too_few"),
-                "source": sources.ref({"kind": "wave", "wave_id": wave.pk, "wave": wave.name}),
+                "source": sources.ref(wave_provenance(wave, context.scope(wave))),
             }
         )
     return rows

@@ -167,7 +167,7 @@ class Context:
         return self._series[window]
 
 
-def _wave_provenance(wave: Wave, scope: Scope) -> dict[str, Any]:
+def wave_provenance(wave: Wave, scope: Scope) -> dict[str, Any]:
     """A wave as a source: the same entry for every KPI read from it (the item and group are the KPI's)."""
     return {
         "kind": "wave",
@@ -213,7 +213,7 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
         summary = distributions.distribution(
             results_selectors.item_counts_from(item, counts, decision.size), decision
         ).scale
-        provenance = _wave_provenance(wave, scope)
+        provenance = wave_provenance(wave, scope)
         label = f"{wave.name}"
         t = fiscal_time(wave.closes_on)
         if not decision.shown or summary is None or summary.n is None:
@@ -270,7 +270,7 @@ def two_thirds_points(kpi: Kpi, context: Context) -> list[Point]:
         verdicts = context.verdicts(wave)
         judged = [v for v in verdicts if v.verdict != "too_few"]
         meets = sum(1 for v in verdicts if v.verdict == "meets")
-        provenance = _wave_provenance(wave, context.scope(wave))
+        provenance = wave_provenance(wave, context.scope(wave))
         provenance.update(organisations_judged=len(judged), organisations_answered=len(verdicts), definition=definition)
         points.append(
             Point(wave.name, wave.fiscal_year, fiscal_time(wave.closes_on), float(meets), provenance=provenance)

@@ -53,6 +53,19 @@ REPORT_DIR = "plan-reports"
 CHART_KPIS_PER_IMAGE = 6
 CHART_SCALE = 1.5  # about 140 dpi across the A4 text width: sharp in print, a third fewer pixels than 2
 KEEP_PER_PLAN = 10
+SOURCE_SHOWN = {
+    "ref",
+    "kind",
+    "wave",
+    "table",
+    "evidence",
+    "closed_on",
+    "as_of",
+    "date",
+    "imports",
+    "sha256",
+    "definition",
+}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -161,6 +174,7 @@ def report_xlsx(content: dict[str, Any]) -> bytes:
             "; ".join(f"{i.get('file')} ({i.get('date')}) sha256:{i.get('sha256')}" for i in s.get("imports", []))
             or s.get("sha256", ""),
             s.get("definition", ""),
+            "; ".join(f"{key}={value}" for key, value in sorted(s.items()) if key not in SOURCE_SHOWN),
         ]
         for s in content["sources"]
     ]
@@ -507,12 +521,24 @@ def report_pdf(content: dict[str, Any], progress: Any = None) -> bytes:
     story += [para("・" + n) for n in content["method_notes"]]
     story.append(para(_("11. 用語の定義"), styles["h1"]))
     story.append(_table([[_("用語"), _("説明")], *content["definitions"]], [0.25 * width, 0.75 * width], small))
+    story.append(para(_("付録: KPIの定義と出典"), styles["h1"]))
+    rows = [[_("KPI"), _("定義"), _("出典")]]
+    for k in content["kpis"]:
+        refs = sorted(
+            {p["source"] for p in k["points"] if p["source"]} | {(k["baseline"] or {}).get("source", "")} - {""}
+        )
+        rows.append([k["name"], k["definition"], " ".join(refs)])
+    story.append(_table(rows, [0.3 * width, 0.55 * width, 0.15 * width], small))
     story.append(para(_("付録: 出典一覧"), styles["h1"]))
     rows = [[_("番号"), _("出典"), _("定義")]]
     for s in content["sources"]:
         detail = [str(s.get(k)) for k in ("wave", "table", "evidence", "closed_on", "as_of", "date") if s.get(k)]
         if s.get("wave_id"):
             detail.append(f"wave_id={s['wave_id']}")
+        if s.get("questionnaire_version"):
+            detail.append(
+                _("調査票 第%(n)d版・最小表示人数 %(t)d人") % {"n": s["questionnaire_version"], "t": s["threshold"]}
+            )
         if s.get("respondents"):
             detail.append(_("回答者 %(n)d人") % {"n": s["respondents"]})
         if s.get("sha256"):

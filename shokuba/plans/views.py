@@ -180,9 +180,11 @@ def kpi_chart(reading: Reading) -> core_charts.Chart:
             }
         ]
     )
-    spec["title"] = {"text": kpi.name, "subtitle": [_("●＝実績（縦線は95%信頼区間）、◆＝目標")], "anchor": "start"}
-    spec["columns"] = 1
-    spec["spec"]["width"], spec["spec"]["height"] = 520, 240
+    # One KPI: the report's layers without the facet, as wide as the page (a phone's too).
+    page_spec = core_charts.base_spec(kpi.name, [_("●＝実績（縦線は95%信頼区間）、◆＝目標")], height=260)
+    page_spec["data"] = spec["data"]
+    page_spec["layer"] = spec["spec"]["layer"]
+    spec = page_spec
     header = [_("時点"), _("値"), _("95%下限"), _("95%上限")]
     rows = [[p.label, p.value, p.low, p.high] for p in reading.points]
     display = [[p.label, "—" if p.hidden else core_charts.table_number(p.value), p.low, p.high] for p in reading.points]
