@@ -175,6 +175,6 @@ def demo_plan() -> Plan:
         next_actions="小規模事業所の参加を増やすため、個別相談会の回数を増やす。",
     )
     # The network page reads each KPI's last reading: the demo's plan has been read once.
-    kpis = list(plan.kpis.order_by("position", "pk"))
-    services.kpi_snapshots_write(member, plan_readings(kpis, member, until=fiscal_year(timezone.localdate())))
+    plan_kpis = list(plan.kpis.order_by("position", "pk"))
+    services.kpi_snapshots_write(member, plan_readings(plan_kpis, member, until=fiscal_year(timezone.localdate())))
     return plan
