@@ -35,11 +35,12 @@ run: setup
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: test tools, the browser (Debian's chromium), LibreOffice (round trips) and nginx (the deployment test)
-## when missing, then every test.
+## make test: test tools, the browser (Debian's chromium), LibreOffice (round trips), poppler (PDF text) and nginx
+## (the deployment test) when missing, then every test.
 test: setup-dev
 	bash scripts/install_browser.sh
 	bash scripts/install_libreoffice.sh
+	bash scripts/install_poppler.sh
 	bash scripts/install_nginx.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -14,9 +14,19 @@ runner = _shared.runner()
 RESPONSES = 100_000
 
 
-def _big_wave() -> object:
-    """A closed wave of the workplace questionnaire with RESPONSES synthetic responses (31 scale items each),
-    written with executemany (the demo's own path is too slow for this size)."""
+def _big_wave(
+    responses_count: int = RESPONSES,
+    *,
+    version: object = None,
+    name: str = "ベンチマーク調査",
+    fiscal_year: int = 2026,
+    closes_on: object = None,
+    seed: int = 42,
+    shift_women: float = 0.6,
+) -> object:
+    """A closed wave of the workplace questionnaire with `responses_count` synthetic responses (31 scale items
+    each), written with executemany (the demo's own path is too slow for this size). `version`: a published
+    version to reuse (else a new copy of the workplace template); the plans bench makes five waves of one."""
     import datetime as dt
 
     from django.db import connection, transaction
@@ -28,31 +38,33 @@ def _big_wave() -> object:
 
     coordinator = User.objects.get(username="toyooka")
     member = Member.objects.get(pk="282090")
-    questionnaire = services.questionnaire_create_from_template(
-        actor=coordinator, member=member, template_code="workplace", title="ベンチマーク用"
-    )
-    version = services.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
+    if version is None:
+        questionnaire = services.questionnaire_create_from_template(
+            actor=coordinator, member=member, template_code="workplace", title="ベンチマーク用"
+        )
+        version = services.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
     organisations = list(Organisation.objects.filter(member=member)[:5])
+    closes = closes_on if isinstance(closes_on, dt.date) else dt.date(fiscal_year, 1, 30)
     wave = services.wave_create(
         actor=coordinator,
-        version=version,
-        name="ベンチマーク調査",
-        fiscal_year=2026,
-        opens_on=dt.date(2026, 1, 5),
-        closes_on=dt.date(2026, 1, 30),
+        version=version,  # type: ignore[arg-type]
+        name=name,
+        fiscal_year=fiscal_year,
+        opens_on=closes - dt.timedelta(days=25),
+        closes_on=closes,
         organisations=organisations,
     )
     Wave.objects.filter(pk=wave.pk).update(status="closed")
     items = [i for i in wave_items(wave) if i.kind == "scale"]
-    rng = random.Random(42)
+    rng = random.Random(seed)
     sexes, ages, positions = ["F", "M", "M", "X", "R"], ["-29", "30", "40", "50", "60+"], ["staff", "chief", "manager"]
     responses, answers = [], []
-    for _ in range(RESPONSES):
+    for _ in range(responses_count):
         sid = str(uuid.UUID(int=rng.getrandbits(128)))
         org = rng.choice(organisations).pk
         attrs = (rng.choice(sexes), rng.choice(ages), rng.choice(positions), "regular", "", "")
         responses.append(("282090", sid, wave.pk, org, "web", "2026-01-10", *attrs, "{}"))
-        shift = 0.6 if attrs[0] == "F" else 0.0
+        shift = shift_women if attrs[0] == "F" else 0.0
         for item in items:
             point = min(4, max(1, int(rng.random() * 4 + shift) + 1))
             answers.append(("282090", sid, wave.pk, org, item.code, 0, str(point), float(point), "", *attrs))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("regional/", include("shokuba.regional.urls")),
     path("workplace/", include("shokuba.workplace.urls")),
     path("", include("shokuba.results.urls")),
+    path("plans/", include("shokuba.plans.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -224,3 +224,21 @@ def groups_test(table: Sequence[Sequence[int]]) -> tuple[str, float, int, float,
         _odds, p = fisher_exact_2x2(observed.astype(int).tolist())
         return ("fisher", statistic, df, p, smallest)
     return ("chi2", statistic, df, p, smallest)
+
+
+def median_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
+    """Distribution-free interval for a median from order statistics (the sign test inverted; SciPy's
+    `quantile_test(x, q).confidence_interval()`): the widest k with P(Binom(n, ½) ≤ k − 1) ≤ α/2 gives
+    [x₍ₖ₎, x₍ₙ₋ₖ₊₁₎]. With too few values for any such k (n ≤ 5 at 95 %) the interval is unbounded (−inf, inf)."""
+    ordered = sorted(float(v) for v in values)
+    n = len(ordered)
+    alpha = 1 - confidence
+    k = 0
+    for j in range(1, n + 1):
+        if float(_st.binom.cdf(j - 1, n, 0.5)) <= alpha / 2:
+            k = j
+        else:
+            break
+    if k == 0:
+        return (-math.inf, math.inf)
+    return (ordered[k - 1], ordered[n - k])

@@ -78,9 +78,11 @@ def _for_image(spec: dict[str, Any], font: str = CHART_FONT) -> dict[str, Any]:
     return image
 
 
-def chart_png(spec: dict[str, Any]) -> bytes:
+def chart_png(spec: dict[str, Any], *, scale: float = 2) -> bytes:
+    """A PNG of the spec in the shipped font. `scale` 2 suits a screen download; a printed report page can take
+    less (the pixels cost time to draw and to embed)."""
     _register_font()
-    png: bytes = vl_convert.vegalite_to_png(_for_image(spec), scale=2)
+    png: bytes = vl_convert.vegalite_to_png(_for_image(spec), scale=scale)
     return png
 
 

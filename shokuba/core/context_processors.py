@@ -37,6 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("workplace:picture", args=[user.member_id]), _("職場の指標")))
     elif has_perm(user, "workplace.view_network_picture"):
         items.append((reverse("workplace:network_picture"), _("職場の指標")))
+    if getattr(user, "member_id", None):
+        items.append((reverse("plans:plan", args=[user.member_id]), _("アクションプラン")))
+    elif has_perm(user, "plans.view_network"):
+        items.append((reverse("plans:network"), _("アクションプラン")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))

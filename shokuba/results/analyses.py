@@ -244,13 +244,7 @@ def overview(scope: Scope, preset: str = "sex") -> Analysis:
                 )
             )
 
-    rule_items = [by_code[c] for c in RECOGNITION_ITEMS if c in by_code]
-    verdicts: list[recognition.Recognition] = []
-    if len(rule_items) == len(RECOGNITION_ITEMS) and (scope.organisations_allowed or scope.organisation_id):
-        positives = selectors.recognition_counts(scope, rule_items)
-        names = dict(Organisation.objects.filter(pk__in=[int(k) for k in positives]).values_list("pk", "name"))
-        for org_id, entries in sorted(positives.items(), key=lambda kv: names.get(int(kv[0]), "")):
-            verdicts.append(_recognition(scope, org_id, names.get(int(org_id), org_id), entries))
+    verdicts = recognition_verdicts(scope, scale)
     data["recognition"] = to_jsonable(verdicts)
     result.objects["recognition"] = verdicts
 
@@ -299,6 +293,22 @@ def _recognition(
     }
     texts = {i.code: i.text for i in selectors.wave_items(scope.wave)}
     return recognition.recognition(name, entries, groups, texts=texts)
+
+
+def recognition_verdicts(scope: Scope, scale: Sequence[Item] | None = None) -> list[recognition.Recognition]:
+    """The two-thirds rule for every organisation of the scope that answered (by name), with the gate's decisions;
+    empty when the wave lacks the rule's items or the scope may not be broken down by organisation."""
+    if scale is None:
+        scale = [i for i in selectors.wave_items(scope.wave) if i.kind == "scale"]
+    by_code = {i.code: i for i in scale}
+    rule_items = [by_code[c] for c in RECOGNITION_ITEMS if c in by_code]
+    verdicts: list[recognition.Recognition] = []
+    if len(rule_items) == len(RECOGNITION_ITEMS) and (scope.organisations_allowed or scope.organisation_id):
+        positives = selectors.recognition_counts(scope, rule_items)
+        names = dict(Organisation.objects.filter(pk__in=[int(k) for k in positives]).values_list("pk", "name"))
+        for org_id, entries in sorted(positives.items(), key=lambda kv: names.get(int(kv[0]), "")):
+            verdicts.append(_recognition(scope, org_id, names.get(int(org_id), org_id), entries))
+    return verdicts
 
 
 def organisation_recognition(scope: Scope, org_id: int, name: str) -> recognition.Recognition | None:

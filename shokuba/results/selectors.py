@@ -231,9 +231,18 @@ def gate(scope: Scope) -> Gate:
                 "industry": {str(pk): str(industry) for pk, industry, _size in organisations},
                 "size_band": {str(pk): str(size) for pk, _industry, size in organisations},
             }
+        spaces: dict[str, list[str]] = {}
+
+        def space(dim: str) -> list[str]:
+            # Asked for at every group decision (the two-thirds rule asks once per organisation and sex): the
+            # organisation dimension's categories are a query, read once per scope.
+            if dim not in spaces:
+                spaces[dim] = [c.code for c in categories_of(scope, dim)]
+            return spaces[dim]
+
         scope.cache["gate"] = Gate(
             sizes=lambda dims: group_sizes(scope, dims),
-            space=lambda dim: [c.code for c in categories_of(scope, dim)],
+            space=space,
             threshold=scope.threshold,
             unions=gaps.preset_groups(),
             derived=derived,
@@ -243,10 +252,17 @@ def gate(scope: Scope) -> Gate:
 
 
 def choice_counts(
-    scope: Scope, codes: Iterable[str], by: Sequence[str] = (), filters: Filters | None = None
+    scope: Scope,
+    codes: Iterable[str],
+    by: Sequence[str] = (),
+    filters: Filters | None = None,
+    *,
+    use_cells: bool = True,
 ) -> dict[tuple[str, str, Key], int]:
-    """Answer rows per (item code, choice code, group): one GROUP BY over the answer table."""
-    if _cached(by, filters):
+    """Answer rows per (item code, choice code, group): one GROUP BY over the answer table. `use_cells=False` asks
+    exactly this GROUP BY instead of rolling up the scope's cached cells (all cached dimensions of every item):
+    cheaper for a caller that needs a few items by one dimension once (an action plan's KPIs)."""
+    if use_cells and _cached(by, filters):
         rolled = _roll_up(_answer_cells(scope, list(codes)), 2, by, filters)
         return {(k[0], k[1], tuple(k[2:])): n for k, n in rolled.items()}
     fields = [DIMENSION_FIELDS[d] for d in by]

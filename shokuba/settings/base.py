@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shokuba.regional",
     "shokuba.workplace",
     "shokuba.results",
+    "shokuba.plans",
     "axes",
     "django_prometheus",
 ]

@@ -41,7 +41,9 @@ def qr_png(url: str, *, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def _font() -> str:
+def pdf_font() -> str:
+    """The shipped IPAexGothic registered with ReportLab (once per process): every PDF the platform draws (the
+    flyer, the effect-verification report) embeds the subset of it that it uses."""
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE)))
     return FONT_NAME
@@ -96,7 +98,7 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
 
 def flyer_pdf(flyer: Flyer) -> bytes:
     """An A4 portrait flyer: title, who it is for, period, a large QR code, the link, and the privacy promise."""
-    font = _font()
+    font = pdf_font()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
     canvas.setTitle(f"{flyer.title}（{flyer.wave_name}）")

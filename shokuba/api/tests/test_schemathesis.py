@@ -37,6 +37,8 @@ from shokuba.api.api import api
 from shokuba.api.errors import RULE_TYPES
 from shokuba.api.services import api_token_issue
 from shokuba.network.models import Member, Organisation, Role, User
+from shokuba.plans.models import Kpi, ReportJob
+from shokuba.plans.services import plan_save
 from shokuba.results.tests.conftest import submit
 from shokuba.surveys.library import library_template
 from shokuba.surveys.models import Questionnaire, QuestionnaireVersion, VersionStatus, Wave, WaveLink, WaveStatus
@@ -198,6 +200,30 @@ def fuzz_rows(toyooka: Member, kesennuma: Member) -> dict[str, User]:
         organisation=organisation,
         fiscal_year=2025,
         raw={"workers_women": 40, "workers_men": 60, "managers": 10, "managers_women": 2},
+    )
+    # 豊岡市's action plan, with a KPI and a finished report under the fixed ids (the requests for 豊岡市's plan
+    # reach the services: a second KPI, a report request, a change of the plan).
+    plan = plan_save(
+        actor=coordinator, member=toyooka, title="ファズの計画", vision="姿", goals="", start_year=2026, end_year=2028
+    )
+    Kpi.objects.create(
+        pk=FUZZ_ID,
+        plan=plan,
+        name="ファズのKPI",
+        source="survey_top",
+        item_code="WS-Z01",
+        baseline_year=2026,
+        target_value=80,
+        target_year=2028,
+    )
+    ReportJob.objects.create(
+        pk=FUZZ_ID,
+        member=toyooka,
+        plan=plan,
+        fiscal_year=2026,
+        variant="public",
+        status="failed",
+        created_by=coordinator,
     )
     return users
 

@@ -32,7 +32,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
     by_app: dict[str, set[str]] = {}
     for name, permission in registered().items():
         by_app.setdefault(permission.app, set()).add(name)
-    assert set(by_app) == {"network", "guidebook", "surveys", "results", "regional", "workplace"}
+    assert set(by_app) == {"network", "guidebook", "surveys", "results", "regional", "workplace", "plans"}
     assert all(apps.is_installed(f"shokuba.{app}") for app in by_app)
     assert "wave.view" in by_app["surveys"] and "results.view" in by_app["results"]
     assert "member.change_progress" in by_app["guidebook"] and "member.view" in by_app["network"]

@@ -101,4 +101,8 @@ def test_unfinishable_task_results() -> None:
 
 
 def test_every_app_with_background_jobs_registers_its_recovery() -> None:
-    assert {recovery.name for recovery in job_recoveries()} == {"surveys.export_jobs", "regional.imports"}
+    assert {recovery.name for recovery in job_recoveries()} == {
+        "surveys.export_jobs",
+        "regional.imports",
+        "plans.report_jobs",
+    }

@@ -59,7 +59,7 @@ def test_a_starting_worker_fails_the_imports_of_a_dead_worker_and_removes_their_
 
     counts = dead_workers_recover()
 
-    assert counts == {"tasks": 2, "surveys.export_jobs": 0, "regional.imports": 2}
+    assert counts == {"tasks": 2, "surveys.export_jobs": 0, "regional.imports": 2, "plans.report_jobs": 0}
     for job in (lost, api):
         job.refresh_from_db()
         assert job.status == ImportJobStatus.FAILED and job.finished_at is not None

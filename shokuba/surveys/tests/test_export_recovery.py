@@ -57,7 +57,7 @@ def test_a_starting_worker_fails_the_jobs_of_a_dead_worker_and_removes_their_fil
 
     counts = dead_workers_recover()
 
-    assert counts == {"tasks": 1, "surveys.export_jobs": 1, "regional.imports": 0}
+    assert counts == {"tasks": 1, "surveys.export_jobs": 1, "regional.imports": 0, "plans.report_jobs": 0}
     lost.refresh_from_db()
     with translation.override("ja"):
         assert (lost.status, lost.message) == (ExportJobStatus.FAILED, export_jobs.lost_message())
