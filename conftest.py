@@ -6,10 +6,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from shokuba.network.models import Member, Organisation, Role, User
 
 PASSWORD = "test-password-123"
+
+# No timings in tests: hypothesis' default 200 ms deadline per example failed a statistics test on a loaded machine.
+# Tests that set their own settings keep them; this only removes the deadline from the default profile.
+hypothesis_settings.register_profile("shokuba", deadline=None)
+hypothesis_settings.load_profile("shokuba")
 
 
 @pytest.fixture(scope="session")
