@@ -114,11 +114,13 @@ def test_the_workshop_step_carries_its_cautions() -> None:
 
 
 def test_a_link_whose_url_does_not_resolve_is_shown_as_pending_without_a_link(client: Client, coordinator: Any) -> None:
-    html = page(client, coordinator, "3-b")
-    assert 'アクションプラン<span class="tool-pending">準備中</span>' in html
-    assert 'href="/plans/' not in html
-    # The step's other tool is a real link.
-    assert 'href="/regional/areas/282090/#outcomes"' in html
+    # The job-ad check of 4(4) is issue #16's and has no URL yet; the plans app is there, so step 3-b links to it.
+    html = page(client, coordinator, "4-4")
+    assert '求人票のチェック<span class="tool-pending">準備中</span>' in html
+    assert 'href="/jobads/' not in html
+    plan_step = page(client, coordinator, "3-b")
+    assert 'href="/plans/members/282090/"' in plan_step
+    assert 'href="/regional/areas/282090/#outcomes"' in plan_step
 
 
 def plan_view(request: Any, code: str) -> Any:  # pragma: no cover - never called, only reversed
