@@ -38,6 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif has_perm(user, "workplace.view_network_picture"):
         items.append((reverse("workplace:network_picture"), _("職場の指標")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
+    if has_perm(user, "network.view_accounts"):
+        items.append((reverse("network:account_list"), _("アカウント")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))
     path = request.path
