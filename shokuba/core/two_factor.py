@@ -145,7 +145,11 @@ def two_factor_setup_confirm(*, actor: Any, key_hex: str, token: str) -> tuple[T
     device.verify_token(token.strip())
     member_code = getattr(actor, "member_id", None) or ""
     audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=device, before=None, after=_device_view(device),
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=device,
+        before=None,
+        after=_device_view(device),
         member_code=member_code,
     )
     return device, recovery_codes_issue(actor=actor)
@@ -159,8 +163,12 @@ def recovery_codes_issue(*, actor: Any) -> list[str]:
     codes = [_recovery_code_new() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_hash(actor, c)) for c in codes])
     audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=device, before=None,
-        after={**_device_view(device), "codes": len(codes)}, member_code=getattr(actor, "member_id", None) or "",
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=device,
+        before=None,
+        after={**_device_view(device), "codes": len(codes)},
+        member_code=getattr(actor, "member_id", None) or "",
     )
     return codes
 
@@ -197,7 +205,11 @@ def two_factor_devices_remove(*, actor: Any, user: Any) -> int:
     removed = 0
     for device in [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]:
         audit_record(
-            actor=actor, action=AuditAction.DELETE, instance=device, before=_device_view(device), after=None,
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=device,
+            before=_device_view(device),
+            after=None,
             member_code=getattr(user, "member_id", None) or "",
         )
         device.delete()

@@ -87,8 +87,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 device, codes = confirmed
                 del request.session[SESSION_PENDING_KEY]
                 otp_login(request, device)  # the set-up's code proved the device: this session is verified
-                context = {"codes": codes, "next": _next_url(request)}
-                return render(request, "core/two_factor_recovery_codes.html", context)
+                shown = {"codes": codes, "next": _next_url(request)}
+                return render(request, "core/two_factor_recovery_codes.html", shown)
             form.add_error("code", _("確認コードが正しくありません。認証アプリの最新の6桁を入力してください。"))
         status = 400
     else:
@@ -96,7 +96,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_PENDING_KEY] = key
         form = CodeForm()
     url = totp_config_url(user, key)
-    context = {"form": form, "qr": _qr_svg(url), "secret": totp_secret_base32(key), "next": _next_url(request)}
+    context: dict[str, Any] = {
+        "form": form,
+        "qr": _qr_svg(url),
+        "secret": totp_secret_base32(key),
+        "next": _next_url(request),
+    }
     return render(request, "core/two_factor_setup.html", context, status=status)
 
 
@@ -106,9 +111,13 @@ def _locked_page(request: HttpRequest, form: forms.Form) -> HttpResponse | None:
         return None
     lock, time_text = found
     if lock.scope == "account":
-        message = _("確認コードの誤りが続いたため、しばらくの間この手順を進められません。%(time)s以降にもう一度お試しください。")
+        message = _(
+            "確認コードの誤りが続いたため、しばらくの間この手順を進められません。%(time)s以降にもう一度お試しください。"
+        )
     else:
-        message = _("この接続元からの失敗が続いたため、しばらくの間ログインできません。%(time)s以降にもう一度お試しください。")
+        message = _(
+            "この接続元からの失敗が続いたため、しばらくの間ログインできません。%(time)s以降にもう一度お試しください。"
+        )
     context = {"form": form, "locked_message": message % {"time": time_text}, "next": _next_url(request)}
     response = render(request, "core/two_factor_verify.html", context, status=429)
     response["Retry-After"] = retry_after(lock)

@@ -85,7 +85,9 @@ class AccountForm(AccessibleFormMixin, forms.Form):
     )
     display_name = forms.CharField(label=_("表示名（氏名）"), max_length=100)
     email = forms.CharField(
-        label=_("メールアドレス"), max_length=254, help_text=_("パスワードを設定するためのリンクをこのアドレスに送ります。")
+        label=_("メールアドレス"),
+        max_length=254,
+        help_text=_("パスワードを設定するためのリンクをこのアドレスに送ります。"),
     )
 
 

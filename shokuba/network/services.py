@@ -14,14 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from shokuba.api.services import api_token_revoke
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.codes import CheckDigitError, CodeError, normalise_corporate_number, normalise_local_government_code
-from shokuba.api.services import api_token_revoke
 from shokuba.core.login import normalise_username, user_sessions_end
 from shokuba.core.mail import account_setup_mail_send
-from shokuba.core.two_factor import two_factor_devices_remove
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.two_factor import two_factor_devices_remove
 from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
 
@@ -456,8 +456,12 @@ def account_disable(*, actor: Any, account: User) -> User:
     account.save(update_fields=["is_active"])
     cut = _account_cut_off(actor=actor, account=account)
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=account, before=before,
-        after={**_account_view(account), **cut}, member_code=_account_member_code(account),
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
+        after={**_account_view(account), **cut},
+        member_code=_account_member_code(account),
     )
     return account
 
@@ -473,7 +477,11 @@ def account_enable(*, actor: Any, account: User) -> User:
     account.is_active = True
     account.save(update_fields=["is_active"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=account, before=before, after=_account_view(account),
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
+        after=_account_view(account),
         member_code=_account_member_code(account),
     )
     return account
@@ -500,15 +508,17 @@ def account_setup_link_send(*, actor: Any, account: User, site_url: str) -> None
         raise ValidationError({"email": [_("このアカウントにはメールアドレスがありません。")]})
     account_setup_mail_send(user=account, site_url=site_url)
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=account, before=None,
-        after={"setup_link_sent_to": account.email}, member_code=_account_member_code(account),
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=None,
+        after={"setup_link_sent_to": account.email},
+        member_code=_account_member_code(account),
     )
 
 
 @transaction.atomic
-def account_handover(
-    *, actor: Any, account: User, username: str, display_name: str, email: str, site_url: str
-) -> User:
+def account_handover(*, actor: Any, account: User, username: str, display_name: str, email: str, site_url: str) -> User:
     """The April rotation: the account's person changes. The old account is disabled (sessions, tokens and
     two-factor devices cut off) and a new account with the same role and tenant is made for the new person, who
     sets a password through the e-mailed link. Two accounts, not one renamed: everything the old person did stays
@@ -532,12 +542,19 @@ def account_handover(
     account.save(update_fields=["is_active"])
     cut = _account_cut_off(actor=actor, account=account)
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=account, before=before,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
         after={**_account_view(account), **cut, "handed_over_to": successor.username},
         member_code=_account_member_code(account),
     )
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=successor, before=None,
-        after={"handed_over_from": account.username}, member_code=_account_member_code(successor),
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=successor,
+        before=None,
+        after={"handed_over_from": account.username},
+        member_code=_account_member_code(successor),
     )
     return successor

@@ -270,7 +270,10 @@ def account_handover(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("「%(old)s」を無効にし、新しい担当者のアカウント「%(new)s」を作成しました。%(email)s に設定用のリンクを送りました。")
+                _(
+                    "「%(old)s」を無効にし、新しい担当者のアカウント「%(new)s」を作成しました。"
+                    "%(email)s に設定用のリンクを送りました。"
+                )
                 % {"old": account.username, "new": successor.username, "email": successor.email},
             )
             return redirect("network:account_detail", successor.pk)
@@ -292,7 +295,8 @@ def _account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.account_two_factor_reset(actor=request.user, account=account)
             messages.success(
                 request,
-                _("「%(name)s」の二段階認証をリセットしました。次のログインで設定し直します。") % {"name": account.username},
+                _("「%(name)s」の二段階認証をリセットしました。次のログインで設定し直します。")
+                % {"name": account.username},
             )
         else:
             services.account_setup_link_send(actor=request.user, account=account, site_url=_site_url(request))

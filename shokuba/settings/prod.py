@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import _roles_env
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False

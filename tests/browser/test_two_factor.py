@@ -74,9 +74,7 @@ def test_a_coordinators_first_login_sets_up_two_factor(page: Any, settings: Any,
     expect(page).to_have_url(re.compile(r"/members/282090/$"))
 
 
-def test_the_secretariat_creates_and_hands_over_an_account(
-    page: Any, secretariat: Any, coordinator: Any
-) -> None:
+def test_the_secretariat_creates_and_hands_over_an_account(page: Any, secretariat: Any, coordinator: Any) -> None:
     login(page, secretariat)
     page.get_by_role("link", name="アカウント", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("アカウント")
