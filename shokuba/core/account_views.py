@@ -4,6 +4,7 @@ is then used on the login page, where the lock-out (core/lockout.py) and the sec
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,13 +12,15 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from shokuba.core.audit import audit_record
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.core.models import AuditAction
+from shokuba.core.throttle import rate_limit_hit
 from shokuba.core.two_factor import two_factor_confirmed, two_factor_required
 
 
@@ -77,9 +80,18 @@ def _same_address(typed: str, stored: str) -> bool:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Always the same answer, whether the address belongs to an account or not (Django's behaviour)."""
+    """Always the same answer, whether the address belongs to an account or not (Django's behaviour), and whether
+    or not a mail goes out: at most PASSWORD_RESET_MAILS_PER_HOUR mails per address and hour, so nobody can flood
+    a colleague's inbox through this form."""
 
     form_class = PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = form.cleaned_data["email"].strip().casefold()
+        key = "password-reset:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+        if rate_limit_hit(key=key, limit=settings.PASSWORD_RESET_MAILS_PER_HOUR, window_seconds=3600):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

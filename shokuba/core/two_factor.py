@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -42,6 +43,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from shokuba.core.audit import audit_record
 from shokuba.core.models import AuditAction
+from shokuba.core.selectors import target_type_label_register
 
 SESSION_PENDING_KEY = "two_factor_pending_key"
 TOTP_DEVICE_NAME = "authenticator"
@@ -215,6 +217,12 @@ def two_factor_devices_remove(*, actor: Any, user: Any) -> int:
         device.delete()
         removed += 1
     return removed
+
+
+def audit_labels_register() -> None:
+    """django-otp's devices as the audit log names them (their verbose names are English only)."""
+    target_type_label_register("otp_totp.totpdevice", gettext_lazy("二段階認証の認証アプリ"))
+    target_type_label_register("otp_static.staticdevice", gettext_lazy("二段階認証のリカバリーコード"))
 
 
 # --- the gate -------------------------------------------------------------------------------------------------

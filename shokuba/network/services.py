@@ -394,6 +394,8 @@ def account_create(
             member = Member.objects.get(pk=normalise_local_government_code(member_code))
         except (CodeError, Member.DoesNotExist):
             errors["member"] = [_("自治体担当者には参加自治体の団体コードが必要です（例：282090）。")]
+    elif member_code:
+        errors["member"] = [_("参加自治体を指定できるのは、役割が自治体担当者のときだけです。")]
     if role == Role.ORGANISATION_ADMIN:
         organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
         if organisation is None:

@@ -128,6 +128,8 @@ LOGIN_URL = "login"
 # The e-mailed password-reset and account set-up links last this long (Django's token; one use: a new
 # password makes the link stale).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_SECONDS", str(3 * 24 * 60 * 60)))
+# Reset mails to one address per hour, at most (more requests get the same answer and no mail).
+PASSWORD_RESET_MAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

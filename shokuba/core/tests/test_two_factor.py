@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import PASSWORD
 from shokuba.api.services import api_token_issue
 from shokuba.core.models import AuditEntry
+from shokuba.core.selectors import target_type_label
 from shokuba.core.two_factor import SESSION_PENDING_KEY, recovery_code_hash
 from shokuba.network.models import User
 from shokuba.network.services import account_two_factor_reset
@@ -176,6 +177,7 @@ def test_the_secretariat_resets_two_factor_login_and_the_person_sets_up_again(
     assert not TOTPDevice.objects.filter(user=coordinator).exists()
     deleted = AuditEntry.objects.filter(actor=secretariat, action="delete", target_type__startswith="otp_")
     assert {e.target_type for e in deleted} == {"otp_totp.totpdevice", "otp_static.staticdevice"}
+    assert {target_type_label(e.target_type) for e in deleted} == {"二段階認証の認証アプリ", "二段階認証のリカバリーコード"}
     # Their sessions ended; at the next login they are sent to the set-up.
     assert session.get("/members/282090/")["Location"].startswith("/login/")
     client = Client()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
@@ -15,11 +16,19 @@ from conftest import PASSWORD
 from shokuba.api.models import ApiToken
 from shokuba.api.services import api_token_issue
 from shokuba.core.models import AuditEntry
+from shokuba.core.throttle import rate_limits_forget
 from shokuba.network.models import User
 from shokuba.network.services import account_create, account_disable
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-new-and-unusual-passphrase-2027"
+
+
+@pytest.fixture(autouse=True)
+def _clean_rate_limits() -> None:
+    """The reset form's mail limit counts per address and hour: each test starts from none."""
+    cache.clear()
+    rate_limits_forget()
 
 
 def link_in(message: Any) -> str:
@@ -238,3 +247,23 @@ def test_changing_ones_password_is_audited_without_the_password(coordinator: Use
 def test_the_shell_command_still_needs_a_password() -> None:
     user = account_create(actor=None, username="shell-made", role="support", password="a-long-and-unusual-2026")
     assert user.has_usable_password()
+
+
+def test_reset_mails_to_one_address_are_limited_and_the_answer_does_not_change(
+    settings: Any, coordinator: User
+) -> None:
+    settings.PASSWORD_RESET_MAILS_PER_HOUR = 2
+    coordinator.email = "limit@example.jp"
+    coordinator.save()
+    answers = [Client().post("/password-reset/", {"email": "limit@example.jp"}) for _ in range(4)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/password-reset/sent/")}
+    assert len(mail.outbox) == 2
+
+
+def test_a_member_is_only_for_a_coordinator(secretariat: User) -> None:
+    client = Client()
+    client.force_login(secretariat)
+    form = {"role": "support", "member": "282090", "username": "sup-2", "display_name": "支援", "email": "s@x.jp"}
+    response = client.post("/accounts/new/", form)
+    assert response.status_code == 400 and 'id="id_member_error"' in response.content.decode()
+    assert not User.objects.filter(username="sup-2").exists()
