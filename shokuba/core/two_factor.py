@@ -254,6 +254,9 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, no login: never touch request.user (the respondents' pages stay session-free).
+            return self.get_response(request)
         if two_factor_pending(request) and not self._open(request):
             if request.path.startswith("/api/"):
                 return self.get_response(request)

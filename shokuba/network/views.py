@@ -63,6 +63,7 @@ def member_home(request: HttpRequest, code: str) -> HttpResponse:
         "show_details": details,
         "can_edit": has_perm(request.user, "member.change_progress", member),
         "can_add_organisation": has_perm(request.user, "member.add_organisation", member),
+        "can_view_accounts": has_perm(request.user, "network.view_accounts"),
         "organisations": selectors.organisation_list(user=request.user, member=member) if details else [],
         "overseen": (
             [(m, progress_summary(m)) for m in selectors.member_list(user=request.user).exclude(pk=member.pk)]

@@ -177,7 +177,8 @@ def test_the_secretariat_resets_two_factor_login_and_the_person_sets_up_again(
     assert not TOTPDevice.objects.filter(user=coordinator).exists()
     deleted = AuditEntry.objects.filter(actor=secretariat, action="delete", target_type__startswith="otp_")
     assert {e.target_type for e in deleted} == {"otp_totp.totpdevice", "otp_static.staticdevice"}
-    assert {target_type_label(e.target_type) for e in deleted} == {"二段階認証の認証アプリ", "二段階認証のリカバリーコード"}
+    labels = {target_type_label(e.target_type) for e in deleted}
+    assert labels == {"二段階認証の認証アプリ", "二段階認証のリカバリーコード"}
     # Their sessions ended; at the next login they are sent to the set-up.
     assert session.get("/members/282090/")["Location"].startswith("/login/")
     client = Client()
