@@ -1,7 +1,14 @@
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeDoneView,
+    PasswordResetCompleteView,
+    PasswordResetDoneView,
+)
 from django.urls import include, path
 
 from shokuba.api.api import api
+from shokuba.core import account_views, two_factor_views
 from shokuba.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +18,25 @@ urlpatterns = [
     # Django's login; django-axes (core/lockout.py) refuses locked attempts and answers with the lock page.
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    # One's own account (core/account_views.py) and the second step of logging in (core/two_factor_views.py).
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor_views.two_factor_verify_view, name="two_factor_verify"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shokuba.core.urls")),
     path("", include("shokuba.network.urls")),

@@ -259,8 +259,79 @@ PAGES: list[Case] = [
     ),
 ]
 
+
+def _account_form(username: str) -> dict[str, str]:
+    return {
+        "role": "coordinator",
+        "member": "282090",
+        "username": username,
+        "display_name": "新任 太郎",
+        "email": f"{username}@example.jp",
+    }
+
+
+# One's own account and the second step of logging in (core/account_views.py, core/two_factor_views.py). Two-factor
+# login is off in these settings, so its pages send everyone home (core/tests/test_two_factor.py turns it on).
+ACCOUNT_PAGES: list[Case] = [
+    Case("account", "GET", lambda w: "/account/", expect(200)),
+    Case("password_change", "GET", lambda w: "/account/password/", expect(200)),
+    Case("password_change_done", "GET", lambda w: "/account/password/done/", expect(200)),
+    Case("password_reset", "GET", lambda w: "/password-reset/", expect(200, anon=200)),
+    Case("password_reset_done", "GET", lambda w: "/password-reset/sent/", expect(200, anon=200)),
+    Case(
+        "password_reset_confirm",
+        "GET",
+        lambda w: "/password-reset/MQ/bad-token/",
+        expect(200, anon=200),
+        label="stale link",
+    ),
+    Case("password_reset_complete", "GET", lambda w: "/password-reset/done/", expect(200, anon=200)),
+    Case("two_factor_setup", "GET", lambda w: "/account/two-factor/", expect(302)),
+    Case("two_factor_verify", "GET", lambda w: "/account/two-factor/verify/", expect(302)),
+    Case("two_factor_recovery_codes", "GET", lambda w: "/account/two-factor/recovery-codes/", expect(302)),
+    # The secretariat's account pages; the target is 気仙沼市's coordinator ("other": not even on themselves).
+    Case("network:account_list", "GET", lambda w: "/accounts/", expect(403, sec=200)),
+    Case("network:account_create", "GET", lambda w: "/accounts/new/", expect(403, sec=200)),
+    Case(
+        "network:account_create",
+        "POST",
+        lambda w: "/accounts/new/",
+        expect(403, sec=302),
+        body=lambda w: _account_form("m-new"),
+    ),
+    Case("network:account_detail", "GET", lambda w: f"/accounts/{w.users['other'].pk}/", expect(403, sec=200)),
+    Case(
+        "network:account_handover", "GET", lambda w: f"/accounts/{w.users['other'].pk}/handover/", expect(403, sec=200)
+    ),
+    Case(
+        "network:account_handover",
+        "POST",
+        lambda w: f"/accounts/{w.users['other'].pk}/handover/",
+        expect(403, sec=302),
+        body=lambda w: {"username": "m-next", "display_name": "後任 花子", "email": "next@example.jp"},
+    ),
+    Case(
+        "network:account_disable", "POST", lambda w: f"/accounts/{w.users['other'].pk}/disable/", expect(403, sec=302)
+    ),
+    Case("network:account_enable", "POST", lambda w: f"/accounts/{w.users['other'].pk}/enable/", expect(403, sec=302)),
+    Case(
+        "network:account_two_factor_reset",
+        "POST",
+        lambda w: f"/accounts/{w.users['other'].pk}/two-factor-reset/",
+        expect(403, sec=302),
+    ),
+    # The target has a password and no address: nothing to send (400 naming why).
+    Case(
+        "network:account_setup_link",
+        "POST",
+        lambda w: f"/accounts/{w.users['other'].pk}/setup-link/",
+        expect(403, sec=400),
+    ),
+]
+
 MATRIX: list[Case] = (
     PAGES
+    + ACCOUNT_PAGES
     + survey_cases(Case, expect)
     + regional_cases(Case, expect)
     + workplace_cases(Case, expect)

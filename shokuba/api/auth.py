@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 
 from shokuba.api.errors import ApiError
 from shokuba.api.services import api_token_use
+from shokuba.core.two_factor import two_factor_pending
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -56,6 +57,10 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
+        if two_factor_pending(request):
+            # Logged in with the password only, where the role needs the second step (core/two_factor.py).
+            message = _("二段階認証が済んでいません。画面で確認コードを入力してからもう一度お試しください。")
+            raise ApiError(401, message, loc=["cookie", self.param_name], type="two_factor_required")
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             message = _(
                 "CSRFトークンが確認できないため、この操作を受け付けられません。"

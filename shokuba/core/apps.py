@@ -16,6 +16,8 @@ class CoreConfig(AppConfig):
 
         from shokuba.core.observability import metrics_install
         from shokuba.core.request_logs import unlogged_paths_install
+        from shokuba.core.two_factor import audit_labels_register
 
         unlogged_paths_install()
         metrics_install()
+        audit_labels_register()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shokuba.core.permissions import has_perm
+from shokuba.core.two_factor import two_factor_pending
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # No user when a request is refused before the authentication middleware ran (a Host header not allowed
     # answers the 400 page): then there is no menu.
     user: Any = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or two_factor_pending(request):
+        # No menu before the second step: every place in it would send the person back to that step.
         return {"nav_items": []}
     items: list[tuple[str, str]] = [(reverse("home"), _("ホーム"))]
     if has_perm(user, "network.view_board"):
@@ -42,6 +44,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif has_perm(user, "plans.view_network"):
         items.append((reverse("plans:network"), _("アクションプラン")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
+    if has_perm(user, "network.view_accounts"):
+        items.append((reverse("network:account_list"), _("アカウント")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))
     path = request.path

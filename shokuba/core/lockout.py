@@ -143,6 +143,21 @@ def _local_time_text(moment: dt.datetime) -> str:
     }
 
 
+def lock_now(request: HttpRequest, credentials: dict[str, Any] | None) -> tuple[LoginLock, str] | None:
+    """The lock on these credentials (or the client's address) now, with its end as people read it; or None."""
+    handler = AxesProxyHandler.get_implementation()
+    if not isinstance(handler, LoginLockHandler):  # pragma: no cover - settings always name it
+        return None
+    lock = handler.lock(request, credentials)
+    if lock is None:
+        return None
+    return lock, _local_time_text(lock.until)
+
+
+def retry_after(lock: LoginLock) -> str:
+    return str(max(1, math.ceil((lock.until - timezone.now()).total_seconds())))
+
+
 def login_locked_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:

@@ -108,3 +108,18 @@ def _warn_untrusted_forwarding(remote: str) -> None:
             "behind that peer is counted as one address. If a reverse proxy runs in front, add it to TRUSTED_PROXIES.",
             remote or "a Unix socket",
         )
+
+
+def user_sessions_end(user_id: int) -> int:
+    """Log a person out everywhere: delete every stored session of theirs (database sessions, decoded one by one —
+    a few hundred staff sessions at most). Returns how many."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user_id):
+            session.delete()
+            ended += 1
+    return ended

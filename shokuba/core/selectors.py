@@ -44,8 +44,20 @@ def audit_entries(*, user: Any, filters: Mapping[str, Any] | None = None) -> Que
     return entries
 
 
+# Labels for kinds of object whose model is not ours (a third-party verbose name in English), by label_lower.
+_TARGET_TYPE_LABELS: dict[str, Any] = {}
+
+
+def target_type_label_register(target_type: str, label: Any) -> None:
+    """Name a kind of audited object in the log (a lazy translation), where its model's verbose name will not do."""
+    _TARGET_TYPE_LABELS[target_type] = label
+
+
 def target_type_label(target_type: str) -> str:
-    """network.organisation → 参加企業・団体 (the model's verbose name); the raw value for unknown types."""
+    """network.organisation → 参加企業・団体 (the model's verbose name, or a registered label); the raw value for
+    unknown types."""
+    if target_type in _TARGET_TYPE_LABELS:
+        return str(_TARGET_TYPE_LABELS[target_type])
     try:
         model = apps.get_model(target_type)
     except (LookupError, ValueError):

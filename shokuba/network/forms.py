@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shokuba.core.forms import AccessibleFormMixin, CorporateNumberField, LocalGovernmentCodeField
-from shokuba.network.models import Industry, MemberKind, SizeBand
+from shokuba.network.models import Industry, MemberKind, Role, SizeBand
 
 
 class OrganisationForm(AccessibleFormMixin, forms.Form):
@@ -62,3 +62,50 @@ class LocalGovernmentSearchForm(forms.Form):
         max_length=40,
         help_text=_("5桁・6桁の団体コード、または名称・カナの一部"),
     )
+
+
+class AccountForm(AccessibleFormMixin, forms.Form):
+    """A new staff account (the secretariat's page). The password is set by its person through the e-mailed link."""
+
+    role = forms.ChoiceField(
+        label=_("役割"),
+        choices=[("", _("選択してください")), *[(r.value, r.label) for r in Role if r != Role.ORGANISATION_ADMIN]],
+        initial=Role.COORDINATOR,
+    )
+    member = LocalGovernmentCodeField(
+        label=_("参加自治体の団体コード"),
+        required=False,
+        max_length=8,
+        help_text=_("自治体担当者のとき必須。例：豊岡市は 282090 または 28209。"),
+    )
+    username = forms.CharField(
+        label=_("ユーザー名"),
+        max_length=150,
+        help_text=_("ログインに使う名前。半角・小文字にそろえて保存します（例：toyooka-tanaka）。"),
+    )
+    display_name = forms.CharField(label=_("表示名（氏名）"), max_length=100)
+    email = forms.CharField(
+        label=_("メールアドレス"),
+        max_length=254,
+        help_text=_("パスワードを設定するためのリンクをこのアドレスに送ります。"),
+    )
+
+
+class HandoverForm(AccessibleFormMixin, forms.Form):
+    """The new person of an account (April rotation)."""
+
+    username = forms.CharField(
+        label=_("新しい担当者のユーザー名"),
+        max_length=150,
+        help_text=_("前の担当者とは別のユーザー名にしてください（例：toyooka-suzuki）。"),
+    )
+    display_name = forms.CharField(label=_("新しい担当者の表示名（氏名）"), max_length=100)
+    email = forms.CharField(
+        label=_("新しい担当者のメールアドレス"),
+        max_length=254,
+        help_text=_("パスワードを設定するためのリンクをこのアドレスに送ります。"),
+    )
+
+
+class AccountFilterForm(forms.Form):
+    member = forms.CharField(label=_("参加自治体の団体コード"), required=False, max_length=8)

@@ -79,6 +79,10 @@ def register_permissions() -> None:
     register("network.view_audit", lambda user, _obj: is_secretariat(user), on=None, app=APP)
     register("network.change_member", lambda user, _obj: is_secretariat(user), on=None, app=APP)
     register("network.add_account", lambda user, _obj: is_secretariat(user), on=None, app=APP)
+    # Accounts: the secretariat lists them and disables, enables, hands over and resets two-factor login of any
+    # account but its own (a secretariat member cannot lock themselves out or hand their own account away).
+    register("network.view_accounts", lambda user, _obj: is_secretariat(user), on=None, app=APP)
+    register("account.manage", lambda user, account: is_secretariat(user) and account.pk != user.pk, on=User, app=APP)
     # A member and its programme
     register(
         "member.view",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shokuba.core.codes import CodeError, normalise_local_government_code
-from shokuba.network.models import LocalGovernment, Member, Organisation
-from shokuba.network.permissions import visible_members, visible_organisations
+from shokuba.network.models import LocalGovernment, Member, Organisation, User
+from shokuba.network.permissions import visible_members, visible_organisations, visible_users
 
 
 def _katakana(text: str) -> str:
@@ -60,3 +61,14 @@ def organisation_list(*, user: Any, member: Member | None = None) -> QuerySet[Or
     if member is not None:
         organisations = organisations.filter(member=member)
     return organisations
+
+
+def account_list(*, user: Any, member_code: str = "") -> QuerySet[User]:
+    """Accounts the user may see, by member (the network's staff first), each with whether its two-factor login
+    is set up (`two_factor`)."""
+    accounts = visible_users(user).select_related("member__local_government", "organisation__member")
+    if member_code:
+        accounts = accounts.filter(Q(member_id=member_code) | Q(organisation__member_id=member_code))
+    return accounts.annotate(
+        two_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
+    ).order_by("member_id", "organisation__member_id", "role", "username")

@@ -9,15 +9,19 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from shokuba.api.services import api_token_revoke
 from shokuba.core.audit import audit_record, snapshot
 from shokuba.core.codes import CheckDigitError, CodeError, normalise_corporate_number, normalise_local_government_code
-from shokuba.core.login import normalise_username
+from shokuba.core.login import normalise_username, user_sessions_end
+from shokuba.core.mail import account_setup_mail_send
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.two_factor import two_factor_devices_remove
 from shokuba.core.validation import texts_check, texts_require
 from shokuba.network.models import Contact, LocalGovernment, Member, Organisation, Role, User
 
@@ -295,41 +299,94 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
     contact.delete()
 
 
+def _account_member_code(user: User) -> str:
+    if user.member_id:
+        return str(user.member_id)
+    return user.organisation.member_id if user.organisation_id and user.organisation else ""
+
+
+def _account_view(user: User) -> dict[str, Any]:
+    """What the audit log keeps of an account (never the password)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "role": user.role,
+        "member_id": user.member_id,
+        "organisation_id": user.organisation_id,
+        "is_active": user.is_active,
+    }
+
+
+def _username_errors(typed: str) -> tuple[str, list[str]]:
+    username = normalise_username(typed)
+    if not username:
+        return username, [_("ユーザー名を入力してください。")]
+    if User.objects.filter(username=username).exists():
+        if typed.strip() == username:
+            return username, [_("ユーザー名「%(name)s」はすでに使われています。") % {"name": username}]
+        return username, [
+            _("ユーザー名「%(typed)s」は、半角・小文字にそろえると「%(name)s」になり、すでに使われています。")
+            % {"typed": typed, "name": username}
+        ]
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return username, [_("ユーザー名に使えるのは、文字・数字と @ . + - _ だけです（空白は使えません）。")]
+    return username, []
+
+
+def _email_errors(email: str, *, required: bool) -> list[str]:
+    if not email:
+        return [_("メールアドレスを入力してください。設定用のリンクをお送りします。")] if required else []
+    try:
+        validate_email(email)
+    except ValidationError:
+        return [_("メールアドレス「%(email)s」の形が正しくありません。") % {"email": email}]
+    return []
+
+
 @transaction.atomic
 def account_create(
     *,
     actor: Any,
     username: str,
     role: str,
-    password: str,
+    password: str = "",
     member_code: str = "",
     organisation_id: int | None = None,
     display_name: str = "",
+    email: str = "",
+    site_url: str = "",
 ) -> User:
     """A staff account. Run by the secretariat (or, with actor=None, by whoever runs manage.py on the server).
 
     The user name is stored in its normal form (core.login.normalise_username: half-width, lower case), which is
     also what logging in compares; a name that equals an existing one in that form is refused.
 
-    The password is checked with the configured validators; the role decides which tenant link is required.
+    With a password (the shell), it is checked with the configured validators. Without one (the secretariat's
+    page), the account has no usable password until its person sets one through the link e-mailed to `email`
+    (core.mail.account_setup_mail_send; `site_url` is the site's address for the link). The role decides which
+    tenant link is required.
     """
     if actor is not None:
         require(actor, "network.add_account")
-    errors: dict[str, list[Any]] = texts_check({"display_name": (_("表示名"), display_name, False)})
+    email = (email or "").strip()
+    errors: dict[str, list[Any]] = texts_check(
+        {"display_name": (_("表示名"), display_name, False), "email": (_("メールアドレス"), email, False)}
+    )
     if role not in Role.values:
         errors["role"] = [
             _("役割「%(role)s」はありません。%(choices)s から選んでください。")
             % {"role": role, "choices": " / ".join(Role.values)}
         ]
-    typed, username = username, normalise_username(username)
-    if User.objects.filter(username=username).exists():
-        if typed.strip() == username:
-            message = _("ユーザー名「%(name)s」はすでに使われています。") % {"name": username}
-        else:
-            message = _(
-                "ユーザー名「%(typed)s」は、半角・小文字にそろえると「%(name)s」になり、すでに使われています。"
-            ) % {"typed": typed, "name": username}
-        errors["username"] = [message]
+    username, name_errors = _username_errors(username)
+    if name_errors:
+        errors["username"] = name_errors
+    if "email" not in errors:
+        email_errors = _email_errors(email, required=not password)
+        if email_errors:
+            errors["email"] = email_errors
     member = None
     organisation = None
     if role == Role.COORDINATOR:
@@ -337,18 +394,26 @@ def account_create(
             member = Member.objects.get(pk=normalise_local_government_code(member_code))
         except (CodeError, Member.DoesNotExist):
             errors["member"] = [_("自治体担当者には参加自治体の団体コードが必要です（例：282090）。")]
+    elif member_code:
+        errors["member"] = [_("参加自治体を指定できるのは、役割が自治体担当者のときだけです。")]
     if role == Role.ORGANISATION_ADMIN:
         organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
         if organisation is None:
             errors["organisation"] = [_("企業・団体管理者には企業・団体のIDが必要です。")]
-    user = User(username=username, role=role, member=member, organisation=organisation, display_name=display_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        errors["password"] = list(exc.messages)
+    user = User(
+        username=username, role=role, member=member, organisation=organisation, display_name=display_name, email=email
+    )
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(
@@ -359,4 +424,139 @@ def account_create(
         after=snapshot(user),
         member_code=member.pk if member else (organisation.member_id if organisation else ""),
     )
+    if not password:
+        account_setup_mail_send(user=user, site_url=site_url)
     return user
+
+
+def _account_require_change(actor: Any, account: User) -> None:
+    require(actor, "account.manage", account)
+
+
+def _account_cut_off(*, actor: Any, account: User) -> dict[str, int]:
+    """End every way the account's person is in: sessions, API tokens (revoked, audited each), two-factor devices
+    (removed, audited each)."""
+    tokens = 0
+    for token in account.api_tokens.filter(revoked_at__isnull=True):
+        api_token_revoke(token=token, actor=actor)
+        tokens += 1
+    devices = two_factor_devices_remove(actor=actor, user=account)
+    transaction.on_commit(lambda: user_sessions_end(account.pk))
+    return {"tokens_revoked": tokens, "two_factor_devices_removed": devices}
+
+
+@transaction.atomic
+def account_disable(*, actor: Any, account: User) -> User:
+    """The account can no longer log in: its sessions end, its API tokens are revoked (and a disabled account's
+    tokens are refused anyway). Its history stays with it. Disabling twice changes nothing."""
+    _account_require_change(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if not account.is_active:
+        return account
+    before = _account_view(account)
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    cut = _account_cut_off(actor=actor, account=account)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
+        after={**_account_view(account), **cut},
+        member_code=_account_member_code(account),
+    )
+    return account
+
+
+@transaction.atomic
+def account_enable(*, actor: Any, account: User) -> User:
+    """A disabled account may log in again (with its password; its two-factor login is set up again)."""
+    _account_require_change(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if account.is_active:
+        return account
+    before = _account_view(account)
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
+        after=_account_view(account),
+        member_code=_account_member_code(account),
+    )
+    return account
+
+
+@transaction.atomic
+def account_two_factor_reset(*, actor: Any, account: User) -> int:
+    """Remove the account's authenticator and recovery codes (a lost phone): its person sets up again at the next
+    login. Their sessions end, so no session verified with the old device lives on."""
+    _account_require_change(actor, account)
+    removed = two_factor_devices_remove(actor=actor, user=account)
+    transaction.on_commit(lambda: user_sessions_end(account.pk))
+    return removed
+
+
+@transaction.atomic
+def account_setup_link_send(*, actor: Any, account: User, site_url: str) -> None:
+    """E-mail the set-up link again (the first one expired or was lost). Only for an active account with an
+    address; the link works until a password is set (or PASSWORD_RESET_TIMEOUT)."""
+    _account_require_change(actor, account)
+    if not account.is_active:
+        raise ValidationError({"account": [_("無効なアカウントには設定用のリンクを送れません。")]})
+    if not account.email:
+        raise ValidationError({"email": [_("このアカウントにはメールアドレスがありません。")]})
+    account_setup_mail_send(user=account, site_url=site_url)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=None,
+        after={"setup_link_sent_to": account.email},
+        member_code=_account_member_code(account),
+    )
+
+
+@transaction.atomic
+def account_handover(*, actor: Any, account: User, username: str, display_name: str, email: str, site_url: str) -> User:
+    """The April rotation: the account's person changes. The old account is disabled (sessions, tokens and
+    two-factor devices cut off) and a new account with the same role and tenant is made for the new person, who
+    sets a password through the e-mailed link. Two accounts, not one renamed: everything the old person did stays
+    under their own name in the audit log. Both entries name the other account."""
+    _account_require_change(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if not account.is_active:
+        raise ValidationError({"account": [_("無効なアカウントは引き継げません。")]})
+    successor = account_create(
+        actor=actor,
+        username=username,
+        role=account.role,
+        member_code=account.member_id or "",
+        organisation_id=account.organisation_id,
+        display_name=display_name,
+        email=email,
+        site_url=site_url,
+    )
+    before = _account_view(account)
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    cut = _account_cut_off(actor=actor, account=account)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=account,
+        before=before,
+        after={**_account_view(account), **cut, "handed_over_to": successor.username},
+        member_code=_account_member_code(account),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=successor,
+        before=None,
+        after={"handed_over_from": account.username},
+        member_code=_account_member_code(successor),
+    )
+    return successor

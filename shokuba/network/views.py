@@ -15,8 +15,16 @@ from django.views.decorators.http import require_POST
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook.selectors import chapter_summaries, member_progress, progress_summary
 from shokuba.network import selectors, services
-from shokuba.network.forms import ContactForm, LocalGovernmentSearchForm, MemberFilterForm, OrganisationForm
-from shokuba.network.models import Contact, Member
+from shokuba.network.forms import (
+    AccountFilterForm,
+    AccountForm,
+    ContactForm,
+    HandoverForm,
+    LocalGovernmentSearchForm,
+    MemberFilterForm,
+    OrganisationForm,
+)
+from shokuba.network.models import Contact, Member, User
 from shokuba.network.permissions import visible_members, visible_organisations
 
 
@@ -55,6 +63,7 @@ def member_home(request: HttpRequest, code: str) -> HttpResponse:
         "show_details": details,
         "can_edit": has_perm(request.user, "member.change_progress", member),
         "can_add_organisation": has_perm(request.user, "member.add_organisation", member),
+        "can_view_accounts": has_perm(request.user, "network.view_accounts"),
         "organisations": selectors.organisation_list(user=request.user, member=member) if details else [],
         "overseen": (
             [(m, progress_summary(m)) for m in selectors.member_list(user=request.user).exclude(pk=member.pk)]
@@ -186,3 +195,140 @@ def local_government_search(request: HttpRequest) -> HttpResponse:
     form = LocalGovernmentSearchForm(request.GET or None)
     results = selectors.local_government_search(form.cleaned_data["q"]) if form.is_valid() else []
     return render(request, "network/local_government_search.html", {"form": form, "results": results})
+
+
+# --- accounts (the secretariat) ----------------------------------------------------------------------------------
+
+
+def _site_url(request: HttpRequest) -> str:
+    """The site's own address for links in e-mails (the host Django accepted: ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "network.view_accounts")
+    form = AccountFilterForm(request.GET or None)
+    member_code = form.cleaned_data["member"] if form.is_valid() else ""
+    accounts = selectors.account_list(user=request.user, member_code=member_code)
+    can_add = has_perm(request.user, "network.add_account")
+    return render(request, "network/account_list.html", {"accounts": accounts, "form": form, "can_add": can_add})
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "network.add_account")
+    form = AccountForm(request.POST or None, initial={"member": request.GET.get("member", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.account_create(
+                actor=request.user,
+                username=data["username"],
+                role=data["role"],
+                member_code=data["member"],
+                display_name=data["display_name"],
+                email=data["email"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("アカウント「%(name)s」を作成し、%(email)s に設定用のリンクを送りました。")
+                % {"name": account.username, "email": account.email},
+            )
+            return redirect("network:account_detail", account.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "network/account_form.html", {"form": form}, status=status)
+
+
+def _account_for(request: HttpRequest, pk: int) -> User:
+    require(request.user, "network.view_accounts")
+    return get_object_or_404(selectors.account_list(user=request.user), pk=pk)
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    context = {"account": account, "can_manage": has_perm(request.user, "account.manage", account)}
+    return render(request, "network/account_detail.html", context)
+
+
+@login_required
+def account_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    require(request.user, "account.manage", account)
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = services.account_handover(
+                actor=request.user, account=account, site_url=_site_url(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "「%(old)s」を無効にし、新しい担当者のアカウント「%(new)s」を作成しました。"
+                    "%(email)s に設定用のリンクを送りました。"
+                )
+                % {"old": account.username, "new": successor.username, "email": successor.email},
+            )
+            return redirect("network:account_detail", successor.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "network/account_handover.html", {"form": form, "account": account}, status=status)
+
+
+def _account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    account = _account_for(request, pk)
+    require(request.user, "account.manage", account)
+    try:
+        if action == "disable":
+            services.account_disable(actor=request.user, account=account)
+            messages.success(request, _("「%(name)s」を無効にしました。") % {"name": account.username})
+        elif action == "enable":
+            services.account_enable(actor=request.user, account=account)
+            messages.success(request, _("「%(name)s」を有効にしました。") % {"name": account.username})
+        elif action == "two_factor_reset":
+            services.account_two_factor_reset(actor=request.user, account=account)
+            messages.success(
+                request,
+                _("「%(name)s」の二段階認証をリセットしました。次のログインで設定し直します。")
+                % {"name": account.username},
+            )
+        else:
+            services.account_setup_link_send(actor=request.user, account=account, site_url=_site_url(request))
+            messages.success(request, _("%(email)s に設定用のリンクを送りました。") % {"email": account.email})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        context = {"account": account, "can_manage": True}
+        return render(request, "network/account_detail.html", context, status=400)
+    return redirect("network:account_detail", account.pk)
+
+
+@login_required
+@require_POST
+def account_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _account_action(request, pk, "disable")
+
+
+@login_required
+@require_POST
+def account_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _account_action(request, pk, "enable")
+
+
+@login_required
+@require_POST
+def account_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    return _account_action(request, pk, "two_factor_reset")
+
+
+@login_required
+@require_POST
+def account_setup_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _account_action(request, pk, "setup_link")

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "shokuba.plans",
     "axes",
     "django_prometheus",
+    # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Staff whose role needs two-factor login reach nothing but the second step until they pass it.
+    "shokuba.core.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a login refused by the lock-out into the lock page (core/lockout.py).
@@ -118,6 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The e-mailed password-reset and account set-up links last this long (Django's token; one use: a new
+# password makes the link stale).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_SECONDS", str(3 * 24 * 60 * 60)))
+# Reset mails to one address per hour, at most (more requests get the same answer and no mail).
+PASSWORD_RESET_MAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -175,6 +188,32 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address", "csrfmiddlewaretoken", "next"]
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
+
+
+# Two-factor login (core/two_factor.py). The roles that must pass a second step (a TOTP code or a recovery code)
+# after the password: comma-separated role values, e.g. "secretariat,support,coordinator". Off unless set here;
+# production's default is in prod.py. Wrong codes count toward the lock-out of axes (under the account's own
+# key), so django-otp's own back-off is switched off: one lock-out mechanism, one message.
+def _roles_env(name: str, default: str) -> list[str]:
+    return [role.strip() for role in os.environ.get(name, default).split(",") if role.strip()]
+
+
+OTP_REQUIRED_ROLES = _roles_env("OTP_REQUIRED_ROLES", "")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Shokuba")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# E-mail (password reset, account set-up links): printed on the console unless a server is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "false").lower() == "true"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shokuba@localhost")
 
 CACHES = {
     "default": {

@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import _roles_env
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
@@ -24,3 +25,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Two-factor login for the network's staff unless the operator says otherwise (core/two_factor.py).
+OTP_REQUIRED_ROLES = _roles_env("OTP_REQUIRED_ROLES", "secretariat,support,coordinator")
+# Mail through the operator's SMTP server (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS / EMAIL_USE_SSL, DEFAULT_FROM_EMAIL from the environment; see base.py; set DEFAULT_FROM_EMAIL).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -120,11 +120,12 @@ def test_respondent_public_and_error_pages_work_under_the_policy(page: Any, worl
         _open(page, row, url, visit, status)
     # The browser logs the 404 page as a failed resource load; nothing else may be logged.
     assert [p for p in visit.problems if not p.endswith("404 (Not Found)")] == []
-    # Every anonymous page of the URL walk (the answering page, its thanks page, the respondents' privacy page; the
-    # operators' /healthz, /readyz and /metrics are fetched, not pages) and the public ones: each opened and checked.
+    # Every anonymous page of the URL walk (the answering page, its thanks page, the respondents' privacy page, the
+    # password-reset pages) and the public ones: each opened and checked; the probes' JSON and text (/healthz,
+    # /readyz, /metrics) are fetched, not opened.
     anonymous = len(_pages_for(world, "anon"))
     assert len(visit.pages) + len(visit.downloads) == anonymous + len(PUBLIC_PAGES)
-    assert any(p.endswith("/s/privacy/") for p in visit.pages)
+    assert any(p.endswith("/s/privacy/") for p in visit.pages) and "/password-reset/" in visit.pages
 
 
 def test_api_docs_send_a_request_under_the_policy(page: Any, world: World) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
-from shokuba.network.models import Member, Organisation
+from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.regional.models import ImportJob
 from shokuba.surveys.models import Questionnaire, Wave, WaveLink
@@ -101,6 +101,7 @@ def test_the_system_passes_every_registered_permission() -> None:
         Wave: wave,
         WaveLink: WaveLink(wave=wave),
         ImportJob: ImportJob(member=member),
+        User: User(pk=1, username="someone"),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on

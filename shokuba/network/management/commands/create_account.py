@@ -30,6 +30,9 @@ class Command(BaseCommand):
             password = getpass.getpass("パスワード: ")
             if password != getpass.getpass("パスワード（確認）: "):
                 raise CommandError("パスワードが一致しません。")
+        if not password:
+            # From the shell an account always gets a password (the pages send a set-up link instead).
+            raise CommandError("password: パスワードを入力してください。")
         try:
             user = account_create(
                 actor=None,
