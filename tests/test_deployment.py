@@ -1,10 +1,14 @@
 """The production stack on this machine (issue 17 §2): nginx with the shipped configuration (deploy/nginx/), gunicorn
 with deploy/gunicorn.conf.py and the production settings, PostgreSQL and a background worker — then a respondent's
-answer, a staff login and a background export walked through nginx over HTTPS, and `make prod-check`'s checks on
+answer, a staff login with its second step (production asks coordinators for an authenticator) and a background
+export walked through nginx over HTTPS, and `make prod-check`'s checks on
 that deployment. Runs in CI's PostgreSQL pass (nginx from Debian, installed by scripts/install_nginx.sh)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -12,6 +16,7 @@ import re
 import secrets
 import shutil
 import ssl
+import struct
 import subprocess
 import time
 import uuid
@@ -47,6 +52,15 @@ class Answer:
     status: int
     headers: http.client.HTTPMessage
     body: str
+
+
+def _totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238 (SHA-1, 30 s, 6 digits), as an authenticator app computes it from the secret shown."""
+    key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def _nginx() -> str:
@@ -255,6 +269,32 @@ def test_a_respondent_and_a_staff_member_through_nginx_on_the_production_stack(s
     logged_in = _request(stack.https, "POST", "/login/", body.encode(), headers)
     assert logged_in.status == 302, logged_in.body[:2000]
     for header in logged_in.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    session = {"Cookie": "; ".join(f"{k}={v.value}" for k, v in cookies.items())}
+
+    # Production asks a coordinator for the second step: no staff page before an authenticator is set up.
+    held = _request(stack.https, "GET", f"/surveys/waves/{site.waves[0]}/", headers=session)
+    assert held.status == 302 and held.headers["Location"].startswith("/account/two-factor/"), held.headers
+    setup = _request(stack.https, "GET", "/account/two-factor/", headers=session)
+    for header in setup.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    session = {"Cookie": "; ".join(f"{k}={v.value}" for k, v in cookies.items())}
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', setup.body)
+    csrf_setup = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', setup.body)
+    assert secret and csrf_setup, setup.body[:2000]
+    confirmed = _request(
+        stack.https,
+        "POST",
+        "/account/two-factor/",
+        urlencode({"code": _totp(secret.group(1)), "csrfmiddlewaretoken": csrf_setup.group(1)}).encode(),
+        {
+            **session,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"https://{HOST}/account/two-factor/",
+        },
+    )
+    assert confirmed.status == 200 and "<title>リカバリーコード" in confirmed.body, confirmed.body[:2000]
+    for header in confirmed.headers.get_all("Set-Cookie") or []:
         cookies.load(header)
     session = {"Cookie": "; ".join(f"{k}={v.value}" for k, v in cookies.items())}
     wave_page = _request(stack.https, "GET", f"/surveys/waves/{site.waves[0]}/", headers=session)
