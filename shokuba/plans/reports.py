@@ -9,6 +9,7 @@ cell (openpyxl stamps the file's creation time in its properties).
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import secrets
@@ -280,7 +281,16 @@ def trend_spec(kpis: list[dict[str, Any]], first: int = 1) -> dict[str, Any]:
                     {"kpi": facet, "t": p["t"], "value": p["value"], "low": p["low"], "high": p["high"], "kind": "実績"}
                 )
         values.append({"kpi": facet, "t": k["target_year"] + 1, "value": k["target"], "kind": "目標"})
-    x = {"field": "t", "type": "quantitative", "title": _("年度"), "scale": {"zero": False}, "axis": {"format": "d"}}
+    # t is fiscal time (readings.Reading: a yearly figure stands at its fiscal year's end, t = year + 1), so a whole
+    # tick t is the end of fiscal year t − 1 and says so: a bare "2026" would be read as 2026年度.
+    year_end = json.dumps(str(_("年度末")), ensure_ascii=False)
+    x = {
+        "field": "t",
+        "type": "quantitative",
+        "title": _("時点"),
+        "scale": {"zero": False},
+        "axis": {"tickMinStep": 1, "labelExpr": f"(datum.value - 1) + {year_end}"},
+    }
     return {
         "$schema": core_charts.SCHEMA,
         "data": {"values": values},

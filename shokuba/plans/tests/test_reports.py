@@ -4,11 +4,14 @@ leaves out what is internal; the PDF's text (pdftotext) shows the figures in Jap
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
+from shokuba.core.charts import chart_svg
 from shokuba.network.models import Organisation, User
 from shokuba.plans import reports, services
 from shokuba.plans.content import content_hash, report_content
@@ -110,3 +113,20 @@ def test_the_job_builds_both_files(
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
     assert xlsx is not None and xlsx.read_bytes().startswith(b"PK")
     assert job.content_sha256 == content_hash(report_content(plan, 2027, "public"))
+
+
+def test_trend_chart_ticks_read_as_fiscal_year_ends() -> None:
+    """A yearly figure stands at its fiscal year's end (t = year + 1): the axis names that year, not the next."""
+    kpi = {
+        "name": "女性管理職比率",
+        "unit": "%",
+        "baseline": {"t": 2024.0, "value": 10.0},
+        "points": [{"t": 2025.0, "value": 12.0, "low": None, "high": None}],
+        "target": 20.0,
+        "target_year": 2026,
+    }
+    with translation.override("ja"):
+        svg = chart_svg(reports.trend_spec([kpi]))
+    labels = set(re.findall(r">(\d{4}年度末)<", svg))
+    assert labels == {"2023年度末", "2024年度末", "2025年度末", "2026年度末"}
+    assert not re.search(r">20\d\d<", svg)  # no bare calendar-year tick
