@@ -123,6 +123,9 @@ class OutcomeForm(AccessibleFormMixin, forms.Form):
     window_years = forms.TypedChoiceField(label=_("期間"), choices=WINDOW_CHOICES, coerce=int, initial="1")
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        # Shown on the area page beside AreaQueryForm, which has an `indicator` field too: ids of its own, or two
+        # selects share id_indicator and the second has no label (the field names stay as they are).
+        kwargs.setdefault("auto_id", "outcome_%s")
         super().__init__(*args, **kwargs)
         indicator_field: Any = self.fields["indicator"]
         indicator_field.choices = indicator_choices()

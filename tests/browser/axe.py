@@ -1,0 +1,64 @@
+"""axe-core in the browser tests: where the installed script is, how it gets into a page, and how to read its result.
+
+`scripts/install_axe.sh` (run by `make test`) fetches axe-core from the npm registry at a pinned version, checks the
+tarball against its pinned integrity and leaves `axe.min.js` in var/axe/ (git-ignored). The pages run under the strict
+Content-Security-Policy (`script-src 'self'`): Playwright's `page.add_script_tag(path=...)` inserts the file's text as
+an inline `<script>`, which the policy blocks (and the `page` fixture would report as a violation). The source is
+therefore evaluated through the DevTools protocol (`page.evaluate`), which the page's policy does not govern, so the
+page is checked exactly as it is served, policy included; axe itself needs no eval.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what JIS X 8341-3:2016 level AA (= WCAG 2.0 AA) asks, and the later
+# success criteria on top.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_script_path() -> Path | None:
+    """The installed axe.min.js (the newest version under var/axe/), or None."""
+    found = sorted(
+        AXE_DIR.glob("axe-core-*/axe.min.js"),
+        key=lambda p: [int(part) for part in re.findall(r"\d+", p.parent.name)],
+    )
+    return found[-1] if found else None
+
+
+def axe_missing_message() -> str:
+    return f"ACCESSIBILITY TESTS SKIPPED: axe-core is not installed in {AXE_DIR} (run `bash scripts/install_axe.sh`)"
+
+
+def axe_run(page: Any, source: str) -> list[dict[str, Any]]:
+    """The violations axe finds in the page as it is now (WCAG 2.x A/AA rules only)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source)
+    result = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return list(result)
+
+
+def violations_describe(where: str, violations: list[dict[str, Any]], shown: int = 5) -> list[str]:
+    """One line per violated rule: the page, the rule's id and help, and the elements (the first few of them)."""
+    lines = []
+    for violation in violations:
+        targets = [node["target"] for node in violation["nodes"]]
+        more = f" and {len(targets) - shown} more" if len(targets) > shown else ""
+        line = f"{where}: {violation['id']} ({violation['help']}) at {' | '.join(targets[:shown])}{more}"
+        if os.environ.get("AXE_VERBOSE"):  # axe's own account of what is wrong with each element
+            line += "".join(f"\n    {node['target']}: {' '.join(node['summary'].split())}" for node in violation["nodes"])
+        lines.append(line)
+    return lines
