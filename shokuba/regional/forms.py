@@ -115,6 +115,12 @@ class StatisticsApiForm(AccessibleFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年"), min_value=1954, max_value=2100)
     replace = forms.BooleanField(label=_("取り込み済みの地域を置き換える"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on the imports page below StatisticsUploadForm, whose table, year and replace fields have the
+        # same names: ids of its own, or labels reach the upload form's fields (the field names stay).
+        kwargs.setdefault("auto_id", "api_%s")
+        super().__init__(*args, **kwargs)
+
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):
     indicator = forms.ChoiceField(label=_("指標"))

@@ -48,7 +48,36 @@ def axe_run(page: Any, source: str) -> list[dict[str, Any]]:
         }""",
         AXE_TAGS,
     )
-    return list(result)
+    return list(result) + duplicate_ids(page)
+
+
+# axe no longer checks duplicate ids under the WCAG tags (WCAG 2.2 dropped 4.1.1), but a label's `for`, and
+# aria-labelledby / aria-describedby, reach only the first element with an id: a second one loses its name.
+_DUPLICATE_IDS = """() => {
+    const seen = new Map();
+    for (const element of document.querySelectorAll("[id]")) {
+        if (element.closest("svg")) continue;  // drawn charts: hidden from assistive technology, never labelled
+        seen.set(element.id, (seen.get(element.id) || 0) + 1);
+    }
+    return [...seen].filter(([, count]) => count > 1).map(([id, count]) => ({id, count}));
+}"""
+
+
+def duplicate_ids(page: Any) -> list[dict[str, Any]]:
+    found = page.evaluate(_DUPLICATE_IDS)
+    if not found:
+        return []
+    nodes = [
+        {"target": f"#{item['id']} (×{item['count']})", "summary": "the same id on several elements"} for item in found
+    ]
+    return [
+        {
+            "id": "duplicate-id",
+            "impact": "serious",
+            "help": "ids must be unique (labels and ARIA reach the first)",
+            "nodes": nodes,
+        }
+    ]
 
 
 def violations_describe(where: str, violations: list[dict[str, Any]], shown: int = 5) -> list[str]:
@@ -59,6 +88,8 @@ def violations_describe(where: str, violations: list[dict[str, Any]], shown: int
         more = f" and {len(targets) - shown} more" if len(targets) > shown else ""
         line = f"{where}: {violation['id']} ({violation['help']}) at {' | '.join(targets[:shown])}{more}"
         if os.environ.get("AXE_VERBOSE"):  # axe's own account of what is wrong with each element
-            line += "".join(f"\n    {node['target']}: {' '.join(node['summary'].split())}" for node in violation["nodes"])
+            line += "".join(
+                f"\n    {node['target']}: {' '.join(node['summary'].split())}" for node in violation["nodes"]
+            )
         lines.append(line)
     return lines
