@@ -21,13 +21,18 @@ AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def axe_pinned_version() -> str:
+    """The version scripts/install_axe.sh pins (AXE_VERSION="x.y.z")."""
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "install_axe.sh").read_text(encoding="utf-8")
+    found = re.search(r'^AXE_VERSION="([^"]+)"', script, re.MULTILINE)
+    assert found, "scripts/install_axe.sh pins no AXE_VERSION"
+    return found.group(1)
+
+
 def axe_script_path() -> Path | None:
-    """The installed axe.min.js (the newest version under var/axe/), or None."""
-    found = sorted(
-        AXE_DIR.glob("axe-core-*/axe.min.js"),
-        key=lambda p: [int(part) for part in re.findall(r"\d+", p.parent.name)],
-    )
-    return found[-1] if found else None
+    """The installed axe.min.js of the pinned version, or None."""
+    path = AXE_DIR / f"axe-core-{axe_pinned_version()}" / "axe.min.js"
+    return path if path.is_file() else None
 
 
 def axe_missing_message() -> str:
