@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import test_permission_matrix
 from tests.browser.axe import axe_missing_message, axe_run, axe_script_path, violations_describe
@@ -78,4 +79,17 @@ def test_public_pages_pass_axe(page: Any, world: World, axe_source: str) -> None
     pages = [(row, url, 200) for row, url in _pages_for(world, "anon")] + PUBLIC_PAGES
     visit, found = _walk(page, axe_source, pages)
     assert any("/s/" in url for url in visit.pages) and "/login/" in visit.pages and "/api/v1/docs" in visit.pages
+    assert found == [], f"{len(found)} accessibility violations:\n" + "\n".join(found)
+
+
+def test_api_docs_with_an_operation_tried_pass_axe(page: Any, world: World, axe_source: str) -> None:
+    """Swagger UI draws most of itself when an operation is opened: checked then too (api/static/api/swagger-a11y.*)."""
+    login(page, world.users["sec"])
+    page.goto("/api/v1/docs")
+    operation = page.locator(".opblock-get").filter(has=page.locator('[data-path="/api/v1/members"]'))
+    operation.locator(".opblock-summary").first.click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+    expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    found = _check(page, axe_source, "api docs, an operation tried")
     assert found == [], f"{len(found)} accessibility violations:\n" + "\n".join(found)
