@@ -39,6 +39,7 @@ run: setup
 ## (the deployment test) when missing, then every test.
 test: setup-dev
 	bash scripts/install_browser.sh
+	bash scripts/install_axe.sh
 	bash scripts/install_libreoffice.sh
 	bash scripts/install_poppler.sh
 	bash scripts/install_nginx.sh

@@ -115,6 +115,12 @@ class StatisticsApiForm(AccessibleFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年"), min_value=1954, max_value=2100)
     replace = forms.BooleanField(label=_("取り込み済みの地域を置き換える"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on the imports page below StatisticsUploadForm, whose table, year and replace fields have the
+        # same names: ids of its own, or labels reach the upload form's fields (the field names stay).
+        kwargs.setdefault("auto_id", "api_%s")
+        super().__init__(*args, **kwargs)
+
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):
     indicator = forms.ChoiceField(label=_("指標"))
@@ -123,6 +129,9 @@ class OutcomeForm(AccessibleFormMixin, forms.Form):
     window_years = forms.TypedChoiceField(label=_("期間"), choices=WINDOW_CHOICES, coerce=int, initial="1")
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        # Shown on the area page beside AreaQueryForm, which has an `indicator` field too: ids of its own, or two
+        # selects share id_indicator and the second has no label (the field names stay as they are).
+        kwargs.setdefault("auto_id", "outcome_%s")
         super().__init__(*args, **kwargs)
         indicator_field: Any = self.fields["indicator"]
         indicator_field.choices = indicator_choices()

@@ -35,7 +35,7 @@ def shot(page: Any, name: str) -> None:
 def author_and_publish(page: Any) -> None:
     page.goto("/members/282090/surveys/")
     with page.expect_navigation():
-        page.get_by_role("button", name=f"「{TEMPLATE_TITLE}」から作成").click()
+        page.get_by_role("button", name=re.compile(f"^このひな型から作成 ?（「{TEMPLATE_TITLE}」）$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TEMPLATE_TITLE)
 
     page.get_by_role("link", name="質問 RS-01 を編集").click()

@@ -18,7 +18,13 @@
         defaultStyle: false,
         tooltip: { disableDefaultStyle: true }
       };
-      vegaEmbed(element, spec, options).catch(function (error) {
+      // The element is the chart's image (role="img", named by the chart's title; the figure's table holds the
+      // numbers): the drawn SVG is its picture, hidden from assistive technology, whose marks Vega labels only
+      // in part. The element is focusable so that a chart wider than a phone can be scrolled by keyboard.
+      vegaEmbed(element, spec, options).then(function () {
+        var svg = element.querySelector("svg");
+        if (svg) { svg.setAttribute("aria-hidden", "true"); }
+      }).catch(function (error) {
         element.textContent = element.getAttribute("aria-label") + " — " + error;
       });
     });

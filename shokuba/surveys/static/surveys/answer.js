@@ -177,6 +177,16 @@
       .replace("{answered}", answered);
   }
 
+  // The progress bar sticks to the top of the window. The page keeps the bar's height free above whatever it
+  // scrolls into view (scroll-padding-top, set through the CSSOM, which the Content-Security-Policy allows), so an
+  // option reached with Shift+Tab or scrolled to is never hidden under the bar (WCAG 2.2 SC 2.4.11).
+  if (progress && "ResizeObserver" in window) {
+    new ResizeObserver(function () {
+      var height = progress.hidden ? 0 : progress.getBoundingClientRect().height;
+      document.documentElement.style.scrollPaddingTop = height ? Math.ceil(height) + 8 + "px" : "";
+    }).observe(progress);
+  }
+
   function refresh() {
     applyConditions();
     applyLimits();
