@@ -55,8 +55,13 @@ SUBMISSION_NAMESPACE = uuid.UUID("db823e9a-59e9-40c1-8e34-e4f7695abcef")
 RETRY_PAUSE = 0.25  # seconds between a refused send and the next (the page asks for 30 s; a test cannot wait that)
 
 
-def _as_owner(command: list[str], owner: str | None) -> list[str]:
-    return ["runuser", "-u", owner, "--", *command] if owner else command
+def _run(command: list[str], owner: str | None) -> None:
+    """Run a PostgreSQL program (as `owner` when given), bounded; its own words on failure."""
+    if owner:
+        command = ["runuser", "-u", owner, "--", *command]
+    done = subprocess.run(command, timeout=COMMAND_TIMEOUT, capture_output=True, text=True)  # noqa: S603
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
 
 
 @dataclass
@@ -76,7 +81,7 @@ class Cluster:
 
     def pg_ctl(self, *args: str) -> None:
         command = [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"), *args]
-        subprocess.run(_as_owner(command, self.owner), check=True, timeout=COMMAND_TIMEOUT, capture_output=True)  # noqa: S603
+        _run(command, self.owner)
 
     def log(self) -> str:
         try:
@@ -98,7 +103,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
     try:
         initdb = [str(PG_BIN / "initdb"), "-D", str(cluster.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
         initdb += ["--locale", "C.UTF-8", "--no-sync"]
-        subprocess.run(_as_owner(initdb, owner), check=True, timeout=COMMAND_TIMEOUT, capture_output=True)  # noqa: S603
+        _run(initdb, owner)
         options = (
             f"-c port={cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} "
             "-c max_connections=100 -c fsync=on -c logging_collector=off"
