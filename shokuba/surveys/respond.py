@@ -54,7 +54,7 @@ SUBMISSIONS_PER_WINDOW = int(
 # 10 (issue #17 profile): at 50 it costs a tenth of a millisecond a submission. The price: gunicorn's processes
 # together may let through up to (processes × 50) answers more than the limit in a window, which stays far from
 # what a flood script would send.
-RATE_BATCH = 50
+RATE_BATCH = int(getattr(settings, "SURVEY_RATE_BATCH", os.environ.get("SURVEY_RATE_BATCH", 50)))
 WINDOW_SECONDS = int(getattr(settings, "SURVEY_RATE_WINDOW_SECONDS", os.environ.get("SURVEY_RATE_WINDOW_SECONDS", 60)))
 # How soon a respondent may try again when the database cannot be reached (the Retry-After of the 503 page).
 RETRY_AFTER_SECONDS = 30
