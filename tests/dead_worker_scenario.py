@@ -1,8 +1,14 @@
-"""The set-up of tests/test_dead_workers.py, run as a child process against the scratch database the test made:
-a wave of the resident template with many responses and an XLSX export job queued for the database task backend
-(the one `manage.py db_worker` serves). Prints {"job": <id>, "task": <task result id>} on its last line.
+"""The set-up of tests/test_dead_workers.py, run as a child process against the scratch database the test made, with
+a job queued for the database task backend (the one `manage.py db_worker` serves):
 
-Usage: DJANGO_SETTINGS_MODULE=shokuba.settings.base DATABASE_URL=… python tests/dead_worker_scenario.py <responses>
+- `export N`: a wave of the resident template with N responses and an XLSX export job;
+- `import`: a regional statistics import job of a full year of 表11-3 (the bureau's workbook, every municipality)
+  uploaded by the secretariat.
+
+Prints {"job": <id>, "task": <task result id>} on its last line.
+
+Usage: DJANGO_SETTINGS_MODULE=shokuba.settings.base DATABASE_URL=… python tests/dead_worker_scenario.py export N
+                                                                   python tests/dead_worker_scenario.py import
 """
 
 from __future__ import annotations
@@ -16,10 +22,37 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def main(responses: int) -> None:
+def _django() -> None:
     import django
 
     django.setup()
+
+
+def import_job() -> None:
+    _django()
+    from shokuba.network.models import Role, User
+    from shokuba.network.reference import local_governments_load, members_load
+    from shokuba.regional.demo import SyntheticNetwork
+    from shokuba.regional.estat.layouts import migration_xlsx_bytes
+    from shokuba.regional.models import ImportSource
+    from shokuba.regional.services import import_job_create
+
+    local_governments_load()
+    members_load()
+    secretariat = User(username="worker-test-secretariat", role=Role.SECRETARIAT)
+    secretariat.set_unusable_password()
+    secretariat.save()
+    year = 2024
+    network = SyntheticNetwork(years=(year,))
+    data = migration_xlsx_bytes("11-3", year, network.migration_rows("11-3", year), synthetic=True)
+    job = import_job_create(
+        actor=secretariat, table=None, year=year, source=ImportSource.FILE, source_name="11-3.xlsx", data=data
+    )
+    print(json.dumps({"job": job.pk, "task": job.task_result_id, "upload": job.stored_name}))
+
+
+def export_job(responses: int) -> None:
+    _django()
 
     from django.db import transaction
 
@@ -75,4 +108,7 @@ def main(responses: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    if sys.argv[1] == "import":
+        import_job()
+    else:
+        export_job(int(sys.argv[2]))

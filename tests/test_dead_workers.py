@@ -151,7 +151,7 @@ def test_a_worker_killed_mid_export_is_found_by_the_next_worker(scratch: Scratch
     from shokuba.core.task_workers import WorkerLost
     from shokuba.surveys.export_jobs import lost_message
 
-    made = json.loads(scratch.run("tests/dead_worker_scenario.py", str(RESPONSES)).strip().splitlines()[-1])
+    made = json.loads(scratch.run("tests/dead_worker_scenario.py", "export", str(RESPONSES)).strip().splitlines()[-1])
     job, task = made["job"], made["task"]
 
     def job_state() -> tuple[str, str]:
@@ -206,5 +206,70 @@ def test_a_worker_killed_mid_export_is_found_by_the_next_worker(scratch: Scratch
         assert not (scratch.worker_locks / f"{first_id}.lock").exists()
         assert (scratch.worker_locks / f"{second_id}.lock").is_file()
         assert second.poll() is None, scratch.log(second_id)  # and the new worker goes on serving the queue
+    finally:
+        _stop(second)
+
+
+def test_a_worker_killed_mid_import_is_found_by_the_next_worker(scratch: Scratch) -> None:
+    """The same with a regional statistics import (a full year of 表11-3): killed while it reads and writes, the
+    next worker fails the job with the message to import again, removes the uploaded file, and the database holds
+    nothing of the import (it writes in one transaction)."""
+    from shokuba.core.task_workers import WorkerLost
+
+    made = json.loads(scratch.run("tests/dead_worker_scenario.py", "import").strip().splitlines()[-1])
+    job, task, upload = made["job"], made["task"], scratch.var / "private" / "regional-imports" / made["upload"]
+    assert upload.is_file()
+
+    def job_state() -> tuple[str, int, list[str]]:
+        status, progress, errors = scratch.query(
+            "SELECT status, progress, errors FROM regional_importjob WHERE id = %s", job
+        )
+        return str(status), int(progress), json.loads(errors) if isinstance(errors, str) else errors
+
+    def imported() -> tuple[int, int]:
+        return (
+            int(scratch.query("SELECT count(*) FROM regional_statisticsimport")[0]),
+            int(scratch.query("SELECT count(*) FROM regional_agesexfigures")[0]),
+        )
+
+    assert imported() == (0, 0)
+    first_id = f"first-{secrets.token_hex(8)}"
+    first = scratch.worker(first_id)
+    try:
+
+        def in_the_middle() -> bool:
+            """Running and past its start (the progress the import reports while it reads the workbook)."""
+            status, progress, _errors = job_state()
+            assert status in {"queued", "running"}, f"the import ended ({status}) before it could be killed"
+            return status == "running" and progress > 0
+
+        _wait(in_the_middle, "the import to run", first, lambda: scratch.log(first_id))
+        first.send_signal(signal.SIGKILL)
+        assert first.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        _stop(first)
+
+    key = task.replace("-", "") if scratch.url.startswith("sqlite") else task
+    assert job_state()[0] == "running" and upload.is_file()
+    second_id = f"second-{secrets.token_hex(8)}"
+    second = scratch.worker(second_id)
+    try:
+        started = f"Starting worker worker_id={second_id}"
+        second_log = lambda: scratch.log(second_id)  # noqa: E731 - read again at each look
+        _wait(lambda: started in second_log(), "the new worker to start", second, second_log)
+        assert "'regional.imports': 1" in scratch.log(second_id)
+        status, _progress, errors = job_state()
+        assert status == "failed"
+        assert errors == [
+            "取込の処理が途中で止まりました（サーバーの処理が中断されました）。何も変更していません。"
+            "もう一度ファイルを選んで取り込んでください。"
+        ]
+        assert not upload.exists()
+        assert imported() == (0, 0)
+        status_failure = scratch.query(
+            "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE id = %s", key
+        )
+        assert status_failure == ("FAILED", f"{WorkerLost.__module__}.{WorkerLost.__qualname__}")
+        assert second.poll() is None, scratch.log(second_id)
     finally:
         _stop(second)

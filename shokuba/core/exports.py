@@ -144,10 +144,10 @@ def write_xlsx(
     archive as they come, nothing is kept); returns the number of data rows of the first sheet. Headers bold and
     frozen; every text cell neutralised."""
     sheets = [
-        (title, _cells(sheet_header), (_cells(row) for row in sheet_rows))
+        (title, sheet_header, sheet_rows)
         for title, sheet_header, sheet_rows in [(sheet_title, header, rows), *extra_sheets]
     ]
-    return xlsx.write_workbook(stream, sheets)[0]
+    return xlsx.write_workbook(stream, sheets, text=neutralise)[0]
 
 
 def xlsx_bytes(

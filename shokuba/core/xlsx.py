@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
@@ -108,8 +108,30 @@ class SheetTooLarge(ValueError):
     """More rows than a worksheet holds."""
 
 
-def _sheet(entry: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]], freeze: bool) -> int:
-    """Write one worksheet's XML; returns the number of rows written after the header."""
+# Cells whose value repeats (codes, 0/1 flags, short answers) are written from a cache of their XML after the
+# cell's reference: a million-row export repeats a few hundred distinct values, so most cells cost one dict lookup.
+# Bounded, so that a column of distinct texts cannot grow it without end; long texts are never cached.
+_CACHE_ENTRIES = 65536
+_CACHED_TEXT_LENGTH = 32
+
+
+def _tail(value: Any, text: Callable[[str], str] | None) -> str:
+    """What follows a cell's reference in its XML (`<c r="B2` + this), "" for an empty cell."""
+    if type(value) is str and text is not None and value:
+        value = text(value)
+    cell = _cell(value, "@")
+    return cell[cell.index("@") + 1 :] if cell else ""
+
+
+def _sheet(
+    entry: IO[bytes],
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    freeze: bool,
+    text: Callable[[str], str] | None = None,
+) -> int:
+    """Write one worksheet's XML; returns the number of rows written after the header. `text` transforms every
+    non-empty text cell of the rows (e.g. neutralising formulas), once per distinct value."""
     view = (
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
         'state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
@@ -117,30 +139,51 @@ def _sheet(entry: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]
         else '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
     )
     entry.write(f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{view}<sheetData>'.encode())
-    letters = [column_name(i) for i in range(len(header))]
     if header:
-        bold = "".join(_cell(v, f"{c}1", BOLD) for c, v in zip(letters, header, strict=True))
+        bold = "".join(_cell(v, f"{column_name(i)}1", BOLD) for i, v in enumerate(header))
         entry.write(f'<row r="1">{bold}</row>'.encode())
     first = 2 if header else 1
     limit = MAX_ROWS - first + 1
     written = 0
     pending: list[str] = []
     size = 0
-    cell = _cell
+    # '<c r="B' for each column: a cell is that, its row number and its cached tail.
+    starts = [f'<c r="{column_name(i)}' for i in range(len(header))]
+    # Separate caches per type: 1, 1.0 and True are equal as dict keys but not as cells.
+    ints: dict[int, str] = {}
+    texts: dict[str, str] = {"": ""}
+    tail = _tail
+    cached = _CACHED_TEXT_LENGTH
     for row in rows:
         written += 1
         if written > limit:
             raise SheetTooLarge(written)
-        if len(row) > len(letters):
-            letters += [column_name(i) for i in range(len(letters), len(row))]
+        if len(row) > len(starts):
+            starts += [f'<c r="{column_name(i)}' for i in range(len(starts), len(row))]
         n = str(written + first - 1)
         parts = [f'<row r="{n}">']
-        for c, v in zip(letters, row, strict=False):
-            if type(v) is int:  # codes and counts: most cells of an export
-                parts.append(f'<c r="{c}{n}"><v>{v}</v></c>')
-            elif v is not None and v != "":
-                parts.append(cell(v, c + n))
-        parts.append("</row>")
+        append = parts.append
+        for start, v in zip(starts, row, strict=False):
+            kind = type(v)
+            if kind is str:
+                end = texts.get(v)
+                if end is None:
+                    end = tail(v, text)
+                    if len(v) <= cached and len(texts) < _CACHE_ENTRIES:
+                        texts[v] = end
+            elif kind is int:
+                end = ints.get(v)
+                if end is None:
+                    end = tail(v, text)
+                    if len(ints) < _CACHE_ENTRIES:
+                        ints[v] = end
+            elif v is None:
+                continue
+            else:
+                end = tail(v, text)
+            if end:
+                append(start + n + end)
+        append("</row>")
         line = "".join(parts)
         pending.append(line)
         size += len(line)
@@ -153,11 +196,16 @@ def _sheet(entry: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]
 
 
 def write_workbook(
-    stream: IO[bytes], sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]], *, freeze: bool = True
+    stream: IO[bytes],
+    sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]],
+    *,
+    freeze: bool = True,
+    text: Callable[[str], str] | None = None,
 ) -> list[int]:
     """Stream sheets (title, header with bold cells, rows) into `stream` as one workbook; returns each sheet's
     number of rows after its header. Titles are cut to Excel's 31 characters; `freeze` keeps the header in
-    view. The stream needs no seeking (ZIP data descriptors), so a response or a pipe will do."""
+    view; `text` transforms every non-empty text cell (headers included). The stream needs no seeking (ZIP data
+    descriptors), so a response or a pipe will do."""
     titles = [title[:31] for title, _header, _rows in sheets]
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
@@ -193,9 +241,10 @@ def write_workbook(
     }
     counts: list[int] = []
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
+        for name, part in parts.items():
+            archive.writestr(name, part)
         for i, (_title, header, rows) in enumerate(sheets, start=1):
             with archive.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as entry:
-                counts.append(_sheet(entry, header, rows, freeze))
+                header = [text(v) if text is not None and type(v) is str and v else v for v in header]
+                counts.append(_sheet(entry, header, rows, freeze, text))
     return counts

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, audit_saved, snapshot
+from shokuba.core.disk import disk_full
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
@@ -178,6 +179,16 @@ def _store_evidence(
             after=snapshot(evidence),
             member_code=member.pk,
         )
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        if not disk_full(exc):
+            raise
+        # Raised inside the caller's transaction: the progress and its audit entries roll back with the file.
+        message = _(
+            "保存先のディスクに空きがないため、資料「%(name)s」を保存できませんでした。進捗も保存していません。"
+            "管理者に連絡してください。"
+        )
+        raise ValidationError({"file": [message % {"name": checked.name}]}) from exc
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

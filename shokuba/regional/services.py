@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from shokuba.core.audit import audit_record, audit_saved, snapshot
+from shokuba.core.disk import disk_full
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, require
 from shokuba.core.task_workers import task_results_unfinishable
 from shokuba.core.text import file_name_clean
+from shokuba.core.uploads import UploadError
 from shokuba.network.models import Member, MemberKind
 from shokuba.regional.estat import api as estat_api
 from shokuba.regional.estat.errors import Place, StatisticsImportError
@@ -440,7 +442,20 @@ def import_job_create(
     stored_name = ""
     if data is not None:
         stored_name = f"{secrets.token_hex(16)}.upload"
-        (import_files_dir() / stored_name).write_bytes(data)
+        stored = import_files_dir() / stored_name
+        try:
+            stored.write_bytes(data)
+        except OSError as exc:
+            stored.unlink(missing_ok=True)
+            if not disk_full(exc):
+                raise
+            raise UploadError(
+                _(
+                    "保存先のディスクに空きがないため、ファイル「%(name)s」を受け付けられませんでした。"
+                    "何も取り込んでいません。管理者に連絡してください。"
+                )
+                % {"name": file_name_clean(source_name)}
+            ) from exc
     job = ImportJob.objects.create(
         created_by=account_of(actor),
         member=rights.member,

@@ -44,6 +44,7 @@ from django_tasks import task
 
 from shokuba.core import exports as core_exports
 from shokuba.core.audit import audit_record, snapshot
+from shokuba.core.disk import disk_full
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import has_perm, require
 from shokuba.core.task_workers import task_results_unfinishable
@@ -521,6 +522,20 @@ def export_job_run(job_id: int) -> None:
                 "CSV を選んでください。"
             )
             % {"max": f"{XLSX_ROW_LIMIT:,}"},
+        }
+    except OSError as exc:
+        if not disk_full(exc):
+            logger.exception("survey export job %s failed", job_id)
+        else:
+            logger.error("survey export job %s: the private files' disk is full (%s)", job_id, exc)
+        outcome = {
+            "status": ExportJobStatus.FAILED,
+            "message": _(
+                "保存先のディスクに空きがないため、書き出せませんでした（書きかけのファイルは消しました）。"
+                "管理者に連絡してください。"
+            )
+            if disk_full(exc)
+            else _("予期しないエラーで書き出せませんでした。もう一度試して、続くときは管理者に連絡してください。"),
         }
     except Exception:  # the job must end visibly whatever happens; the details go to the log
         logger.exception("survey export job %s failed", job_id)

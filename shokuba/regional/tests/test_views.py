@@ -195,3 +195,28 @@ def test_the_api_serves_indicators_per_area_and_year(org_admin: Any, statistics:
     assert client.get("/api/v1/regional/areas/28209/indicators", {"window": 2}).status_code == 422
     assert client.get("/api/v1/regional/areas/99999/indicators").status_code == 404
     assert Client().get("/api/v1/regional/areas/28209/indicators").status_code == 401
+
+
+def test_an_upload_onto_a_full_disk_is_refused_clearly_and_changes_nothing(
+    settings: Any, tmp_path: Any, secretariat: Any
+) -> None:
+    """Issue #17's fault tests: the private files' disk is full (a real tmpfs filled to its last byte) when the
+    upload is kept for the worker: a 400 naming the file, no job, no file left."""
+    from shokuba.regional.services import import_files_dir
+    from tests.full_disk import files_in, fill, small_filesystem
+
+    with small_filesystem(tmp_path / "private") as private:
+        settings.PRIVATE_FILES_DIR = private
+        import_files_dir()  # the folder a running site already has
+        fill(private)
+        upload = SimpleUploadedFile("b01103s.xlsx", migration_xlsx(), content_type="application/octet-stream")
+        response = logged_in(secretariat).post(
+            reverse("regional:imports"), {"source": "file", "table": "11-3", "year": 2024, "file": upload}
+        )
+        assert response.status_code == 400
+        assert (
+            "保存先のディスクに空きがないため、ファイル「b01103s.xlsx」を受け付けられませんでした。"
+            "何も取り込んでいません。管理者に連絡してください。"
+        ) in response.content.decode()
+        assert files_in(private) == []
+    assert not ImportJob.objects.exists() and not StatisticsImport.objects.exists()
