@@ -23,10 +23,12 @@ from shokuba.core.notifications import (
     kind_label,
     kinds,
     notification_preferences_save,
-    notification_unsubscribe,
     notifications_mark_read,
     preferences_of,
     unsubscribe_read,
+)
+from shokuba.core.notifications import (
+    notification_unsubscribe as unsubscribe_apply,
 )
 
 
@@ -91,7 +93,7 @@ def notification_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "core/notifications/unsubscribe.html", {"invalid": True}, status=404)
     label = _("すべてのお知らせ") if found[1] == ALL_KINDS else kind_label(found[1])
     if request.method == "POST":
-        if notification_unsubscribe(token) is None:
+        if unsubscribe_apply(token) is None:
             return render(request, "core/notifications/unsubscribe.html", {"invalid": True}, status=404)
         return render(request, "core/notifications/unsubscribe.html", {"done": True, "label": label})
     return render(request, "core/notifications/unsubscribe.html", {"label": label, "token": token})

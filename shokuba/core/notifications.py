@@ -208,7 +208,9 @@ def notification_preferences_save(*, actor: Any, choices: dict[str, str]) -> int
     changed kind; returns how many changed."""
     problems = [code for code, way in choices.items() if code not in _kinds or way not in NotificationDelivery.values]
     if problems:
-        raise ValidationError({"delivery": [f"お知らせの種類または受け取り方が正しくありません: {', '.join(problems)}"]})
+        raise ValidationError(
+            {"delivery": [f"お知らせの種類または受け取り方が正しくありません: {', '.join(problems)}"]}
+        )
     changed = 0
     for code, way in choices.items():
         row = NotificationPreference.objects.filter(user=actor, kind=code).first()

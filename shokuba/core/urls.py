@@ -10,9 +10,7 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
-    path(
-        "notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"
-    ),
+    path("notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"),
     path(
         "notifications/unsubscribe/<str:token>/",
         notification_views.notification_unsubscribe,

@@ -47,7 +47,9 @@ OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.ANSWERED, Status.RE
 class Consultation(models.Model):
     """A member's question to the support team: a private thread between the member's coordinators and the team."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("参加自治体"))
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("参加自治体")
+    )
     organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="consultations", verbose_name=_("関係する参加企業・団体")
     )
@@ -85,11 +87,10 @@ class Consultation(models.Model):
         verbose_name_plural = _("相談")
         indexes = [models.Index(fields=["member", "status"], name="consultation_member_status")]
         constraints = [
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="consultation_status_known"),
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in Status]), name="consultation_status_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="closed", closed_at__isnull=False) | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
                 name="consultation_closed_has_date",
             ),
         ]

@@ -142,7 +142,9 @@ def _store_files(
                 stream.seek(0)
                 shutil.copyfileobj(stream, out)
             if staged.stat().st_size != info.size:
-                raise ValidationError({"files": [_("ファイル「%(name)s」を正しく受け取れませんでした。") % {"name": info.name}]})
+                raise ValidationError(
+                    {"files": [_("ファイル「%(name)s」を正しく受け取れませんでした。") % {"name": info.name}]}
+                )
             attachment = Attachment.objects.create(
                 message=message,
                 original_name=info.name,
@@ -244,7 +246,12 @@ def consultation_ask(
         _add(errors, "urgency", _("緊急度を選んでください。"))
     for organisation in organisations:
         if organisation.member_id != member.pk:
-            _add(errors, "organisations", _("「%(name)s」はこの自治体の参加企業・団体ではありません。") % {"name": organisation.name}, code="reference")
+            _add(
+                errors,
+                "organisations",
+                _("「%(name)s」はこの自治体の参加企業・団体ではありません。") % {"name": organisation.name},
+                code="reference",
+            )
     checked = _check_files(errors, files)
     _raise(errors)
     now = timezone.now()
@@ -308,7 +315,9 @@ def consultation_status_set(*, actor: Any, consultation: Consultation, status: s
     """The support side moves a consultation along the machine (対応中, 完了, …); the member's coordinators may
     close their own consultation once it is answered or referred."""
     require(actor, "support.view", consultation)
-    if not has_perm(actor, "support.answer") and not (has_perm(actor, "support.consent", consultation) and status == Status.CLOSED):
+    if not has_perm(actor, "support.answer") and not (
+        has_perm(actor, "support.consent", consultation) and status == Status.CLOSED
+    ):
         require(actor, "support.answer")
     if status not in Status.values:
         raise ValidationError({"status": [ValidationError(_("状態を選んでください。"), code="invalid")]})
@@ -320,7 +329,15 @@ def consultation_status_set(*, actor: Any, consultation: Consultation, status: s
 def consultation_assign(*, actor: Any, consultation: Consultation, assignee: User | None) -> Consultation:
     require(actor, "support.answer")
     if assignee is not None and not (assignee.is_active and assignee.role in (Role.SUPPORT, Role.SECRETARIAT)):
-        raise ValidationError({"assignee": [ValidationError(_("担当は支援チームか事務局の有効なアカウントから選んでください。"), code="reference")]})
+        raise ValidationError(
+            {
+                "assignee": [
+                    ValidationError(
+                        _("担当は支援チームか事務局の有効なアカウントから選んでください。"), code="reference"
+                    )
+                ]
+            }
+        )
     before = snapshot(consultation)
     consultation.assignee = assignee
     consultation.save(update_fields=["assignee"])
@@ -371,14 +388,29 @@ def referral_create(
         },
     )
     if (body is None) == (not other_body.strip()):
-        _add(errors, "body", _("紹介先を一覧から選ぶか、その他の紹介先の名称を入力してください（どちらか一方）。"), code="required")
+        _add(
+            errors,
+            "body",
+            _("紹介先を一覧から選ぶか、その他の紹介先の名称を入力してください（どちらか一方）。"),
+            code="required",
+        )
     _blank(errors, "reason", reason, _("紹介の理由"))
     _blank(errors, "consent_note", consent_note, _("自治体の同意"))
     if not for_member and not organisations:
-        _add(errors, "organisations", _("自治体として相談しない場合は、紹介する参加企業・団体を選んでください。"), code="required")
+        _add(
+            errors,
+            "organisations",
+            _("自治体として相談しない場合は、紹介する参加企業・団体を選んでください。"),
+            code="required",
+        )
     for organisation in organisations:
         if organisation.member_id != consultation.member_id:
-            _add(errors, "organisations", _("「%(name)s」はこの自治体の参加企業・団体ではありません。") % {"name": organisation.name}, code="reference")
+            _add(
+                errors,
+                "organisations",
+                _("「%(name)s」はこの自治体の参加企業・団体ではありません。") % {"name": organisation.name},
+                code="reference",
+            )
     if follow_up_on is not None and follow_up_on < timezone.localdate():
         _add(errors, "follow_up_on", _("フォローアップ日は今日以降の日付にしてください。"), code="date_order")
     if consultation.status == Status.CLOSED:
@@ -459,7 +491,15 @@ def topic_assignment_set(*, actor: Any, theme: str, assignee: User | None) -> To
             row.delete()
         return None
     if not (assignee.is_active and assignee.role in (Role.SUPPORT, Role.SECRETARIAT)):
-        raise ValidationError({"assignee": [ValidationError(_("担当は支援チームか事務局の有効なアカウントから選んでください。"), code="reference")]})
+        raise ValidationError(
+            {
+                "assignee": [
+                    ValidationError(
+                        _("担当は支援チームか事務局の有効なアカウントから選んでください。"), code="reference"
+                    )
+                ]
+            }
+        )
     before = snapshot(row) if row else None
     row = row or TopicAssignment(theme=theme)
     row.assignee = assignee
@@ -484,7 +524,11 @@ def saved_answer_save(
         _add(errors, "theme", _("テーマを選んでください。"))
     for line in (links or "").splitlines():
         if line.strip() and not line.strip().startswith(("https://", "http://", "/")):
-            _add(errors, "links", _("リンクは1行に1つ、https:// か / で始まる形で書いてください：%(line)s") % {"line": line.strip()})
+            _add(
+                errors,
+                "links",
+                _("リンクは1行に1つ、https:// か / で始まる形で書いてください：%(line)s") % {"line": line.strip()},
+            )
     _raise(errors)
     before = snapshot(saved) if saved else None
     saved = saved or SavedAnswer()
@@ -526,8 +570,15 @@ def faq_create(*, actor: Any, consultation: Consultation, question: str, answer:
     for field, text in (("question", question), ("answer", answer)):
         found = [n for n in _names_in(consultation) if n in text]
         if found:
-            _add(errors, field, _("匿名にするため、次の名前を含めないでください：%(names)s") % {"names": "、".join(found)}, code="anonymity")
+            _add(
+                errors,
+                field,
+                _("匿名にするため、次の名前を含めないでください：%(names)s") % {"names": "、".join(found)},
+                code="anonymity",
+            )
     _raise(errors)
-    entry = FaqEntry.objects.create(theme=consultation.theme, question=question.strip(), answer=answer.strip(), source=consultation)
+    entry = FaqEntry.objects.create(
+        theme=consultation.theme, question=question.strip(), answer=answer.strip(), source=consultation
+    )
     audit_saved(actor=actor, instance=entry, before=None)
     return entry

@@ -1,5 +1,6 @@
-"""The referral directory's starting point (data/referrals.json): loaded by migration 0002 (refreshed by 0004) and, for databases
-emptied since (browser tests), by `referrals_load`. Existing rows are never overwritten: the secretariat's edits win."""
+"""The referral directory's starting point (data/referrals.json): loaded by migration 0002 (refreshed by 0004)
+and, for databases emptied since (browser tests), by `referrals_load`. Existing rows are never overwritten: the
+secretariat's edits win."""
 
 from __future__ import annotations
 
@@ -21,7 +22,18 @@ def referrals_load(model: Any = Referral) -> int:
     """Create the entries that are missing (by prefecture and kind); returns how many were created. Migration 0002
     passes its historical model."""
     existing = set(model.objects.values_list("prefecture_code", "kind"))
-    fields = ("prefecture_code", "kind", "name", "url", "phone", "note", "verified", "address", "source_title", "source_url")
+    fields = (
+        "prefecture_code",
+        "kind",
+        "name",
+        "url",
+        "phone",
+        "note",
+        "verified",
+        "address",
+        "source_title",
+        "source_url",
+    )
     # Migration 0002's historical model has only the first fields; 0004 adds the rest (and refreshes them).
     fields = tuple(f for f in fields if f in {field.name for field in model._meta.get_fields()})
     new = [
