@@ -29,6 +29,7 @@ from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases
+from shokuba.support.tests.matrix import support_cases
 from shokuba.surveys.tests.matrix import survey_cases
 from shokuba.workplace.tests.matrix import workplace_cases
 from shokuba.workplace.tests.matrix_insights import insight_cases
@@ -338,6 +339,7 @@ MATRIX: list[Case] = (
     + insight_cases(Case, expect)
     + results_cases(Case, expect)
     + plan_cases(Case, expect)
+    + support_cases(Case, expect)
 )
 
 
