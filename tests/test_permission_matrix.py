@@ -353,10 +353,11 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
+    from shokuba.support.tests.test_api_matrix import CASES as SUPPORT_CASES
     from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
     from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
-    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES
+    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + SUPPORT_CASES
 
     operations = {
         (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods

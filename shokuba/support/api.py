@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -213,8 +214,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     user = caller(request)
     member_id = getattr(user, "member_id", None)
     if not member_id:
-        require(user, "support.answer")  # staff: 403 with the rule's message
-        raise not_found(_("相談する自治体がありません。"), loc=["body"])
+        raise PermissionDenied(_("相談できるのは参加自治体の担当者です。"))
     member = Member.objects.get(pk=member_id)
     c = services.consultation_ask(
         actor=user,
