@@ -34,7 +34,8 @@ from shokuba.core.notifications import (
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notices = Notification.objects.filter(recipient=request.user)
+    user: Any = request.user
+    notices = Notification.objects.filter(recipient=user)
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
     rows = [{"notice": n, "kind": kind_label(n.kind)} for n in page.object_list]
     return render(request, "core/notifications/list.html", {"page": page, "rows": rows})

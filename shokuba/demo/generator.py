@@ -17,8 +17,8 @@ from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
-from shokuba.support.demo import demo_consultations
 from shokuba.regional.demo import demo_regional_statistics
+from shokuba.support.demo import demo_consultations
 from shokuba.surveys.demo import demo_surveys
 from shokuba.workplace.demo import demo_workplace
 from shokuba.workplace.programme import demo_recognition_scheme

@@ -54,7 +54,7 @@ class AskForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("参加企業・団体についての相談なら選んでください（支援チームにだけ見えます）。"),
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("添付ファイル"), help_text=_("PDF、画像、Word、Excel、PowerPoint、CSV、テキスト。5件まで。")
     )
 
@@ -67,7 +67,7 @@ class AskForm(AccessibleFormMixin, forms.Form):
 class ReplyForm(AccessibleFormMixin, forms.Form):
     body = forms.CharField(label=_("本文"), widget=forms.Textarea(attrs={"rows": 6}))
     internal = forms.BooleanField(label=_("内部メモ（自治体には見えません）"), required=False)
-    files = MultipleFileField(label=_("添付ファイル"))
+    files = MultipleFileField(label=_("添付ファイル"))  # type: ignore[assignment]
 
     def __init__(self, *args: Any, support_side: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -71,7 +71,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         .order_by("-total", "theme")
     ]
     answered = rows.filter(first_answered_at__isnull=False).values_list("created_at", "first_answered_at")
-    hours = [(a - c).total_seconds() / 3600 for c, a in answered]
+    hours = [(a - c).total_seconds() / 3600 for c, a in answered if a is not None]
     referrals = visible_referrals(user)
     outcomes = dict(Outcome.choices)
     by_outcome = Counter(referrals.values_list("outcome", flat=True))

@@ -10,6 +10,7 @@ not allow is refused (`ValidationError` with code "state": 409 on the pages, 422
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import shutil
 import time
@@ -164,7 +165,7 @@ def _store_files(
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        transaction.on_commit(lambda staged=staged, stored_name=stored_name: staged.replace(files_dir() / stored_name))
+        transaction.on_commit(functools.partial(staged.replace, files_dir() / stored_name))
 
 
 def coordinators_of(member: Member) -> list[User]:

@@ -265,7 +265,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     found = get_object_or_404(
         Attachment.objects.select_related("message__consultation"),
         pk=pk,

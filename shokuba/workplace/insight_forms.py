@@ -87,7 +87,7 @@ class ReferralForm(AccessibleFormMixin, forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("verified") and not data.get("verified_on"):
             self.add_error("verified_on", _("確認済みにするときは確認日を入力してください。"))
         if data.get("verified") and not (data.get("source_url") or data.get("source_title")):

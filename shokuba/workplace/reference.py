@@ -35,9 +35,9 @@ def referrals_load(model: Any = Referral) -> int:
         "source_url",
     )
     # Migration 0002's historical model has only the first fields; 0004 adds the rest (and refreshes them).
-    fields = tuple(f for f in fields if f in {field.name for field in model._meta.get_fields()})
+    known = {field.name for field in model._meta.get_fields()}
     new = [
-        model(**{f: e[f] for f in fields})
+        model(**{f: e[f] for f in fields if f in known})
         for e in referral_entries()
         if (e["prefecture_code"], e["kind"]) not in existing
     ]
