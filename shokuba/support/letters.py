@@ -7,7 +7,7 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
@@ -23,6 +23,12 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def referral_letter_pdf(record: ReferralRecord) -> bytes:
+    """Always in Japanese: the letter goes to a Japanese public body, whatever language the page is in."""
+    with translation.override("ja"):
+        return _letter(record)
+
+
+def _letter(record: ReferralRecord) -> bytes:
     font = pdf_font()
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=17, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=12)

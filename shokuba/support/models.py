@@ -171,7 +171,7 @@ class SavedAnswer(models.Model):
 
 
 class Outcome(models.TextChoices):
-    PENDING = "pending", _("未確認")
+    PENDING = "pending", _("結果待ち")
     IN_SUPPORT = "in_support", _("支援を受けている")
     RESOLVED = "resolved", _("解決した")
     NOT_RESOLVED = "not_resolved", _("解決しなかった")

@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('referred_at', models.DateTimeField(auto_now_add=True, verbose_name='紹介日時')),
                 ('contact_made_on', models.DateField(blank=True, null=True, verbose_name='紹介先と連絡した日')),
                 ('contact_note', models.TextField(blank=True, verbose_name='連絡の記録')),
-                ('outcome', models.CharField(choices=[('pending', '未確認'), ('in_support', '支援を受けている'), ('resolved', '解決した'), ('not_resolved', '解決しなかった'), ('not_used', '利用しなかった')], default='pending', max_length=16, verbose_name='結果')),
+                ('outcome', models.CharField(choices=[('pending', '結果待ち'), ('in_support', '支援を受けている'), ('resolved', '解決した'), ('not_resolved', '解決しなかった'), ('not_used', '利用しなかった')], default='pending', max_length=16, verbose_name='結果')),
                 ('outcome_note', models.TextField(blank=True, verbose_name='結果の記録')),
                 ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='フォローアップ日')),
                 ('reminded_on', models.DateField(blank=True, null=True, verbose_name='リマインド送信日')),
