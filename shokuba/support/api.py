@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -16,6 +16,7 @@ from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller
 from shokuba.api.schemas import ErrorOut, Line, Name, RequestBody, Text
 from shokuba.core.permissions import require
+from shokuba.guidebook.models import Step
 from shokuba.network.models import Member, Organisation
 from shokuba.support import selectors, services
 from shokuba.support.models import Consultation, Outcome, ReferralRecord, Theme, Urgency
@@ -83,6 +84,9 @@ class ConsultationIn(RequestBody):
     title: Name = Field(..., max_length=200)
     description: Annotated[Text, Field(min_length=1, max_length=20000)]
     urgency: Urgency = Urgency.NORMAL
+    step: Annotated[str, Field(pattern=r"^[0-9]-[a-z0-9]{1,3}$")] | None = Field(
+        None, description="ガイドブックの段階のコード（例: 1-a）"
+    )
     organisations: list[Id] = Field(default_factory=list, max_length=100)
 
 
@@ -192,10 +196,24 @@ def _consultation(user: Any, id: int) -> Consultation:
     return c
 
 
+def _reference(field: str, message: str) -> ValidationError:
+    """An id or code in the body that names nothing the caller may use: 422 `reference` (api.errors.RULE_TYPES)."""
+    return ValidationError({field: [ValidationError(message, code="reference")]})
+
+
+def _step(code: str | None) -> Step | None:
+    if code is None:
+        return None
+    step = Step.objects.filter(code=code).first()
+    if step is None:
+        raise _reference("step", _("ガイドブックの段階「%(code)s」はありません。") % {"code": code})
+    return step
+
+
 def _organisations(member_id: str, ids: list[int]) -> list[Organisation]:
     found = list(Organisation.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise not_found(_("参加企業・団体が見つかりません。"), loc=["body", "organisations"])
+        raise _reference("organisations", _("参加企業・団体が見つかりません。"))
     return found
 
 
@@ -223,6 +241,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
         title=payload.title,
         description=payload.description,
         urgency=payload.urgency,
+        step=_step(payload.step),
         organisations=_organisations(member.pk, payload.organisations),
     )
     return Status(201, _detail(user, c))
@@ -269,9 +288,7 @@ def referral_create(request: HttpRequest, id: Id, payload: ReferralIn) -> Status
     if payload.body_id is not None:
         body = Referral.objects.filter(pk=payload.body_id).first()
         if body is None:
-            raise not_found(
-                _("紹介先（ID %(id)d）は見つかりません。") % {"id": payload.body_id}, loc=["body", "body_id"]
-            )
+            raise _reference("body_id", _("紹介先（ID %(id)d）は見つかりません。") % {"id": payload.body_id})
     record = services.referral_create(
         actor=user,
         consultation=c,

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from shokuba.api.tests.helpers import Api
 from shokuba.core.models import AuditEntry, Notification, NotificationPreference
 from shokuba.core.notifications import kinds, notifications_digest_send, unsubscribe_token
 from shokuba.support import services
@@ -174,3 +175,21 @@ def test_referral_letter_pdf(rows: Any, coordinator: Any) -> None:
     response = client.get(f"/support/referrals/{record.pk}/letter.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert b"IPAexGothic" in response.content
+
+
+def test_api_ask_with_step_and_unknown_references(coordinator: Any) -> None:
+    api = Api(coordinator, auth="token")
+    made = api.call(
+        "POST", "support/consultations", {"theme": "plan", "title": "計画", "description": "d", "step": "3-a"}
+    )
+    assert made.status_code == 201 and made.json()["step"] == "3-a"
+    before = Consultation.objects.count()
+    for body, field in (
+        ({"step": "9-z"}, "step"),
+        ({"organisations": [999999]}, "organisations"),
+    ):
+        refused = api.call("POST", "support/consultations", {"theme": "plan", "title": "t", "description": "d", **body})
+        assert refused.status_code == 422, refused.content
+        assert refused.json()["detail"][0]["loc"] == ["body", field]
+        assert refused.json()["detail"][0]["type"] == "reference"
+    assert Consultation.objects.count() == before
