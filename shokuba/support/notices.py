@@ -35,7 +35,7 @@ def referral_follow_ups_remind(now: dt.datetime) -> int:
     referred and the consultation's assignee are told."""
     today = timezone.localdate(now)
     due = (
-        ReferralRecord.objects.select_for_update()
+        ReferralRecord.objects.select_for_update(of=("self",))
         .select_related("consultation__member__local_government", "consultation__assignee", "body", "referred_by")
         .filter(follow_up_on__lte=today, outcome__in=OPEN_OUTCOMES)
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=F("follow_up_on")))
@@ -62,7 +62,7 @@ def overdue_consultations_remind(now: dt.datetime) -> int:
     """Open consultations without a first answer past their target: the assignee (else the support team) and the
     secretariat are told once."""
     overdue = (
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("member__local_government", "assignee")
         .filter(status__in=OPEN_STATUSES, first_answered_at__isnull=True, answer_due__lt=now)
         .filter(overdue_notified_at__isnull=True)
