@@ -29,6 +29,7 @@ from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases
+from shokuba.support.tests.matrix import support_cases
 from shokuba.surveys.tests.matrix import survey_cases
 from shokuba.workplace.tests.matrix import workplace_cases
 from shokuba.workplace.tests.matrix_insights import insight_cases
@@ -338,6 +339,7 @@ MATRIX: list[Case] = (
     + insight_cases(Case, expect)
     + results_cases(Case, expect)
     + plan_cases(Case, expect)
+    + support_cases(Case, expect)
 )
 
 
@@ -351,10 +353,11 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
+    from shokuba.support.tests.test_api_matrix import CASES as SUPPORT_CASES
     from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
     from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
-    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES
+    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + SUPPORT_CASES
 
     operations = {
         (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods

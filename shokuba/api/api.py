@@ -21,11 +21,13 @@ from ninja.renderers import JSONRenderer
 from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
+from shokuba.api.notifications import router as notifications_router
 from shokuba.guidebook import api as guidebook_api
 from shokuba.network import api as network_api
 from shokuba.plans import api as plans_api
 from shokuba.regional import api as regional_api
 from shokuba.results import api as results_api
+from shokuba.support import api as support_api
 from shokuba.surveys import api as surveys_api
 from shokuba.surveys import export_api as surveys_export_api
 from shokuba.workplace import api as workplace_api
@@ -121,3 +123,5 @@ api.add_router("/regional/", regional_api.router)
 api.add_router("/workplace/", workplace_api.router)
 api.add_router("/results/", results_api.router)
 api.add_router("/plans/", plans_api.router)
+api.add_router("/support/", support_api.router)
+api.add_router("/", notifications_router)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shokuba.core.notifications import unread_count
 from shokuba.core.permissions import has_perm
 from shokuba.core.two_factor import two_factor_pending
 
@@ -17,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False) or two_factor_pending(request):
         # No menu before the second step: every place in it would send the person back to that step.
-        return {"nav_items": []}
+        return {"nav_items": [], "notifications_unread": None}
     items: list[tuple[str, str]] = [(reverse("home"), _("ホーム"))]
     if has_perm(user, "network.view_board"):
         items.append((reverse("guidebook:board"), _("進捗一覧")))
@@ -46,7 +47,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))
+    if has_perm(user, "support.view_list"):
+        items.append((reverse("support:index"), _("相談")))
     if has_perm(user, "network.view_audit"):
         items.append((reverse("core:audit_list"), _("操作記録")))
     path = request.path
-    return {"nav_items": [{"url": url, "label": label, "current": url == path} for url, label in items]}
+    return {
+        "nav_items": [{"url": url, "label": label, "current": url == path} for url, label in items],
+        "notifications_unread": unread_count(user),
+    }

@@ -18,13 +18,28 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 
-def mail_send(*, to: str, subject_template: str, body_template: str, context: dict[str, Any]) -> None:
-    """Render a subject and a plain-text body in Japanese and send them once the current transaction commits."""
+def mail_send(
+    *,
+    to: str,
+    subject_template: str,
+    body_template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Render a subject and a plain-text body in Japanese and send them once the current transaction commits.
+    `headers`: extra headers (the notifications' List-Unsubscribe)."""
     with translation.override("ja"):
         subject = "".join(render_to_string(subject_template, context).splitlines()).strip()
         body = render_to_string(body_template, context)
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers or {}
+    )
     transaction.on_commit(message.send)
+
+
+def site_url(path: str = "") -> str:
+    """An absolute address on the site for mails sent without a request (reminders, digests): SITE_URL + path."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def account_setup_mail_send(*, user: Any, site_url: str) -> None:

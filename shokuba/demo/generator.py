@@ -18,6 +18,7 @@ from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
 from shokuba.regional.demo import demo_regional_statistics
+from shokuba.support.demo import demo_consultations
 from shokuba.surveys.demo import demo_surveys
 from shokuba.workplace.demo import demo_workplace
 from shokuba.workplace.programme import demo_recognition_scheme
@@ -218,4 +219,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_workplace()
     demo_recognition_scheme()
     demo_plan()
+    demo_consultations()
     return True

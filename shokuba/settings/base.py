@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shokuba.workplace",
     "shokuba.results",
     "shokuba.plans",
+    "shokuba.support",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
@@ -214,6 +215,11 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "false").lower() == "true"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shokuba@localhost")
+# The site's address for links in mails sent without a request (notifications, reminders, digests).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# Consultations (shokuba/support): the support team's first answer is due within this many working days
+# (Monday to Friday; public holidays are not known to the platform).
+SUPPORT_FIRST_ANSWER_WORKING_DAYS = int(os.environ.get("SUPPORT_FIRST_ANSWER_WORKING_DAYS", "3"))
 
 CACHES = {
     "default": {

@@ -72,11 +72,24 @@ class RecognitionStageForm(AccessibleFormMixin, forms.Form):
 
 class ReferralForm(AccessibleFormMixin, forms.ModelForm):
     url = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
+    source_url = forms.URLField(label=_("出典のURL"), required=False, assume_scheme="https")
 
     class Meta:
         model = Referral
-        fields = ["name", "url", "phone", "note", "verified"]
+        fields = ["name", "url", "phone", "address", "note", "source_title", "source_url", "verified", "verified_on"]
+        widgets = {"verified_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "phone": _("公式サイトで確かめた番号だけを入力してください。"),
-            "verified": _("公式サイトで確認した"),
+            "address": _("公式サイトで確かめた所在地だけを入力してください。"),
+            "source_title": _("確かめたページの名称（例：厚生労働省「都道府県労働局（所在地一覧）」）。"),
+            "verified": _("出典で確認した"),
+            "verified_on": _("出典で確認した日。確認済みにするときは必須です。"),
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verified") and not data.get("verified_on"):
+            self.add_error("verified_on", _("確認済みにするときは確認日を入力してください。"))
+        if data.get("verified") and not (data.get("source_url") or data.get("source_title")):
+            self.add_error("source_title", _("確認済みにするときは出典を入力してください。"))
+        return data

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from shokuba.core.charts import chart_png, chart_svg
 from shokuba.core.downloads import attach
 from shokuba.core.exports import table_response
+from shokuba.core.models import AuditEntry
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.models import Industry, LocalGovernment, Member, Organisation, SizeBand
 from shokuba.network.permissions import visible_members, visible_organisations
@@ -472,6 +473,10 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workplace/referral_form.html",
-        {"referral": referral, "form": form},
+        {
+            "referral": referral,
+            "form": form,
+            "history": AuditEntry.objects.filter(target_type="workplace.referral", target_id=str(referral.pk)),
+        },
         status=422 if request.method == "POST" else 200,
     )

@@ -227,8 +227,12 @@ class Referral(models.Model):
     name = models.CharField(_("名称"), max_length=120)
     url = models.URLField(_("ウェブサイト"), blank=True)
     phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
     note = models.CharField(_("備考"), max_length=300, blank=True)
+    source_title = models.CharField(_("出典"), max_length=200, blank=True)
+    source_url = models.URLField(_("出典のURL"), blank=True)
     verified = models.BooleanField(_("確認済み"), default=False)
+    verified_on = models.DateField(_("確認日"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -243,6 +247,10 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(prefecture_code__regex=r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
                 name="referral_prefecture_code_01_47",
+            ),
+            # A verified entry says when it was checked against its source.
+            models.CheckConstraint(
+                condition=Q(verified=False) | Q(verified_on__isnull=False), name="referral_verified_has_date"
             ),
         ]
 

@@ -19,7 +19,17 @@ from shokuba.workplace.definitions import INDICATORS_BY_CODE
 from shokuba.workplace.models import RecognitionStage, Referral
 from shokuba.workplace.readiness import SCHEME_OPS
 
-REFERRAL_FIELDS = ("name", "url", "phone", "note", "verified")
+REFERRAL_FIELDS = (
+    "name",
+    "url",
+    "phone",
+    "address",
+    "note",
+    "source_title",
+    "source_url",
+    "verified",
+    "verified_on",
+)
 
 
 def referral_update(*, actor: Any, referral: Referral, data: dict[str, Any]) -> Referral:

@@ -17,6 +17,7 @@ from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, reg
 from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.regional.models import ImportJob
+from shokuba.support.models import Consultation, ReferralRecord
 from shokuba.surveys.models import Questionnaire, Wave, WaveLink
 
 
@@ -32,7 +33,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
     by_app: dict[str, set[str]] = {}
     for name, permission in registered().items():
         by_app.setdefault(permission.app, set()).add(name)
-    assert set(by_app) == {"network", "guidebook", "surveys", "results", "regional", "workplace", "plans"}
+    assert set(by_app) == {"network", "guidebook", "surveys", "results", "regional", "workplace", "plans", "support"}
     assert all(apps.is_installed(f"shokuba.{app}") for app in by_app)
     assert "wave.view" in by_app["surveys"] and "results.view" in by_app["results"]
     assert "member.change_progress" in by_app["guidebook"] and "member.view" in by_app["network"]
@@ -93,6 +94,7 @@ def test_an_optional_object_accepts_none() -> None:
 def test_the_system_passes_every_registered_permission() -> None:
     member = Member(pk="282090")
     wave = Wave(member=member)
+    consultation = Consultation(member=member)
     samples: dict[Any, Any] = {
         None: None,
         Member: member,
@@ -102,6 +104,8 @@ def test_the_system_passes_every_registered_permission() -> None:
         WaveLink: WaveLink(wave=wave),
         ImportJob: ImportJob(member=member),
         User: User(pk=1, username="someone"),
+        Consultation: consultation,
+        ReferralRecord: ReferralRecord(consultation=consultation),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on

@@ -222,13 +222,20 @@ def test_referral_directory_seeded_and_secretariat_edits(secretariat: Any, coord
     assert _login(coordinator).get(f"/workplace/referrals/{hyogo.pk}/").status_code == 403
     client = _login(secretariat)
     assert client.get("/workplace/referrals/").status_code == 200
+    form = {"name": hyogo.name, "url": hyogo.url, "phone": "", "note": "確認済み", "verified": "on"}
+    undated = client.post(f"/workplace/referrals/{hyogo.pk}/", {**form, "source_title": "", "source_url": ""})
+    assert undated.status_code == 422  # verified needs the date it was checked and its source
+    assert "確認済みにするときは確認日を入力してください。" in undated.content.decode()
+    assert not Referral.objects.get(pk=hyogo.pk).verified
     response = client.post(
         f"/workplace/referrals/{hyogo.pk}/",
-        {"name": hyogo.name, "url": hyogo.url, "phone": "", "note": "確認済み", "verified": "on"},
+        {**form, "verified_on": "2026-12-01", "source_title": "兵庫労働局 所在地", "source_url": hyogo.source_url},
     )
     assert response.status_code == 302
     hyogo.refresh_from_db()
-    assert hyogo.verified
+    assert hyogo.verified and hyogo.verified_on == dt.date(2026, 12, 1)
+    history = client.get(f"/workplace/referrals/{hyogo.pk}/").content.decode()
+    assert "t-secretariat" in history and "2026-12-01" in history  # the entry's history, from the audit log
     bad = client.post(f"/workplace/referrals/{hyogo.pk}/", {"name": "", "url": "not a url"})
     assert bad.status_code == 422
 

@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -104,6 +105,16 @@ def _mail() -> Result:
     return "OK", f"mail through {settings.EMAIL_HOST}"
 
 
+def _site_url() -> Result:
+    """The address in notification mails sent without a request (reminders, digests: core/notifications.py)."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.hostname in (None, "", "localhost", "127.0.0.1", "::1"):
+        return "WARN", f"SITE_URL is {settings.SITE_URL}: links in reminder and digest mails would not reach the site"
+    if parts.scheme != "https":
+        return "WARN", f"SITE_URL is {settings.SITE_URL}: use the site's https:// address"
+    return "OK", f"links in mails point to {settings.SITE_URL}"
+
+
 def _backup_tools() -> Result:
     missing = [p for p in ("pg_dump", "pg_restore", "gpg") if shutil.which(p) is None]
     if missing:
@@ -126,6 +137,7 @@ CHECKS: list[tuple[str, Callable[[], Result]]] = [
     ("logs", _logs),
     ("metrics", _metrics),
     ("mail", _mail),
+    ("site url", _site_url),
     ("backups", _backup_tools),
 ]
 
