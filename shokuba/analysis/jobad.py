@@ -8,7 +8,8 @@ What it finds, from the rules in `data/jobad_rules.json` (each with its law, sou
   施行規則 1条の3第1項: an exception whose elements are all stated is a note, one stated in part names what is missing;
 - info: what young people and women look for but the ad lacks (hours, overtime, flexible work, leave, 育休, pay,
   転勤, career, women managers), each with a sentence to add — with the organisation's own figure when given;
-- positive: signals already there (男女不問, 年齢不問, 男性の育休実績, テレワーク, 転勤なし, くるみん, figures, a pay range).
+- positive: signals already there (男女不問, 年齢不問, 男性の育休実績, テレワーク, 転勤なし, くるみん, figures,
+  a pay range).
 
 Matching: the text is tokenised once with SudachiPy (mode C, the engine's one tokenizer in `japanese.py`) and the
 rules' words are normalised the same way when the rules load, so spelling variants and inflections meet
@@ -214,7 +215,8 @@ def rules_from(data: Mapping[str, Any]) -> Rules:
     age = data["age"]
     youth = re.compile(
         f"(?P<word>{_alternation(_normal(w) for w in age['youth_words'])})"
-        f"(?:{_alternation(_normal(w) for w in age['youth_predicates'])})"
+        f"(?:{_alternation(_normal(w) for w in age['youth_fillers'])})?"
+        f"(?P<predicate>{_alternation(_normal(w) for w in age['youth_predicates'])})"
     )
     exceptions = tuple((spec, tuple(_Words.of(group) for group in spec["needs"])) for spec in age["exceptions"])
     return Rules(
@@ -319,7 +321,7 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
         found.append(_title_finding(t, spec["id"], spec["rule"], start, end, spec["explanation"], spec["rewrite"]))
     man = r.data["man_suffix"]
     for index, (form, start, end, _position) in enumerate(t.tokens):
-        if start in taken or not form.endswith("マン") or form in r.not_titles:
+        if start in taken or not form.endswith("マン") or (form != "マン" and form in r.not_titles):
             continue
         if form == "マン":  # 営業まん: the suffix after its noun
             if index == 0 or t.tokens[index - 1][2] != start:
@@ -333,8 +335,32 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
         taken.update(range(start, end))
         if stated_both or _both_sexes_right_after(t.original, end):
             continue
-        found.append(_title_finding(t, "man_suffix", man["rule"], start, end, man["explanation"], stem + man["rewrite_suffix"]))
-    # One sex preferred or sought.
+        found.append(
+            _title_finding(t, "man_suffix", man["rule"], start, end, man["explanation"], stem + man["rewrite_suffix"])
+        )
+    # One sex sought (体力に自信のある男性), then one sex preferred (女性歓迎, 男性のみ, 主婦歓迎).
+    sought_spec = next(p for p in r.data["sex_phrases"] if p["id"] == "sought_sex")
+    for match in r.sought.finditer(t.norm):
+        a, b = match.span()
+        if a not in t.boundaries:
+            continue
+        start, end = t.norm_span(a, b)
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        found.append(
+            Finding(
+                "sex",
+                "sought_sex",
+                VIOLATION,
+                t.original[start:end],
+                start,
+                end,
+                sought_spec["rule"],
+                sought_spec["explanation"],
+                sought_spec["rewrite"],
+            )
+        )
     pref = next(p for p in r.data["sex_phrases"] if p["id"] == "one_sex_preference")
     positive_action = r.positive_action.found(t)
     for match in r.preference.finditer(t.norm):
@@ -350,14 +376,26 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
             continue
         taken.update(range(start, end))
         predicate = _normal(match.group("predicate"))
-        tail = "歓迎" if predicate in {"歓迎", "大歓迎", "優遇", "希望"} else "募集" if "採用" in predicate or predicate in {"募集", "求む"} else ""
+        tail = (
+            "歓迎"
+            if predicate in {"歓迎", "大歓迎", "優遇", "希望"}
+            else "募集"
+            if "採用" in predicate or predicate in {"募集", "求む"}
+            else ""
+        )
         rewrite = pref["rewrite"][kind] + tail
         if t.norm[a - 1 : a] in set(next(p for p in r.data["sex_phrases"] if p["id"] == "sought_sex")["before"]):
             rewrite = "方を" + (tail or "募集")  # 体力に自信のある男性を歓迎 → 体力に自信のある方を歓迎
         if kind == "women" and positive_action:
             found.append(
                 Finding(
-                    "sex", "positive_action", NOTE, t.original[start:end], start, end, "eeo8",
+                    "sex",
+                    "positive_action",
+                    NOTE,
+                    t.original[start:end],
+                    start,
+                    end,
+                    "eeo8",
                     "ポジティブ・アクション（法8条）の説明があるため、女性が4割を下回る職種での女性の積極採用として認められ得ます。"
                     "対象の職種で女性が4割を下回ることを求人に書き添えてください。",
                     "",
@@ -365,19 +403,17 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
             )
             continue
         found.append(
-            Finding("sex", f"prefers_{kind}", VIOLATION, t.original[start:end], start, end, pref["rule"], pref["explanation"][kind], rewrite)
-        )
-    sought_spec = next(p for p in r.data["sex_phrases"] if p["id"] == "sought_sex")
-    for match in r.sought.finditer(t.norm):
-        a, b = match.span()
-        if a not in t.boundaries:
-            continue
-        start, end = t.norm_span(a, b)
-        if any(i in taken for i in range(start, end)):
-            continue
-        taken.update(range(start, end))
-        found.append(
-            Finding("sex", "sought_sex", VIOLATION, t.original[start:end], start, end, sought_spec["rule"], sought_spec["explanation"], sought_spec["rewrite"])
+            Finding(
+                "sex",
+                f"prefers_{kind}",
+                VIOLATION,
+                t.original[start:end],
+                start,
+                end,
+                pref["rule"],
+                pref["explanation"][kind],
+                rewrite,
+            )
         )
     return found
 
@@ -419,9 +455,19 @@ def _age_findings(t: _Text, r: Rules) -> list[Finding]:
         if a not in t.boundaries:
             continue
         start, end = t.norm_span(a, b)
-        word_end = t.norm_span(a, match.end("word"))[1]
+        predicate = t.original[t.norm_span(match.start("predicate"), b)[0] : end].lstrip("のな")
         found.append(
-            Finding("age", "youth_wording", RISK, t.original[start:end], start, end, "labour9", age["explanation_youth"], age["youth_rewrite"] + t.original[word_end:end].lstrip("のな"))
+            Finding(
+                "age",
+                "youth_wording",
+                RISK,
+                t.original[start:end],
+                start,
+                end,
+                "labour9",
+                age["explanation_youth"],
+                age["youth_rewrite"] + predicate,
+            )
         )
     return found
 
@@ -435,14 +481,31 @@ def _age_limit_finding(t: _Text, r: Rules, start: int, end: int, bound: str, low
             continue
         if "min_lower" in spec:
             if bound == "lower" and lower >= spec["min_lower"]:
-                return Finding("age", "age_exception", NOTE, excerpt, start, end, "labour9_exceptions", f"例外（{spec['label']}）に当たります。", "")
+                return Finding(
+                    "age",
+                    "age_exception",
+                    NOTE,
+                    excerpt,
+                    start,
+                    end,
+                    "labour9_exceptions",
+                    f"例外（{spec['label']}）に当たります。",
+                    "",
+                )
             continue
         missing = [i for i, words in enumerate(groups) if not words.found(t)]
         met = len(groups) - len(missing)
         if not missing:
             return Finding(
-                "age", "age_exception", NOTE, excerpt, start, end, "labour9_exceptions",
-                f"例外（{spec['label']}）の事由が書かれています。事由が実態に合っているか確かめてください。", "",
+                "age",
+                "age_exception",
+                NOTE,
+                excerpt,
+                start,
+                end,
+                "labour9_exceptions",
+                f"例外（{spec['label']}）の事由が書かれています。事由が実態に合っているか確かめてください。",
+                "",
             )
         if met and (best is None or met > best[0]):
             best = (met, spec, missing)
@@ -450,12 +513,20 @@ def _age_limit_finding(t: _Text, r: Rules, start: int, end: int, bound: str, low
         _met, spec, missing = best
         lacking = "、".join("／".join(spec["needs"][i][:2]) for i in missing)
         return Finding(
-            "age", "age_exception_incomplete", VIOLATION, excerpt, start, end, "labour9_exceptions",
+            "age",
+            "age_exception_incomplete",
+            VIOLATION,
+            excerpt,
+            start,
+            end,
+            "labour9_exceptions",
             f"例外（{spec['label']}）を意図しているようですが、要件のうち「{lacking}」が書かれていません。"
             "要件をすべて満たし、その事由を書くか、年齢制限をなくしてください。",
             age["rewrite"],
         )
-    return Finding("age", "age_limit", VIOLATION, excerpt, start, end, "labour9", age["explanation_limit"], age["rewrite"])
+    return Finding(
+        "age", "age_limit", VIOLATION, excerpt, start, end, "labour9", age["explanation_limit"], age["rewrite"]
+    )
 
 
 def _format(value: float) -> str:
@@ -475,7 +546,19 @@ def _info_findings(t: _Text, r: Rules, facts: Facts) -> list[Finding]:
             suggestion = spec["with_figure"] % {"value": _format(value), "year": year}
         elif "arrangements" in spec and facts.arrangements:
             suggestion = spec["with_figure"] % {"value": "・".join(facts.arrangements)}
-        found.append(Finding("info", item.id, MISSING, "", -1, -1, "youth13", f"{item.label}が書かれていません。{spec['explanation']}", suggestion))
+        found.append(
+            Finding(
+                "info",
+                item.id,
+                MISSING,
+                "",
+                -1,
+                -1,
+                "youth13",
+                f"{item.label}が書かれていません。{spec['explanation']}",
+                suggestion,
+            )
+        )
     return found
 
 
@@ -522,13 +605,14 @@ def apply_rewrites(text: str, findings: Iterable[Finding], *, keys: Iterable[str
             spans.append(f)
         elif f.severity == MISSING and f.rewrite:
             added.append(f.rewrite)
+    # Where findings overlap (若い女性歓迎: an age and a sex finding), the longer excerpt's rewrite is applied.
+    kept: list[Finding] = []
+    for f in sorted(spans, key=lambda f: (f.start - f.end, f.start)):
+        if text[f.start : f.end] == f.excerpt and all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
     result = text
-    last = len(text) + 1
-    for f in sorted(spans, key=lambda f: f.start, reverse=True):
-        if f.end > last or result[f.start : f.end] != f.excerpt:
-            continue  # overlapping or stale: left as it is
+    for f in sorted(kept, key=lambda f: f.start, reverse=True):
         result = result[: f.start] + f.rewrite + result[f.end :]
-        last = f.start
     if added:
         result = result.rstrip("\n") + "\n\n" + "\n".join(f"・{line}" for line in added) + "\n"
     return result
