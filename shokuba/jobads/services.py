@@ -55,7 +55,7 @@ def _store(
         scores=report.scores,
         source=source,
         previous=previous,
-        is_demo=source == Source.DEMO,
+        is_demo=source == Source.DEMO or (previous is not None and previous.is_demo),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(

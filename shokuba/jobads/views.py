@@ -212,7 +212,12 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "comparison": comparison,
         "can_rewrite": has_perm(request.user, "jobads.check", check.organisation),
-        "rewritable": [f for f in check.findings if f["rewrite"] and f["severity"] in jobad.FLAGGED | {jobad.MISSING}],
+        # Sentences with a placeholder (○) are offered unticked: they need the real figure first.
+        "rewritable": [
+            {**f, "checked": "○" not in f["rewrite"]}
+            for f in check.findings
+            if f["rewrite"] and f["severity"] in jobad.FLAGGED | {jobad.MISSING}
+        ],
     }
     return render(request, "jobads/result.html", context)
 
