@@ -204,7 +204,7 @@ def rules_from(data: Mapping[str, Any]) -> Rules:
             kind[_normal(word)] = key
     preference = re.compile(
         f"(?P<subject>{_alternation(kind)})(?:{_alternation(_normal(w) for w in pref['fillers'])})?"
-        f"(?P<predicate>{_alternation(_normal(w) for w in pref['predicates'])})(?!ならず)"
+        f"(?P<predicate>{_alternation(_normal(w) for w in pref['predicates'])})(?!ならず|なりず)"
     )
     sought_spec = phrases["sought_sex"]
     after = _alternation(_normal(w) if w.strip() else w for w in sought_spec["after"])
@@ -311,7 +311,9 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
     # Titles that name one sex, from the list, then any other 〜マン.
     for match in r.title_pattern.finditer(t.norm):
         a, b = match.span()
-        if a not in t.boundaries or b not in t.boundaries:
+        # A title in kanji may end a compound (准看護婦, 派遣看護婦); others must be whole tokens (COOL is no OL).
+        tail = all("\u4e00" <= ch <= "\u9fff" for ch in match.group())
+        if b not in t.boundaries or (a not in t.boundaries and not tail):
             continue
         spec = r.titles[match.group()]
         start, end = t.norm_span(a, b)
