@@ -378,16 +378,16 @@ def _sex_findings(t: _Text, r: Rules) -> list[Finding]:
             continue
         taken.update(range(start, end))
         predicate = _normal(match.group("predicate"))
-        tail = (
+        ending = (
             "歓迎"
             if predicate in {"歓迎", "大歓迎", "優遇", "希望"}
             else "募集"
-            if "採用" in predicate or predicate in {"募集", "求む"}
+            if "採用" in predicate or predicate in {"募集", "求む", "求める"}
             else ""
         )
-        rewrite = pref["rewrite"][kind] + tail
+        rewrite = pref["rewrite"][kind] + ending
         if t.norm[a - 1 : a] in set(next(p for p in r.data["sex_phrases"] if p["id"] == "sought_sex")["before"]):
-            rewrite = "方を" + (tail or "募集")  # 体力に自信のある男性を歓迎 → 体力に自信のある方を歓迎
+            rewrite = "方を" + (ending or "募集")  # 体力に自信のある男性を歓迎 → 体力に自信のある方を歓迎
         if kind == "women" and positive_action:
             found.append(
                 Finding(

@@ -98,10 +98,8 @@ def programme_summary(user: Any, member: Member) -> tuple[list[OrganisationRow],
     for c in checked:
         for f in c.findings:
             if f["severity"] in jobad.FLAGGED or f["severity"] == jobad.MISSING:
-                label = f["excerpt"] or f["rule"]
                 key = f"{f['category']}:{f['rule']}"
                 rules[key] = rules.get(key, 0) + 1
-                del label
     common = sorted(rules.items(), key=lambda item: (-item[1], item[0]))[:10]
     summary = {
         "organisations": len(organisations),
@@ -116,7 +114,7 @@ def programme_summary(user: Any, member: Member) -> tuple[list[OrganisationRow],
 
 def history(user: Any, check: JobAdCheck) -> list[JobAdCheck]:
     """The versions this check was rewritten from, newest first (at most 20)."""
-    found = []
+    found: list[JobAdCheck] = []
     current = check.previous_id
     visible = visible_checks(user)
     while current is not None and len(found) < 20:

@@ -43,9 +43,18 @@ def _errors(title: str, text: str) -> dict[str, list[Any]]:
 
 
 def _store(
-    *, actor: Any, organisation: Organisation, title: str, text: str, source: str, previous: JobAdCheck | None = None
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    text: str,
+    source: str,
+    previous: JobAdCheck | None = None,
+    facts: jobad.Facts | None = None,
 ) -> JobAdCheck:
-    report = jobad.check(text, facts=selectors.organisation_facts(actor, organisation))
+    if facts is None:
+        facts = selectors.organisation_facts(actor, organisation)
+    report = jobad.check(text, facts=facts)
     check = JobAdCheck.objects.create(
         member_id=organisation.member_id,
         organisation=organisation,
@@ -134,10 +143,12 @@ def jobad_batch_import(*, actor: Any, member: Member, stream: IO[bytes], name: s
                 % {"row": row.row, "name": row.organisation[:60]}
             )
         for field_errors in _errors(row.title, row.text).values():
-            for error in field_errors:
-                problems.append(_("%(row)d行目：%(message)s") % {"row": row.row, "message": " ".join(error.messages)})
+            for problem in field_errors:
+                problems.append(_("%(row)d行目：%(message)s") % {"row": row.row, "message": " ".join(problem.messages)})
     if problems:
         raise ValidationError({"file": [ValidationError(p, code="invalid_row") for p in problems[:50]]})
+    # The organisation's figures are read once per organisation of the file, not once per ad.
+    facts = {o.pk: selectors.organisation_facts(actor, o) for o in {organisations[r.organisation] for r in rows}}
     with transaction.atomic():
         return [
             _store(
@@ -146,6 +157,7 @@ def jobad_batch_import(*, actor: Any, member: Member, stream: IO[bytes], name: s
                 title=row.title,
                 text=row.text,
                 source=Source.BATCH,
+                facts=facts[organisations[row.organisation].pk],
             )
             for row in rows
         ]
