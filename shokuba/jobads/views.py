@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ def check_page(request: HttpRequest, code: str) -> HttpResponse:
     form = CheckForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST":
         if not organisations:
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             organisation = selectors.organisation_for(request.user, member, form.cleaned_data["organisation"])
             text, source = form.cleaned_data["text"], Source.PASTED
