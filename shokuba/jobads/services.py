@@ -103,13 +103,11 @@ def jobad_rewrite_apply(*, actor: Any, check: JobAdCheck, keys: Iterable[str]) -
     known = {f["key"] for f in check.findings}
     unknown = [k for k in chosen if k not in known]
     if unknown or not chosen:
-        raise ValidationError({"keys": [ValidationError(_("書き換える指摘を選んでください。"), code="required")]})
+        raise ValidationError({"keys": [ValidationError(_("書き換える指摘を選んでください。"), code="reference")]})
     findings = [jobad.Finding(**{k: v for k, v in f.items() if k != "key"}) for f in check.findings]
     text = jobad.apply_rewrites(check.text, findings, keys=chosen)
     if text == check.text:
-        raise ValidationError(
-            {"keys": [ValidationError(_("選んだ指摘には書き換え案がありません。"), code="nothing_to_apply")]}
-        )
+        raise ValidationError({"keys": [ValidationError(_("選んだ指摘には書き換え案がありません。"), code="state")]})
     errors = _errors(check.title, text)
     if errors:
         raise ValidationError(errors)
