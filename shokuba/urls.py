@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("shokuba.results.urls")),
     path("plans/", include("shokuba.plans.urls")),
     path("support/", include("shokuba.support.urls")),
+    path("jobads/", include("shokuba.jobads.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -25,6 +25,7 @@ from conftest import make_user
 from shokuba.core.tests.test_csp import assert_strict_page_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
+from shokuba.jobads.tests.matrix import jobads_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.regional.tests.matrix import regional_cases
@@ -340,6 +341,7 @@ MATRIX: list[Case] = (
     + results_cases(Case, expect)
     + plan_cases(Case, expect)
     + support_cases(Case, expect)
+    + jobads_cases(Case, expect)
 )
 
 
@@ -350,6 +352,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
 
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
+    from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
@@ -357,7 +360,10 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
     from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
-    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + SUPPORT_CASES
+    CASES = (
+        API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + SUPPORT_CASES
+        + JOBADS_CASES
+    )
 
     operations = {
         (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods

@@ -23,6 +23,7 @@ from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.api.notifications import router as notifications_router
 from shokuba.guidebook import api as guidebook_api
+from shokuba.jobads import api as jobads_api
 from shokuba.network import api as network_api
 from shokuba.plans import api as plans_api
 from shokuba.regional import api as regional_api
@@ -125,3 +126,4 @@ api.add_router("/results/", results_api.router)
 api.add_router("/plans/", plans_api.router)
 api.add_router("/support/", support_api.router)
 api.add_router("/", notifications_router)
+api.add_router("/jobads/", jobads_api.router)

@@ -21,7 +21,13 @@ from shokuba.core.codes import (
     normalise_corporate_number,
     normalise_local_government_code,
 )
-from shokuba.core.text import MULTI_LINE_PATTERN, NAME_PATTERN, SINGLE_LINE_PATTERN, forbidden_character
+from shokuba.core.text import (
+    MULTI_LINE_PATTERN,
+    NAME_PATTERN,
+    REQUIRED_MULTI_LINE_PATTERN,
+    SINGLE_LINE_PATTERN,
+    forbidden_character,
+)
 from shokuba.core.validation import CONTROL_CHARACTER, text_error
 
 # --- the server's rules, stated in the schema ----------------------------------------------------------------
@@ -87,6 +93,8 @@ def _code_rule(normalise: Any) -> AfterValidator:
 Name = Annotated[str, _text_rule(multiline=False, required=True), SchemaPattern(NAME_PATTERN)]
 Line = Annotated[str, _text_rule(multiline=False, required=False), SchemaPattern(SINGLE_LINE_PATTERN)]
 Text = Annotated[str, _text_rule(multiline=True, required=False), SchemaPattern(MULTI_LINE_PATTERN)]
+# A multi-line text with at least one visible character (a job ad's body).
+RequiredText = Annotated[str, _text_rule(multiline=True, required=True), SchemaPattern(REQUIRED_MULTI_LINE_PATTERN)]
 # A local government code as people type it (5 or 6 digits, full-width, spaces and hyphens); the check digit is
 # checked by the server (a wrong one is a 404 for a path, a 422 for a field).
 GovernmentCode = Annotated[

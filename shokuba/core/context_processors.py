@@ -44,6 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("plans:plan", args=[user.member_id]), _("アクションプラン")))
     elif has_perm(user, "plans.view_network"):
         items.append((reverse("plans:network"), _("アクションプラン")))
+    jobads_member = getattr(user, "member_id", None) or getattr(getattr(user, "organisation", None), "member_id", None)
+    if jobads_member:
+        items.append((reverse("jobads:check", args=[jobads_member]), _("求人票チェック")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))

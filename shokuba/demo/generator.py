@@ -15,6 +15,7 @@ from django.db import transaction
 from shokuba.core.codes import corporate_number_check_digit
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
+from shokuba.jobads.demo import demo_jobads
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
 from shokuba.regional.demo import demo_regional_statistics
@@ -220,4 +221,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_recognition_scheme()
     demo_plan()
     demo_consultations()
+    demo_jobads()
     return True

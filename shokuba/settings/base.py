@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "shokuba.results",
     "shokuba.plans",
     "shokuba.support",
+    "shokuba.jobads",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.

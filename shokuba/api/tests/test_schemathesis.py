@@ -36,6 +36,8 @@ from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 from shokuba.api.api import api
 from shokuba.api.errors import RULE_TYPES
 from shokuba.api.services import api_token_issue
+from shokuba.jobads.models import JobAdCheck
+from shokuba.jobads.services import jobad_check_save
 from shokuba.network.models import Member, Organisation, Role, User
 from shokuba.plans.models import Kpi, ReportJob
 from shokuba.plans.services import plan_save
@@ -225,6 +227,11 @@ def fuzz_rows(toyooka: Member, kesennuma: Member) -> dict[str, User]:
         status="failed",
         created_by=coordinator,
     )
+    # A saved job-ad check of the organisation under the fixed id (its rewrite and read reach the services).
+    check = jobad_check_save(
+        actor=coordinator, organisation=organisation, title="ファズの求人", text="営業マン募集。35歳以下。"
+    )
+    JobAdCheck.objects.filter(pk=check.pk).update(id=FUZZ_ID)
     return users
 
 
