@@ -17,6 +17,7 @@ from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
+from shokuba.public.demo import demo_public
 from shokuba.regional.demo import demo_regional_statistics
 from shokuba.surveys.demo import demo_surveys
 from shokuba.workplace.demo import demo_workplace
@@ -218,4 +219,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_workplace()
     demo_recognition_scheme()
     demo_plan()
+    demo_public()
     return True

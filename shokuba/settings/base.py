@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shokuba.workplace",
     "shokuba.results",
     "shokuba.plans",
+    "shokuba.public",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
@@ -299,3 +300,7 @@ ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3
 # Survey results: a group, cell or comparison with fewer respondents is shown as "—" (never below 3).
 RESULTS_MIN_GROUP_SIZE = int(os.environ.get("RESULTS_MIN_GROUP_SIZE", "5"))
 REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
+
+# The public site's absolute URLs (canonical links, OGP, feeds, sitemap). Empty: taken from the request's host
+# (development); production sets it, so the links never follow a Host header.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
