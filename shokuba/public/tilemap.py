@@ -58,13 +58,13 @@ TILES: dict[str, tuple[int, int]] = {
     "43": (1, 9),
     "45": (2, 9),
     "46": (1, 10),
-    "47": (0, 12),
+    "47": (0, 11),
 }
 
 SIZE = 44  # one tile, in SVG user units
 GAP = 4
 COLUMNS = 13
-ROWS = 13
+ROWS = 12
 
 
 @dataclass(frozen=True)
