@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from shokuba.core.models import AuditEntry
 from shokuba.network.models import Organisation, User
-from shokuba.plans.models import Initiative, Kpi, Plan
 from shokuba.plans import services as plan_services
+from shokuba.plans.models import Initiative, Kpi, Plan
 from shokuba.public import services
 from shokuba.public.models import IndicatorPublication, JobPosting, MemberPublication, OrganisationProfile, PostingState
 from shokuba.surveys.models import Wave
@@ -58,7 +58,9 @@ def test_member_publishes_approved_public_items_and_closed_waves(
 @pytest.mark.parametrize("field", ["kpi_ids", "initiative_ids"])
 def test_internal_items_are_refused(toyooka: Any, coordinator: User, plan: Plan, field: str) -> None:
     internal = (
-        Kpi.objects.get(plan=plan, internal=True) if field == "kpi_ids" else Initiative.objects.get(plan=plan, internal=True)
+        Kpi.objects.get(plan=plan, internal=True)
+        if field == "kpi_ids"
+        else Initiative.objects.get(plan=plan, internal=True)
     )
     before = _counts()
     with pytest.raises(ValidationError) as error:
@@ -261,7 +263,9 @@ def test_an_expired_posting_is_not_published(organisation: Organisation, org_adm
     assert "valid_through" in error.value.message_dict
 
 
-def test_another_admins_posting_is_refused(organisation: Organisation, org_admin: User, other_organisation: Organisation) -> None:
+def test_another_admins_posting_is_refused(
+    organisation: Organisation, org_admin: User, other_organisation: Organisation
+) -> None:
     from conftest import make_user
 
     other_admin = make_user("t-other-admin", "org_admin", organisation=other_organisation)
