@@ -27,6 +27,7 @@ from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
+from shokuba.public.tests.matrix import public_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases
 from shokuba.surveys.tests.matrix import survey_cases
@@ -338,6 +339,7 @@ MATRIX: list[Case] = (
     + insight_cases(Case, expect)
     + results_cases(Case, expect)
     + plan_cases(Case, expect)
+    + public_cases(Case, expect)
 )
 
 
