@@ -17,6 +17,8 @@ Anything else is a 404 through these functions; no view reads a model directly.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,16 +26,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shokuba.analysis import distributions
 from shokuba.analysis.suppression import group_hidden, validate_threshold
 from shokuba.network.models import LocalGovernment, Member, Organisation
-from shokuba.plans.models import Initiative, Kpi, KpiSource, PlanState
-from shokuba.plans.readings import Context, Reading, plan_readings, survey_points
+from shokuba.plans.models import Initiative, Kpi, PlanState
+from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings
 from shokuba.public.models import IndicatorPublication, JobPosting, MemberPublication, PostingState
+from shokuba.results import selectors as results_selectors
+from shokuba.surveys.models import Wave, WaveStatus
 from shokuba.workplace.definitions import ARRANGEMENTS, INDICATORS_BY_CODE
 from shokuba.workplace.messages import label as workplace_label
 from shokuba.workplace.messages import unit as workplace_unit
@@ -136,16 +142,59 @@ class WaveHeadlines:
 
 
 @dataclass
+class PointRow:
+    value: float | None
+    fiscal_year: int
+    hidden: bool
+    note: str
+
+
+@dataclass
+class KpiRow:
+    """A published KPI's reading as plain data (what the page shows; kept in the cache)."""
+
+    name: str
+    unit: str
+    baseline: PointRow | None
+    latest: PointRow | None
+    target_value: float
+    target_year: int
+    judgement: str
+
+
+@dataclass
+class InitiativeRow:
+    title: str
+    step: str
+    status: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass
+class PlanPart:
+    """The expensive, cacheable part of a member's page: the plan's published items read through their gates and
+    the chosen waves' headline results."""
+
+    plan_title: str
+    plan_years: tuple[int, int] | None
+    readings: list[KpiRow]
+    initiatives: list[InitiativeRow]
+    waves: list[WaveHeadlines]
+
+
+@dataclass
 class MemberPage:
     member: Member
     publication: MemberPublication
     plan_title: str
     plan_years: tuple[int, int] | None
-    readings: list[Reading]
-    initiatives: list[Initiative]
+    readings: list[KpiRow]
+    initiatives: list[InitiativeRow]
     waves: list[WaveHeadlines]
     cases: list[Organisation]
     postings: int
+    cache_key: str
 
 
 def _approved_plan_items(member: Member, publication: MemberPublication) -> tuple[list[Kpi], list[Initiative]]:
@@ -170,8 +219,10 @@ def _approved_plan_items(member: Member, publication: MemberPublication) -> tupl
 
 
 def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | None = None) -> list[WaveHeadlines]:
-    """The 「そう思う傾向」 share of every scale item of each chosen closed wave, for everyone, women and men, each
-    group shown or hidden by the wave's gate (the same decision as the wave's results pages)."""
+    """The 「そう思う傾向」 share of every scale item of each chosen closed wave, for everyone, women and men. Each
+    group is shown or hidden by the wave's gate (`results.selectors.gate` over `results_scope(SYSTEM, wave)`: the
+    same decision as the wave's results pages and the plans' survey KPIs), the share computed by the engine from
+    the group's counts; decisions are made once per wave and the counts read in one GROUP BY per wave."""
     if not wave_ids:
         return []
     context = context or Context(member)
@@ -181,20 +232,28 @@ def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | N
             continue
         items = [i for i in context.items(wave).values() if i.kind == "scale"]
         context.codes.update(i.code for i in items)
+        scope = context.scope(wave)
+        gate = results_selectors.gate(scope)
+        decisions = {"": gate.scope(), "F": gate.group({"sex": ("F",)}), "M": gate.group({"sex": ("M",)})}
         rows = []
         for item in items:
+            by_sex = context.counts_by_sex(wave, item.code)
             values: dict[str, float | None] = {}
             note = ""
-            for group in ("", "F", "M"):
-                probe = Kpi(source=KpiSource.SURVEY_TOP, item_code=item.code, group=group)
-                point = next((p for p in survey_points(probe, context) if p.provenance.get("wave_id") == wave.pk), None)
-                if point is None or point.hidden or point.value is None:
+            for group, decision in decisions.items():
+                counts: dict[str, int] = defaultdict(int)
+                for (choice, sex), n in by_sex.items():
+                    if not group or sex == group:
+                        counts[choice] += n
+                summary = distributions.distribution(
+                    results_selectors.item_counts_from(item, counts, decision.size), decision
+                ).scale
+                if not decision.shown or summary is None or summary.top_percent is None:
                     values[group] = None
-                    note = note or (point.note if point else "")
+                    note = note or (hidden_reason(decision) if not decision.shown else "")
                 else:
-                    values[group] = point.value
+                    values[group] = summary.top_percent
             rows.append(Headline(item.code, item.text, values, note))
-        scope = context.scope(wave)
         out.append(
             WaveHeadlines(
                 wave.pk,
@@ -216,24 +275,94 @@ def published_organisations() -> QuerySet[Organisation]:
     )
 
 
-def member_page(member: Member, *, today: dt.date | None = None) -> MemberPage:
-    publication = member.publication
-    kpis, initiatives = _approved_plan_items(member, publication)
+def _point(point: Any) -> PointRow | None:
+    if point is None:
+        return None
+    return PointRow(None if point.hidden else point.value, point.fiscal_year, point.hidden, point.note)
+
+
+def _kpi_row(reading: Reading) -> KpiRow:
+    return KpiRow(
+        reading.kpi.name,
+        reading.unit,
+        _point(reading.baseline),
+        _point(reading.latest),
+        reading.kpi.target_value,
+        reading.kpi.target_year,
+        reading.judgement.label,
+    )
+
+
+def _plan_part(
+    member: Member, kpis: list[Kpi], initiatives: list[Initiative], wave_ids: list[int], until: int
+) -> PlanPart:
     context = Context(member)
-    until = (today or timezone.localdate()).year + 1
     readings = plan_readings(kpis, member, until=until, context=context) if kpis else []
     plan = getattr(member, "plan", None) if kpis or initiatives else None
-    cases = list(published_organisations().filter(member=member))
+    return PlanPart(
+        plan_title=plan.title if plan else "",
+        plan_years=(plan.start_year, plan.end_year) if plan else None,
+        readings=[_kpi_row(r) for r in readings],
+        initiatives=[
+            InitiativeRow(i.title, i.step.code, i.get_status_display(), i.starts_on, i.ends_on) for i in initiatives
+        ],
+        waves=wave_headlines(member, wave_ids, context),
+    )
+
+
+def _fingerprint(
+    member: Member, publication: MemberPublication, kpis: list[Kpi], initiatives: list[Initiative], until: int
+) -> str:
+    """What decides which items may be shown, and their wording: any change makes a new cache key at once (a
+    plan revised into a draft, an item made internal or edited, a wave reopened or chosen, the page edited). Values
+    that only grow with new data (a newly imported statistic) wait for PUBLIC_PAGE_CACHE_SECONDS."""
+    plan = getattr(member, "plan", None) if kpis or initiatives else None
+    waves = list(
+        Wave.objects.filter(pk__in=publication.wave_ids or [], member=member)
+        .order_by("pk")
+        .values_list("pk", "status", "closed_at")
+    )
+    parts = [
+        member.pk,
+        translation.get_language(),
+        until,
+        publication.updated_at.isoformat(),
+        plan.updated_at.isoformat() if plan else "",
+        [(k.pk, k.name, k.target_value, k.target_year, k.baseline_year, k.baseline_value, k.unit) for k in kpis],
+        [(i.pk, i.title, i.status, i.starts_on.isoformat(), i.ends_on.isoformat()) for i in initiatives],
+        [(pk, status, closed.isoformat() if closed else "") for pk, status, closed in waves],
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def member_page(member: Member, *, today: dt.date | None = None) -> MemberPage:
+    """A published member's page. The plan's readings and the waves' headlines are computed through their gates
+    and kept in the cache under a key that changes whenever what may be shown changes (`_fingerprint`); which
+    organisations and postings are public is read on every request."""
+    publication = member.publication
+    kpis, initiatives = _approved_plan_items(member, publication)
+    until = (today or timezone.localdate()).year + 1
+    key = "public:member-page:" + _fingerprint(member, publication, kpis, initiatives, until)
+    part = cache.get(key)
+    if not isinstance(part, PlanPart):
+        wave_ids = list(
+            Wave.objects.filter(pk__in=publication.wave_ids or [], member=member, status=WaveStatus.CLOSED).values_list(
+                "pk", flat=True
+            )
+        )
+        part = _plan_part(member, kpis, initiatives, wave_ids, until)
+        cache.set(key, part, getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600))
     return MemberPage(
         member=member,
         publication=publication,
-        plan_title=plan.title if plan else "",
-        plan_years=(plan.start_year, plan.end_year) if plan else None,
-        readings=readings,
-        initiatives=initiatives,
-        waves=wave_headlines(member, publication.wave_ids or [], context),
-        cases=cases,
+        plan_title=part.plan_title,
+        plan_years=part.plan_years,
+        readings=part.readings,
+        initiatives=part.initiatives,
+        waves=part.waves,
+        cases=list(published_organisations().filter(member=member)),
         postings=open_postings(today=today).filter(organisation__member=member).count(),
+        cache_key=key,
     )
 
 

@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
@@ -155,10 +157,18 @@ def members(request: HttpRequest) -> HttpResponse:
 def member(request: HttpRequest, code: str) -> HttpResponse:
     found = selectors.public_member(code)
     page = selectors.member_page(found)
+    # The plan and survey part is rendered once per cache key (the key changes with what may be shown).
+    plan_html: str = str(
+        cache.get_or_set(
+            page.cache_key + ":html",
+            lambda: render_to_string("public/_member_plan.html", {"page": page}),
+            getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600),
+        )
+    )
     return _page(
         request,
         "public/member.html",
-        {"page": page, "member": found, "years": selectors.member_years(found)},
+        {"page": page, "member": found, "years": selectors.member_years(found), "plan_html": mark_safe(plan_html)},  # noqa: S308 - our template's output
         title=str(found),
         description=(page.publication.summary[:120] or _("%(member)sの働き方・職場改革の取組。") % {"member": found}),
         path=reverse("public:member", args=[found.pk]),

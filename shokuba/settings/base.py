@@ -304,3 +304,6 @@ REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(
 # The public site's absolute URLs (canonical links, OGP, feeds, sitemap). Empty: taken from the request's host
 # (development); production sets it, so the links never follow a Host header.
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
+# How long a public member page keeps its plan readings and survey headlines (computed through the gates) before
+# reading them again; a change of what may be shown (publication, plan state, items, waves) takes effect at once.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))

@@ -155,7 +155,9 @@ def public_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
             expect(404, **organisation_post),
             body=lambda w: POSTING_FORM,
         ),
-        case("publishing:posting", "GET", lambda w: f"/publishing/postings/{_posting(w)}/", expect(404, **organisation)),
+        case(
+            "publishing:posting", "GET", lambda w: f"/publishing/postings/{_posting(w)}/", expect(404, **organisation)
+        ),
         case(
             "publishing:posting",
             "POST",

@@ -493,3 +493,14 @@ def test_member_list_filters_and_map(site: Site) -> None:
     home = client.get("/public/").content.decode()
     assert "<svg" in home and 'href="/public/members/?prefecture=28"' in home
     assert "兵庫県：参加自治体" in home  # each tile has a text equivalent (title, aria-label, the table)
+
+
+def test_a_cached_page_follows_what_may_be_shown(site: Site, coordinator: User) -> None:
+    """The page's readings are cached; revising the plan into a draft or reopening a wave hides them at once."""
+    client = Client()
+    assert "公開するKPI" in client.get("/public/members/282090/").content.decode()
+    assert "2026年度 ベースライン調査" in client.get("/public/members/282090/").content.decode()
+    plan_services.plan_revise(actor=coordinator, plan=site.plan)
+    Wave.objects.filter(pk=site.wave.pk).update(status=WaveStatus.OPEN)
+    page = client.get("/public/members/282090/").content.decode()
+    assert "公開するKPI" not in page and "公開する取組" not in page and "2026年度 ベースライン調査" not in page
