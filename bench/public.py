@@ -160,7 +160,7 @@ def bench_public_organisation_search() -> None:
         response = staff.get("/members/282090/")
         assert response.status_code == 200
 
-    p50, p95 = _percentiles(ours, 10)
+    p50, _p95 = _percentiles(ours, 10)
     ref50, _ref95 = _percentiles(member_page, 10)
     runner.report(
         "public_organisation_search_p50",

@@ -99,9 +99,7 @@ def test_api_docs_allow_data_images_and_nothing_else_more(client: Client) -> Non
 
 # Data blocks (`application/json`, and schema.org's `application/ld+json` on the public job pages) never execute:
 # the policy's script-src does not apply to them (tests/browser/test_content_security_policy.py opens those pages).
-INLINE_SCRIPT = re.compile(
-    r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.IGNORECASE
-)
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 SCRIPT_URL = re.compile(r"javascript:|\bhx-on|\bjs:", re.IGNORECASE)
