@@ -80,6 +80,7 @@ def bench_guidebook_board() -> None:
 import bench.analysis  # noqa: E402 - registers the analysis engine benchmarks
 import bench.jobads  # noqa: E402 - registers the job-ad check benchmarks (issue #16)
 import bench.plans  # noqa: E402 - registers the action plan benchmarks (report, network page)
+import bench.public  # noqa: E402 - registers the public site benchmarks (member page, organisation search)
 import bench.regional  # noqa: E402 - registers the regional benchmarks
 import bench.results  # noqa: E402 - registers the results overview benchmark
 import bench.results_crosstab  # noqa: E402 - registers the crosstab benchmark (issue #4)

@@ -10,6 +10,7 @@ from django.urls import include, path
 from shokuba.api.api import api
 from shokuba.core import account_views, two_factor_views
 from shokuba.core import views as core_views
+from shokuba.public import views as public_views
 
 urlpatterns = [
     # The survey URLs first: the respondents' answering page is the busiest URL (see surveys/urls.py).
@@ -47,6 +48,10 @@ urlpatterns = [
     path("plans/", include("shokuba.plans.urls")),
     path("support/", include("shokuba.support.urls")),
     path("jobads/", include("shokuba.jobads.urls")),
+    # The public site (no login) and where members and organisations choose what it shows.
+    path("public/", include("shokuba.public.urls")),
+    path("sitemap.xml", public_views.sitemap, name="sitemap"),
+    path("publishing/", include("shokuba.public.manage_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -28,6 +28,7 @@ from shokuba.guidebook.services import evidence_add
 from shokuba.jobads.tests.matrix import jobads_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
+from shokuba.public.tests.matrix import public_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases
 from shokuba.support.tests.matrix import support_cases
@@ -342,6 +343,7 @@ MATRIX: list[Case] = (
     + plan_cases(Case, expect)
     + support_cases(Case, expect)
     + jobads_cases(Case, expect)
+    + public_cases(Case, expect)
 )
 
 

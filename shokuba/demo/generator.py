@@ -18,6 +18,7 @@ from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.jobads.demo import demo_jobads
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
+from shokuba.public.demo import demo_public
 from shokuba.regional.demo import demo_regional_statistics
 from shokuba.support.demo import demo_consultations
 from shokuba.surveys.demo import demo_surveys
@@ -222,4 +223,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_plan()
     demo_consultations()
     demo_jobads()
+    demo_public()
     return True

@@ -180,7 +180,7 @@ def wave_provenance(wave: Wave, scope: Scope) -> dict[str, Any]:
     }
 
 
-def _hidden_reason(decision: Decision) -> str:
+def hidden_reason(decision: Decision) -> str:
     if decision.reason == "primary":
         return _("回答が%(threshold)d人未満のため表示しません。") % {"threshold": decision.threshold}
     return _("他の表から小さな集団の回答が分からないよう、あわせて非表示にしています（補完秘匿）。")
@@ -219,7 +219,7 @@ def survey_points(kpi: Kpi, context: Context) -> list[Point]:
         if not decision.shown or summary is None or summary.n is None:
             points.append(
                 Point(
-                    label, wave.fiscal_year, t, None, hidden=True, note=_hidden_reason(decision), provenance=provenance
+                    label, wave.fiscal_year, t, None, hidden=True, note=hidden_reason(decision), provenance=provenance
                 )
             )
             continue

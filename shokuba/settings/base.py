@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shokuba.plans",
     "shokuba.support",
     "shokuba.jobads",
+    "shokuba.public",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
@@ -306,3 +307,10 @@ ESTAT_API_URL = os.environ.get("ESTAT_API_URL", "https://api.e-stat.go.jp/rest/3
 # Survey results: a group, cell or comparison with fewer respondents is shown as "—" (never below 3).
 RESULTS_MIN_GROUP_SIZE = int(os.environ.get("RESULTS_MIN_GROUP_SIZE", "5"))
 REGIONAL_IMPORT_MAX_BYTES = int(os.environ.get("REGIONAL_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
+
+# The public site's absolute URLs (canonical links, OGP, feeds, sitemap). Empty: taken from the request's host
+# (development); production sets it, so the links never follow a Host header.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
+# How long a public member page keeps its plan readings and survey headlines (computed through the gates) before
+# reading them again; a change of what may be shown (publication, plan state, items, waves) takes effect at once.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
