@@ -45,6 +45,7 @@ urlpatterns = [
     path("workplace/", include("shokuba.workplace.urls")),
     path("", include("shokuba.results.urls")),
     path("plans/", include("shokuba.plans.urls")),
+    path("learning/", include("shokuba.learning.urls")),
     path("api/v1/", api.urls),
 ]
 

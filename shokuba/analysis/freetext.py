@@ -21,6 +21,7 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 
 from shokuba.analysis.i18n import _, join
+from shokuba.analysis.japanese import sudachi as _sudachi
 from shokuba.analysis.suppression import Decision
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -37,17 +38,6 @@ CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 def stop_words() -> frozenset[str]:
     text = resources.files("shokuba.analysis").joinpath("data/stopwords_ja.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _sudachi() -> tuple[Any, Any]:
-    """The dictionary and a mode C tokenizer that loads only the fields used here (part of speech, dictionary and
-    normalised forms): about half the tokenising time of the full morphemes."""
-    from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]
-
-    dictionary = Dictionary()
-    fields = {"pos", "dictionary_form", "normalized_form"}
-    return dictionary, dictionary.tokenizer(mode=SplitMode.C, fields=fields)
 
 
 def _tokenizer() -> Any:

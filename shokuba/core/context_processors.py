@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("plans:plan", args=[user.member_id]), _("アクションプラン")))
     elif has_perm(user, "plans.view_network"):
         items.append((reverse("plans:network"), _("アクションプラン")))
+    if has_perm(user, "learning.view"):
+        items.append((reverse("learning:index"), _("事例")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))

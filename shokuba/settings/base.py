@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "shokuba.workplace",
     "shokuba.results",
     "shokuba.plans",
+    "shokuba.search",
+    "shokuba.learning",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
