@@ -26,6 +26,7 @@ from shokuba.core.tests.test_csp import assert_strict_page_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.network.models import Contact, Member, Organisation, Role, User
+from shokuba.learning.tests.matrix import learning_cases
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases
@@ -338,6 +339,7 @@ MATRIX: list[Case] = (
     + insight_cases(Case, expect)
     + results_cases(Case, expect)
     + plan_cases(Case, expect)
+    + learning_cases(Case, expect)
 )
 
 
@@ -348,13 +350,14 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
 
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
+    from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
     from shokuba.surveys.tests.test_api_matrix import CASES as SURVEY_CASES
     from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
-    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES
+    CASES = API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + LEARNING_CASES
 
     operations = {
         (method.upper(), path) for path, methods in api.get_openapi_schema()["paths"].items() for method in methods

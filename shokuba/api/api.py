@@ -23,6 +23,7 @@ from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.guidebook import api as guidebook_api
 from shokuba.network import api as network_api
+from shokuba.learning import api as learning_api
 from shokuba.plans import api as plans_api
 from shokuba.regional import api as regional_api
 from shokuba.results import api as results_api
@@ -121,3 +122,4 @@ api.add_router("/regional/", regional_api.router)
 api.add_router("/workplace/", workplace_api.router)
 api.add_router("/results/", results_api.router)
 api.add_router("/plans/", plans_api.router)
+api.add_router("/learning/", learning_api.router)

@@ -123,7 +123,7 @@ def _check(data: CaseInput) -> tuple[dict[str, list[Any]], list[Step]]:
     steps = list(Step.objects.filter(code__in=data.steps).order_by("position"))
     unknown = sorted(set(data.steps) - {s.code for s in steps})
     if unknown:
-        _add(errors, "steps", _("ガイドブックにない手順です: %(codes)s") % {"codes": "、".join(unknown)})
+        _add(errors, "steps", _("ガイドブックにない手順です: %(codes)s") % {"codes": "、".join(unknown)}, "reference")
     bad_themes = sorted(set(data.themes) - set(Theme.values))
     if bad_themes:
         _add(errors, "themes", _("テーマの選択肢にない値です: %(codes)s") % {"codes": "、".join(bad_themes)})
