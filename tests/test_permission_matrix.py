@@ -25,8 +25,8 @@ from conftest import make_user
 from shokuba.core.tests.test_csp import assert_strict_page_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
-from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.learning.tests.matrix import learning_cases
+from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.regional.tests.matrix import regional_cases
 from shokuba.results.tests.matrix import results_cases

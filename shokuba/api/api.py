@@ -22,8 +22,8 @@ from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.guidebook import api as guidebook_api
-from shokuba.network import api as network_api
 from shokuba.learning import api as learning_api
+from shokuba.network import api as network_api
 from shokuba.plans import api as plans_api
 from shokuba.regional import api as regional_api
 from shokuba.results import api as results_api

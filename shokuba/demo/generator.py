@@ -16,6 +16,7 @@ from shokuba.core.codes import corporate_number_check_digit
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
+from shokuba.learning.demo import demo_cases
 from shokuba.plans.demo import demo_plan
 from shokuba.regional.demo import demo_regional_statistics
 from shokuba.surveys.demo import demo_surveys
@@ -218,4 +219,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_workplace()
     demo_recognition_scheme()
     demo_plan()
+    demo_cases()
     return True

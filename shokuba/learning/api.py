@@ -239,4 +239,3 @@ def case_helpful(request: HttpRequest, id: int, payload: HelpfulIn) -> dict[str,
     case = _case(user, id)
     services.case_helpful_set(actor=user, case=case, helpful=payload.helpful)
     return case_out(case)
-

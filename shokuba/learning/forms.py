@@ -14,7 +14,7 @@ from shokuba.network.models import Industry, MemberKind
 
 
 def step_choices() -> list[tuple[str, str]]:
-    return [(s.code, f"{s.code} {s.title}") for s in Step.objects.order_by("position")]
+    return [(s.code, f"{s.code} {s.title}") for s in Step.objects.order_by("chapter__position", "position")]
 
 
 def text(label: Any, *, rows: int = 5, required: bool = False, help_text: Any = "") -> forms.CharField:
@@ -56,7 +56,9 @@ class CaseForm(AccessibleFormMixin, forms.Form):
     failure_causes = text(_("うまくいかなかった理由"), help_text=_("なぜそうなったと考えるか。提出には必須です。"))
     lessons = text(_("教訓・次にやるなら"), rows=4)
     people = forms.CharField(label=_("体制・人数"), max_length=200, required=False)
-    cost = forms.CharField(label=_("費用"), max_length=200, required=False, help_text=_("例: 講師謝金 約30万円（市の単独費）"))
+    cost = forms.CharField(
+        label=_("費用"), max_length=200, required=False, help_text=_("例: 講師謝金 約30万円（市の単独費）")
+    )
     period = forms.CharField(label=_("時期"), max_length=100, required=False, help_text=_("例: 2024年度〜2025年度"))
     visibility = forms.ChoiceField(
         label=_("公開範囲"),
@@ -78,13 +80,17 @@ class ReturnForm(AccessibleFormMixin, forms.Form):
 
 
 class CommentForm(AccessibleFormMixin, forms.Form):
-    body = forms.CharField(label=_("コメント"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    body = forms.CharField(
+        label=_("コメント"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class EvidenceForm(AccessibleFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("根拠の種類"), choices=EvidenceKind.choices)
     kpi = forms.TypedChoiceField(label=_("KPI"), required=False, coerce=int, empty_value=None)
-    wave = forms.TypedChoiceField(label=_("調査回（集計結果のページへのリンク）"), required=False, coerce=int, empty_value=None)
+    wave = forms.TypedChoiceField(
+        label=_("調査回（集計結果のページへのリンク）"), required=False, coerce=int, empty_value=None
+    )
     url = forms.CharField(label=_("URL"), max_length=500, required=False)
     label = forms.CharField(label=_("説明"), max_length=200, required=False)
 

@@ -38,7 +38,9 @@ def register_permissions() -> None:
     )
     register(
         "case.mark_helpful",
-        lambda user, case: reads_library(user) and case.state == CaseState.APPROVED and not coordinates(user, case.member),
+        lambda user, case: (
+            reads_library(user) and case.state == CaseState.APPROVED and not coordinates(user, case.member)
+        ),
         on=Case,
         app=APP,
     )

@@ -39,7 +39,7 @@ def related_cases(user: Any, case: Case, limit: int = 5) -> list[Case]:
     """Other approved cases sharing the most guidebook steps, then themes (ties: the most recent)."""
     steps = list(case.steps.values_list("pk", flat=True))
     approved = visible_cases(user).filter(state=CaseState.APPROVED).exclude(pk=case.pk)
-    candidates = list(
+    candidates: list[Case] = list(
         approved.filter(steps__in=steps).annotate(shared=Count("steps")).order_by("-shared", "-updated_at")[:50]
     )
     if len(candidates) < limit:

@@ -120,7 +120,7 @@ def _check(data: CaseInput) -> tuple[dict[str, list[Any]], list[Step]]:
             )
     if not str(data.title).strip():
         _add(errors, "title", _("事例の名前を入力してください。"))
-    steps = list(Step.objects.filter(code__in=data.steps).order_by("position"))
+    steps = list(Step.objects.filter(code__in=data.steps).order_by("chapter__position", "position"))
     unknown = sorted(set(data.steps) - {s.code for s in steps})
     if unknown:
         _add(errors, "steps", _("ガイドブックにない手順です: %(codes)s") % {"codes": "、".join(unknown)}, "reference")
@@ -142,7 +142,6 @@ def _check(data: CaseInput) -> tuple[dict[str, list[Any]], list[Step]]:
 def case_document(case: Case) -> Indexable:
     """What the search reads of a case: every text field, the member's name, steps and themes."""
     parts = [
-        case.member.local_government.full_name,
         case.context_size,
         case.tried,
         case.happened,
@@ -151,6 +150,7 @@ def case_document(case: Case) -> Indexable:
         case.lessons,
         case.people,
         case.cost,
+        case.member.local_government.full_name,
     ]
     return Indexable(
         kind="case",
@@ -167,7 +167,7 @@ def case_content(case: Case) -> dict[str, Any]:
     """A case's text as a version keeps it."""
     content = {name: getattr(case, name) for name, _m, _x in TEXTS}
     content.update(
-        steps=[s.code for s in case.steps.order_by("position")],
+        steps=[s.code for s in case.steps.order_by("chapter__position", "position")],
         themes=list(case.themes),
         context_industries=list(case.context_industries),
         visibility=case.visibility,
@@ -197,7 +197,9 @@ def case_save(*, actor: Any, member: Member, data: CaseInput, case: Case | None 
         if case.member_id != member.pk:
             raise _state_error(_("この事例は別の参加自治体のものです。"))
         if not case.editable:
-            raise _state_error(_("確認待ち・公開中の事例は編集できません。公開中の事例は「改訂する」で下書きに戻してください。"))
+            raise _state_error(
+                _("確認待ち・公開中の事例は編集できません。公開中の事例は「改訂する」で下書きに戻してください。")
+            )
     errors, steps = _check(data)
     if errors:
         raise ValidationError(errors)
@@ -216,7 +218,9 @@ def case_save(*, actor: Any, member: Member, data: CaseInput, case: Case | None 
             actor=actor, action=AuditAction.CREATE, instance=case, before=None, after=after, member_code=member.pk
         )
     else:
-        audit_saved(actor=actor, instance=case, before=before, member_code=member.pk, bookkeeping=frozenset({"updated_at"}))
+        audit_saved(
+            actor=actor, instance=case, before=before, member_code=member.pk, bookkeeping=frozenset({"updated_at"})
+        )
     _reindex(case)
     return case
 
@@ -239,10 +243,14 @@ def case_submit(*, actor: Any, case: Case) -> CaseVersion:
         raise ValidationError(errors)
     before = snapshot(case)
     number = (case.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = CaseVersion.objects.create(case=case, number=number, content=case_content(case), created_by=_account(actor))
+    version = CaseVersion.objects.create(
+        case=case, number=number, content=case_content(case), created_by=_account(actor)
+    )
     case.state, case.submitted_at, case.return_reason = CaseState.SUBMITTED, timezone.now(), ""
     case.save()
-    audit_saved(actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return version
 
 
@@ -259,7 +267,9 @@ def case_approve(*, actor: Any, case: Case) -> Case:
     before = snapshot(case)
     case.state, case.reviewed_at, case.reviewed_by = CaseState.APPROVED, timezone.now(), _account(actor)
     case.save()
-    audit_saved(actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return case
 
 
@@ -280,7 +290,9 @@ def case_return(*, actor: Any, case: Case, reason: str) -> Case:
     case.state, case.return_reason = CaseState.RETURNED, reason.strip()
     case.reviewed_at, case.reviewed_by = timezone.now(), _account(actor)
     case.save()
-    audit_saved(actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return case
 
 
@@ -294,7 +306,9 @@ def case_revise(*, actor: Any, case: Case) -> Case:
     before = snapshot(case)
     case.state = CaseState.DRAFT
     case.save()
-    audit_saved(actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"}))
+    audit_saved(
+        actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
+    )
     return case
 
 
@@ -303,7 +317,7 @@ def comment_recipients(case: Case, commenter: Any) -> list[User]:
     people = {u.pk: u for u in User.objects.filter(member_id=case.member_id, role=Role.COORDINATOR, is_active=True)}
     if case.created_by_id and case.created_by and case.created_by.is_active:
         people[case.created_by_id] = case.created_by
-    people.pop(getattr(commenter, "pk", None), None)
+    people.pop(getattr(commenter, "pk", 0) or 0, None)
     return [people[pk] for pk in sorted(people)]
 
 
@@ -328,9 +342,7 @@ def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
         member_code=case.member_id,
     )
     recipients = comment_recipients(case, actor)
-    transaction.on_commit(
-        lambda: case_commented.send(sender=Case, case=case, comment=comment, recipients=recipients)
-    )
+    transaction.on_commit(lambda: case_commented.send(sender=Case, case=case, comment=comment, recipients=recipients))
     return comment
 
 
@@ -342,13 +354,23 @@ def case_helpful_set(*, actor: Any, case: Case, helpful: bool) -> bool:
     if helpful and found is None:
         mark = CaseHelpful.objects.create(case=case, user=actor)
         audit_record(
-            actor=actor, action=AuditAction.CREATE, instance=mark, before=None, after=snapshot(mark), member_code=case.member_id
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=mark,
+            before=None,
+            after=snapshot(mark),
+            member_code=case.member_id,
         )
         return True
     if not helpful and found is not None:
         before = snapshot(found)
         audit_record(
-            actor=actor, action=AuditAction.DELETE, instance=found, before=before, after=None, member_code=case.member_id
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=found,
+            before=before,
+            after=None,
+            member_code=case.member_id,
         )
         found.delete()
         return True
@@ -375,12 +397,12 @@ def case_evidence_add(
         _add(errors, "label", _("説明は200文字以内で入力してください。"))
     evidence = CaseEvidence(case=case, kind=kind, label=label.strip())
     if kind == EvidenceKind.KPI:
-        kpi = Kpi.objects.filter(pk=kpi_id, plan__member_id=case.member_id, internal=False).first()
+        kpi = Kpi.objects.filter(pk=kpi_id or 0, plan__member_id=case.member_id, internal=False).first()
         if kpi is None:
             _add(errors, "kpi", _("この自治体のアクションプランのKPI（内部用でないもの）を選んでください。"))
         evidence.kpi = kpi
     elif kind == EvidenceKind.RESULTS:
-        wave = Wave.objects.filter(pk=wave_id, member_id=case.member_id, status=WaveStatus.CLOSED).first()
+        wave = Wave.objects.filter(pk=wave_id or 0, member_id=case.member_id, status=WaveStatus.CLOSED).first()
         if wave is None:
             _add(errors, "wave", _("この自治体の終了した調査回を選んでください。"))
         evidence.wave = wave
@@ -396,7 +418,12 @@ def case_evidence_add(
         raise ValidationError(errors)
     evidence.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=evidence, before=None, after=snapshot(evidence), member_code=case.member_id
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=evidence,
+        before=None,
+        after=snapshot(evidence),
+        member_code=case.member_id,
     )
     return evidence
 

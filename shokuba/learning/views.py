@@ -66,7 +66,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "query_string": query.urlencode(),
         "own": selectors.own_cases(request.user)[:50],
         "can_add": member is not None and has_perm(request.user, "case.add", member),
-        "queue": selectors.review_queue(request.user).count() if has_perm(request.user, "learning.review_queue") else None,
+        "queue": selectors.review_queue(request.user).count()
+        if has_perm(request.user, "learning.review_queue")
+        else None,
     }
     return render(request, "learning/index.html", context)
 
@@ -133,13 +135,13 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = has_perm(user, "case.change", case)
     context = {
         "case": case,
-        "steps": case.steps.order_by("position"),
+        "steps": case.steps.order_by("chapter__position", "position"),
         "themes": [label for code, label in Theme.choices if code in case.themes],
         "industries": case.context_industries,
         "evidence": case.evidence.select_related("kpi", "wave"),
         "comments": case.comments.select_related("author"),
         "helpful": selectors.helpful_count(case),
-        "marked": case.helpful_marks.filter(user=user).exists(),
+        "marked": case.helpful_marks.filter(user_id=user.pk or 0).exists(),
         "versions": case.versions.all(),
         "related": selectors.related_cases(user, case),
         "can_change": can_change,
@@ -240,14 +242,20 @@ def case_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         for field, problems in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for problem in problems:
-                messages.error(request, f"{label}: {problem}" if label else problem)
+                messages.error(request, f"{label}: {problem}" if label else str(problem))
         return redirect("learning:case", case.pk)
     d = form.cleaned_data
     return _state_change(
         request,
         pk,
         lambda c: services.case_evidence_add(
-            actor=request.user, case=c, kind=d["kind"], kpi_id=d["kpi"], wave_id=d["wave"], url=d["url"], label=d["label"]
+            actor=request.user,
+            case=c,
+            kind=d["kind"],
+            kpi_id=d["kpi"],
+            wave_id=d["wave"],
+            url=d["url"],
+            label=d["label"],
         ),
         _("根拠を追加しました。"),
     )

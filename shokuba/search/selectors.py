@@ -127,14 +127,15 @@ def search(
                 found[name] = Sum(Case(When(term__in=group, then=1), default=0, output_field=IntegerField()))
                 either.append(Q(**{f"{name}__gte": len(group)}))
         condition &= either[0] | either[1] if len(either) == 2 else either[0]
-    matched = (
+    matched: Any = (
         SearchPosting.objects.filter(term__in=terms, document__in=documents)
         .values("document_id")
         .annotate(**found)
         .filter(condition)
     )
     total = matched.count()
-    rows = list(matched.order_by("-score", "document_id").values_list("document_id", "score")[offset : offset + limit])
+    ranked = matched.order_by("-score", "document_id").values_list("document_id", "score")
+    rows: list[tuple[int, float]] = list(ranked[offset : offset + limit])
     by_id = SearchDocument.objects.select_related("member__local_government").in_bulk([pk for pk, _ in rows])
     page = [(by_id[pk], float(s)) for pk, s in rows if pk in by_id]
     return SearchResult(query, words, _hits(page, words), total)

@@ -107,7 +107,9 @@ def test_comment_sends_the_signal_to_the_author_once_committed(
     case_commented.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            comment = services.case_comment_add(actor=other_coordinator, case=case, body="うちでも管理職向けを試します。")
+            comment = services.case_comment_add(
+                actor=other_coordinator, case=case, body="うちでも管理職向けを試します。"
+            )
             assert received == []  # nothing is told before the comment is committed
     finally:
         case_commented.disconnect(receiver)
@@ -176,7 +178,9 @@ def test_revise_takes_an_approved_case_off_the_network(
     assert visible_cases(coordinator).filter(pk=case.pk).exists()
 
 
-def test_related_cases_share_steps_and_themes(toyooka: Member, kesennuma: Member, coordinator: User, other_coordinator: User) -> None:
+def test_related_cases_share_steps_and_themes(
+    toyooka: Member, kesennuma: Member, coordinator: User, other_coordinator: User
+) -> None:
     from shokuba.learning.selectors import related_cases
 
     case = approved_case(toyooka, coordinator)

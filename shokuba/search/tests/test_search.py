@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _titles(user: Any, query: str, **filters: Any) -> list[str]:
-    return [h.title.replace("<mark>", "").replace("</mark>", "") for h in search(user, query, filters=SearchFilters(**filters)).hits]
+    return [
+        h.title.replace("<mark>", "").replace("</mark>", "")
+        for h in search(user, query, filters=SearchFilters(**filters)).hits
+    ]
 
 
 @pytest.fixture
@@ -73,7 +76,12 @@ def test_filters(library: dict[str, Any], coordinator: User) -> None:
 
 
 def test_a_member_never_finds_another_members_draft(
-    library: dict[str, Any], toyooka: Member, coordinator: User, other_coordinator: User, secretariat: User, org_admin: User
+    library: dict[str, Any],
+    toyooka: Member,
+    coordinator: User,
+    other_coordinator: User,
+    secretariat: User,
+    org_admin: User,
 ) -> None:
     draft = services.case_save(actor=coordinator, member=toyooka, data=case_input(title="下書きの育休事例"))
     assert draft.title in _titles(coordinator, "育休")  # its own draft
@@ -104,7 +112,9 @@ def test_the_index_follows_saves(toyooka: Member, coordinator: User) -> None:
     document = SearchDocument.objects.get(kind="case", object_id=case.pk)
     assert "育休" in document.normalised.split()
     assert SearchPosting.objects.filter(document=document, term="育休").exists()
-    services.case_save(actor=coordinator, member=toyooka, case=case, data=case_input(title="テレワーク", tried="在宅勤務"))
+    services.case_save(
+        actor=coordinator, member=toyooka, case=case, data=case_input(title="テレワーク", tried="在宅勤務")
+    )
     postings = SearchPosting.objects.filter(document__kind="case", document__object_id=case.pk)
     assert not postings.filter(term="後押").exists()  # only the old title had it
     assert postings.filter(term="=在宅").exists() or postings.filter(term="在宅").exists()
