@@ -15,8 +15,8 @@ from django.db import transaction
 from shokuba.core.codes import corporate_number_check_digit
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
-from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.learning.demo import demo_cases
+from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
 from shokuba.regional.demo import demo_regional_statistics
 from shokuba.surveys.demo import demo_surveys

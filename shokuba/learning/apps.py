@@ -18,6 +18,6 @@ class LearningConfig(AppConfig):
         search_kind_register(
             "case",
             label=_("事例"),
-            visible_ids=permissions.visible_case_ids,
+            narrowing=permissions.case_search_narrowing,
             url=lambda pk: reverse("learning:case", args=[pk]),
         )

@@ -16,6 +16,7 @@ from shokuba.core.permissions import register
 from shokuba.learning.models import Case, CaseState
 from shokuba.network.models import Member, Role
 from shokuba.network.permissions import coordinates, has_role, is_secretariat, reads_everything
+from shokuba.search.registry import AUDIENCES, MEMBER, NETWORK, STAFF, Narrowing
 
 APP = "learning"
 
@@ -55,6 +56,23 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return cases.none()
 
 
-def visible_case_ids(user: Any) -> QuerySet[Any]:
-    """The search's narrowing of the "case" kind: the same rule, as primary keys."""
-    return visible_cases(user).values("pk")
+# The same rule for the search, over the audience each case is indexed with (tests/test_search_narrowing.py checks
+# that the search finds exactly `visible_cases` for every role and state).
+CASE_AUDIENCE = {
+    CaseState.APPROVED: NETWORK,
+    CaseState.SUBMITTED: STAFF,
+    CaseState.RETURNED: STAFF,
+    CaseState.DRAFT: MEMBER,
+}
+
+
+def case_audience(case: Case) -> str:
+    return CASE_AUDIENCE[CaseState(case.state)]
+
+
+def case_search_narrowing(user: Any) -> Narrowing:
+    if reads_everything(user):
+        return Narrowing(everywhere=frozenset({NETWORK, STAFF}))
+    if has_role(user, Role.COORDINATOR) and user.member_id:
+        return Narrowing(everywhere=frozenset({NETWORK}), own_member=user.member_id, own=frozenset(AUDIENCES))
+    return Narrowing()

@@ -32,10 +32,11 @@ from shokuba.learning.models import (
     Theme,
     Visibility,
 )
+from shokuba.learning.permissions import case_audience
 from shokuba.learning.signals import case_commented
 from shokuba.network.models import Industry, Member, Role, User
 from shokuba.plans.models import Kpi
-from shokuba.search.services import Indexable, search_document_save
+from shokuba.search.services import Indexable, search_document_audience_set, search_document_save
 from shokuba.surveys.models import Wave, WaveStatus
 
 TEXT_MAX = 4000
@@ -156,6 +157,7 @@ def case_document(case: Case) -> Indexable:
         kind="case",
         object_id=case.pk,
         member=case.member,
+        audience=case_audience(case),
         title=case.title,
         body="\n".join(p for p in parts if p),
         steps=[s.code for s in case.steps.all()],
@@ -177,6 +179,11 @@ def case_content(case: Case) -> dict[str, Any]:
 
 def _reindex(case: Case) -> None:
     search_document_save(case_document(case))
+
+
+def _audience_update(case: Case) -> None:
+    """A state change changes who may find the case, not its text."""
+    search_document_audience_set(kind="case", object_id=case.pk, audience=case_audience(case))
 
 
 def _locked(case: Case) -> Case:
@@ -248,6 +255,7 @@ def case_submit(*, actor: Any, case: Case) -> CaseVersion:
     )
     case.state, case.submitted_at, case.return_reason = CaseState.SUBMITTED, timezone.now(), ""
     case.save()
+    _audience_update(case)
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
@@ -267,6 +275,7 @@ def case_approve(*, actor: Any, case: Case) -> Case:
     before = snapshot(case)
     case.state, case.reviewed_at, case.reviewed_by = CaseState.APPROVED, timezone.now(), _account(actor)
     case.save()
+    _audience_update(case)
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
@@ -290,6 +299,7 @@ def case_return(*, actor: Any, case: Case, reason: str) -> Case:
     case.state, case.return_reason = CaseState.RETURNED, reason.strip()
     case.reviewed_at, case.reviewed_by = timezone.now(), _account(actor)
     case.save()
+    _audience_update(case)
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
@@ -306,6 +316,7 @@ def case_revise(*, actor: Any, case: Case) -> Case:
     before = snapshot(case)
     case.state = CaseState.DRAFT
     case.save()
+    _audience_update(case)
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )

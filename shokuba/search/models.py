@@ -18,6 +18,10 @@ class SearchDocument(models.Model):
     kind = models.CharField(_("種類"), max_length=32)
     object_id = models.BigIntegerField()
     member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Who may find the document, decided by its kind when it is indexed (registry.py): "network" (every reader of
+    # the network's shared knowledge), "staff" (the network's staff and the owning member), "member" (the owning
+    # member only). The kind's narrowing reads it at query time; its visible_* stays the rule (tests compare them).
+    audience = models.CharField(max_length=16)
     member_kind = models.CharField(max_length=16, blank=True)  # network.MemberKind, for the filter
     region = models.CharField(max_length=16, blank=True)  # the member's region block, for the filter
     # Codes joined and framed by "|" ("|1-a|4-3|"), so one code is found by `contains="|4-3|"` on any database.
@@ -38,13 +42,21 @@ class SearchDocument(models.Model):
 
 
 class SearchPosting(models.Model):
+    """One term of one document: its count and its BM25 term-frequency weight, tf·(k1+1) / (tf + k1·(1−b+b·len/L))
+    with the fixed reference length L (`services.REFERENCE_LENGTH`) instead of the corpus' moving average, so a
+    posting never changes after it is written. A query's score is Σ idf(term) × weight, read from the covering index
+    (term, document, weight) alone: the documents' rows are touched only for narrowing and filters."""
+
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
     term = models.CharField(max_length=64)
     tf = models.PositiveIntegerField()
+    weight = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["term", "document"], name="search_posting_unique")]
-        indexes = [models.Index(fields=["document"], name="search_posting_document")]
+        indexes = [
+            models.Index(fields=["term", "document", "weight"], name="search_posting_term"),
+            models.Index(fields=["document"], name="search_posting_document"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.term}→{self.document_id}"

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
-    Avg,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -27,7 +27,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 
 from shokuba.analysis.japanese import QueryWord, query_words
@@ -35,7 +34,6 @@ from shokuba.search.highlight import highlight, snippet
 from shokuba.search.models import SearchDocument, SearchPosting
 from shokuba.search.registry import search_kind, search_kinds
 
-K1, B = 1.2, 0.75
 PAGE_MAX = 50
 
 
@@ -70,23 +68,39 @@ class SearchResult:
     total: int
 
 
-def visible_documents(user: Any, filters: SearchFilters = SearchFilters()) -> QuerySet[SearchDocument]:
-    """The documents that exist for the user (each kind's own narrowing), filtered."""
-    visible = Q(pk__in=[])
+def _narrowing(user: Any, filters: SearchFilters, prefix: str = "") -> Q:
+    """The documents that exist for the user (each kind's own `visible_*`, inside the query) and the filters, as a
+    condition on the document (`prefix` "document__" when the query starts from the postings)."""
+    visible = Q(**{f"{prefix}pk__in": []})
     for kind in search_kinds():
         if filters.kinds and kind.kind not in filters.kinds:
             continue
-        visible |= Q(kind=kind.kind, object_id__in=kind.visible_ids(user))
-    documents = SearchDocument.objects.filter(visible)
+        narrowing = kind.narrowing(user)
+        if narrowing.everywhere:
+            visible |= Q(**{f"{prefix}kind": kind.kind, f"{prefix}audience__in": sorted(narrowing.everywhere)})
+        if narrowing.own_member and narrowing.own:
+            visible |= Q(
+                **{
+                    f"{prefix}kind": kind.kind,
+                    f"{prefix}member_id": narrowing.own_member,
+                    f"{prefix}audience__in": sorted(narrowing.own),
+                }
+            )
+    condition = visible
     if filters.step:
-        documents = documents.filter(steps__contains=f"|{filters.step}|")
+        condition &= Q(**{f"{prefix}steps__contains": f"|{filters.step}|"})
     if filters.theme:
-        documents = documents.filter(themes__contains=f"|{filters.theme}|")
+        condition &= Q(**{f"{prefix}themes__contains": f"|{filters.theme}|"})
     if filters.member_kind:
-        documents = documents.filter(member_kind=filters.member_kind)
+        condition &= Q(**{f"{prefix}member_kind": filters.member_kind})
     if filters.region:
-        documents = documents.filter(region=filters.region)
-    return documents
+        condition &= Q(**{f"{prefix}region": filters.region})
+    return condition
+
+
+def visible_documents(user: Any, filters: SearchFilters = SearchFilters()) -> QuerySet[SearchDocument]:
+    """The documents that exist for the user, filtered."""
+    return SearchDocument.objects.filter(_narrowing(user, filters))
 
 
 def _idf(terms: set[str]) -> dict[str, float]:
@@ -100,12 +114,12 @@ def search(
 ) -> SearchResult:
     limit = max(1, min(limit, PAGE_MAX))
     words = query_words(query)
-    documents = visible_documents(user, filters)
     short = [w for w in words if len(w.text) == 1]
     indexed = [w for w in words if len(w.text) > 1]
-    for word in short:
-        documents = documents.filter(Q(title__icontains=word.text) | Q(body__icontains=word.text))
     if not indexed:
+        documents = visible_documents(user, filters)
+        for word in short:
+            documents = documents.filter(Q(title__icontains=word.text) | Q(body__icontains=word.text))
         ordered = documents.order_by("-updated_at", "pk")
         total = ordered.count()
         page = [(doc, 0.0) for doc in ordered.select_related("member__local_government")[offset : offset + limit]]
@@ -113,12 +127,8 @@ def search(
 
     terms = set().union(*(w.terms for w in indexed))
     idf = _idf(terms)
-    avgdl = SearchDocument.objects.aggregate(a=Avg("length"))["a"] or 1.0
     weight = Case(*(When(term=t, then=Value(v)) for t, v in idf.items()), default=Value(0.0), output_field=FloatField())
-    tf = Cast("tf", FloatField())
-    norm = Value(K1 * (1 - B)) + Value(K1 * B / avgdl) * Cast(F("document__length"), FloatField())
-    score = ExpressionWrapper(weight * tf * Value(K1 + 1) / (tf + norm), output_field=FloatField())
-    found: dict[str, Any] = {"score": Sum(score)}
+    found: dict[str, Any] = {"score": Sum(weight * F("weight"), output_field=FloatField())}
     condition = Q()
     for i, word in enumerate(indexed):
         either = []
@@ -127,18 +137,34 @@ def search(
                 found[name] = Sum(Case(When(term__in=group, then=1), default=0, output_field=IntegerField()))
                 either.append(Q(**{f"{name}__gte": len(group)}))
         condition &= either[0] | either[1] if len(either) == 2 else either[0]
-    matched: Any = (
-        SearchPosting.objects.filter(term__in=terms, document__in=documents)
-        .values("document_id")
-        .annotate(**found)
-        .filter(condition)
-    )
-    total = matched.count()
-    ranked = matched.order_by("-score", "document_id").values_list("document_id", "score")
-    rows: list[tuple[int, float]] = list(ranked[offset : offset + limit])
+    postings = SearchPosting.objects.filter(Q(term__in=terms) & _narrowing(user, filters, "document__"))
+    for word in short:
+        postings = postings.filter(Q(document__title__icontains=word.text) | Q(document__body__icontains=word.text))
+    grouped = postings.values("document_id").annotate(**found).filter(condition)
+    matched: Any = grouped.values_list("document_id", "score")
+    rows, total = _ranked(matched, limit, offset)
     by_id = SearchDocument.objects.select_related("member__local_government").in_bulk([pk for pk, _ in rows])
     page = [(by_id[pk], float(s)) for pk, s in rows if pk in by_id]
     return SearchResult(query, words, _hits(page, words), total)
+
+
+def _ranked(matched: Any, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
+    """One page of the matched documents, best first, and how many matched: one statement (a window count over the
+    grouped postings), the same SQL on SQLite and PostgreSQL."""
+    try:
+        sql, params = matched.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (no kind visible to the user): Django refuses to write the SQL
+        return [], 0
+    statement = (
+        f"SELECT ranked.document_id, ranked.score, COUNT(*) OVER () FROM ({sql}) ranked"  # noqa: S608 - Django's SQL
+        " ORDER BY ranked.score DESC, ranked.document_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit, offset])
+        fetched = cursor.fetchall()
+    if fetched:
+        return [(int(pk), float(score)) for pk, score, _n in fetched], int(fetched[0][2])
+    return [], matched.count() if offset else 0
 
 
 def _hits(page: list[tuple[SearchDocument, float]], words: list[QueryWord]) -> list[Hit]:
