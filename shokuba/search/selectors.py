@@ -13,19 +13,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    F,
-    FloatField,
-    IntegerField,
     Q,
     QuerySet,
-    Sum,
-    Value,
-    When,
 )
 from django.utils.safestring import SafeString
 
@@ -125,46 +117,100 @@ def search(
         page = [(doc, 0.0) for doc in ordered.select_related("member__local_government")[offset : offset + limit]]
         return SearchResult(query, words, _hits(page, words), total)
 
-    terms = set().union(*(w.terms for w in indexed))
-    idf = _idf(terms)
-    weight = Case(*(When(term=t, then=Value(v)) for t, v in idf.items()), default=Value(0.0), output_field=FloatField())
-    found: dict[str, Any] = {"score": Sum(weight * F("weight"), output_field=FloatField())}
-    condition = Q()
-    for i, word in enumerate(indexed):
-        either = []
-        for name, group in ((f"g{i}", word.grams), (f"w{i}", word.words)):
-            if group:
-                found[name] = Sum(Case(When(term__in=group, then=1), default=0, output_field=IntegerField()))
-                either.append(Q(**{f"{name}__gte": len(group)}))
-        condition &= either[0] | either[1] if len(either) == 2 else either[0]
-    postings = SearchPosting.objects.filter(Q(term__in=terms) & _narrowing(user, filters, "document__"))
-    for word in short:
-        postings = postings.filter(Q(document__title__icontains=word.text) | Q(document__body__icontains=word.text))
-    grouped = postings.values("document_id").annotate(**found).filter(condition)
-    matched: Any = grouped.values_list("document_id", "score")
-    rows, total = _ranked(matched, limit, offset)
+    terms = sorted(set().union(*(w.terms for w in indexed)))
+    idf = _idf(set(terms))
+    rows, total = _ranked(user, filters, indexed, short, terms, idf, limit, offset)
     by_id = SearchDocument.objects.select_related("member__local_government").in_bulk([pk for pk, _ in rows])
     page = [(by_id[pk], float(s)) for pk, s in rows if pk in by_id]
     return SearchResult(query, words, _hits(page, words), total)
 
 
-def _ranked(matched: Any, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
-    """One page of the matched documents, best first, and how many matched: one statement (a window count over the
-    grouped postings), the same SQL on SQLite and PostgreSQL."""
-    try:
-        sql, params = matched.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match (no kind visible to the user): Django refuses to write the SQL
+def _marks(values: Any) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _ranked(
+    user: Any,
+    filters: SearchFilters,
+    indexed: list[QueryWord],
+    short: list[QueryWord],
+    terms: list[str],
+    idf: dict[str, float],
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int]:
+    """One page of the matched documents, best first, and how many matched, in one statement (the same SQL on SQLite
+    and PostgreSQL):
+
+    1. candidates: per query word, the documents holding all its bigrams or all its word terms, read from the
+       covering index (term, document, weight) alone; the words' sets intersected (every word must match);
+    2. only the candidates are joined to their documents for the narrowing (kind, audience, member) and the filters,
+       scored (Σ idf × weight) and counted with a window count."""
+    params: list[Any] = []
+    word_sets = []
+    for i, word in enumerate(indexed):
+        parts = []
+        for group in (word.grams, word.words):
+            if group:
+                parts.append(
+                    "SELECT document_id FROM search_searchposting"  # noqa: S608 - placeholders only
+                    f" WHERE term IN ({_marks(group)}) GROUP BY document_id HAVING COUNT(*) = %s"
+                )
+                params.extend([*sorted(group), len(group)])
+        word_sets.append(f"SELECT document_id FROM ({' UNION '.join(parts)}) w{i}")  # noqa: S608
+    candidates = " INTERSECT ".join(word_sets)
+
+    narrowing: list[str] = []
+    for kind in search_kinds():
+        if filters.kinds and kind.kind not in filters.kinds:
+            continue
+        rule = kind.narrowing(user)
+        if rule.everywhere:
+            narrowing.append(f"(d.kind = %s AND d.audience IN ({_marks(rule.everywhere)}))")
+            params.extend([kind.kind, *sorted(rule.everywhere)])
+        if rule.own_member and rule.own:
+            narrowing.append(f"(d.kind = %s AND d.member_id = %s AND d.audience IN ({_marks(rule.own)}))")
+            params.extend([kind.kind, rule.own_member, *sorted(rule.own)])
+    if not narrowing:
         return [], 0
+    conditions = ["(" + " OR ".join(narrowing) + ")"]
+    for column, value in (("steps", filters.step), ("themes", filters.theme)):
+        if value:
+            conditions.append(f"d.{column} LIKE %s ESCAPE '!'")
+            params.append("%|" + _like(value) + "|%")
+    for column, value in (("member_kind", filters.member_kind), ("region", filters.region)):
+        if value:
+            conditions.append(f"d.{column} = %s")
+            params.append(value)
+    for word in short:
+        conditions.append("(LOWER(d.title) LIKE %s ESCAPE '!' OR LOWER(d.body) LIKE %s ESCAPE '!')")
+        params.extend(["%" + _like(word.text) + "%"] * 2)
+    score = "CASE p.term " + " ".join("WHEN %s THEN %s" for _t in terms) + " ELSE 0.0 END"
+    score_params = [x for t in terms for x in (t, idf[t])]
     statement = (
-        f"SELECT ranked.document_id, ranked.score, COUNT(*) OVER () FROM ({sql}) ranked"  # noqa: S608 - Django's SQL
-        " ORDER BY ranked.score DESC, ranked.document_id LIMIT %s OFFSET %s"
+        f"WITH c AS ({candidates})"  # noqa: S608 - placeholders only; every value is a parameter
+        f" SELECT p.document_id, SUM(({score}) * p.weight) AS score, COUNT(*) OVER ()"
+        " FROM search_searchposting p INNER JOIN search_searchdocument d ON d.id = p.document_id"
+        f" WHERE p.term IN ({_marks(terms)}) AND p.document_id IN (SELECT document_id FROM c)"
+        f" AND {' AND '.join(conditions)}"
+        " GROUP BY p.document_id ORDER BY score DESC, p.document_id LIMIT %s OFFSET %s"
     )
+    # Parameters in the order they stand: the candidates', the score's, the terms', the conditions', the page's.
+    candidate_count = sum(len(group) + 1 for word in indexed for group in (word.grams, word.words) if group)
+    ordered = [*params[:candidate_count], *score_params, *terms, *params[candidate_count:], limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, limit, offset])
+        cursor.execute(statement, ordered)
         fetched = cursor.fetchall()
     if fetched:
-        return [(int(pk), float(score)) for pk, score, _n in fetched], int(fetched[0][2])
-    return [], matched.count() if offset else 0
+        return [(int(pk), float(s)) for pk, s, _n in fetched], int(fetched[0][2])
+    if offset:  # past the last page: count without it
+        first, count = _ranked(user, filters, indexed, short, terms, idf, 1, 0)
+        return [], count if first else 0
+    return [], 0
+
+
+def _like(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_").lower()
 
 
 def _hits(page: list[tuple[SearchDocument, float]], words: list[QueryWord]) -> list[Hit]:
