@@ -84,6 +84,7 @@ import bench.public  # noqa: E402 - registers the public site benchmarks (member
 import bench.regional  # noqa: E402 - registers the regional benchmarks
 import bench.results  # noqa: E402 - registers the results overview benchmark
 import bench.results_crosstab  # noqa: E402 - registers the crosstab benchmark (issue #4)
+import bench.search  # noqa: E402 - registers the Japanese search benchmark (issue #14)
 import bench.survey_export  # noqa: E402 - registers the survey export benchmark
 import bench.surveys  # noqa: E402 - registers the survey submission benchmark
 import bench.tabular  # noqa: E402 - registers the tabular reader's CSV streaming benchmark

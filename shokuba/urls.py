@@ -52,6 +52,7 @@ urlpatterns = [
     path("public/", include("shokuba.public.urls")),
     path("sitemap.xml", public_views.sitemap, name="sitemap"),
     path("publishing/", include("shokuba.public.manage_urls")),
+    path("learning/", include("shokuba.learning.urls")),
     path("api/v1/", api.urls),
 ]
 

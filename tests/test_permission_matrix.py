@@ -26,6 +26,7 @@ from shokuba.core.tests.test_csp import assert_strict_page_policy
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.jobads.tests.matrix import jobads_cases
+from shokuba.learning.tests.matrix import learning_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.public.tests.matrix import public_cases
@@ -344,6 +345,7 @@ MATRIX: list[Case] = (
     + support_cases(Case, expect)
     + jobads_cases(Case, expect)
     + public_cases(Case, expect)
+    + learning_cases(Case, expect)
 )
 
 
@@ -355,6 +357,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
     from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
+    from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
@@ -363,8 +366,15 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.workplace.tests.test_api_matrix import CASES as WORKPLACE_CASES
 
     CASES = (
-        API_CASES + SURVEY_CASES + REGIONAL_CASES + WORKPLACE_CASES + RESULTS_CASES + PLAN_CASES + SUPPORT_CASES
+        API_CASES
+        + SURVEY_CASES
+        + REGIONAL_CASES
+        + WORKPLACE_CASES
+        + RESULTS_CASES
+        + PLAN_CASES
+        + SUPPORT_CASES
         + JOBADS_CASES
+        + LEARNING_CASES
     )
 
     operations = {

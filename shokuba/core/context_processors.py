@@ -47,6 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     jobads_member = getattr(user, "member_id", None) or getattr(getattr(user, "organisation", None), "member_id", None)
     if jobads_member:
         items.append((reverse("jobads:check", args=[jobads_member]), _("求人票チェック")))
+    if has_perm(user, "learning.view"):
+        items.append((reverse("learning:index"), _("事例")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))

@@ -16,6 +16,7 @@ from shokuba.core.codes import corporate_number_check_digit
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.jobads.demo import demo_jobads
+from shokuba.learning.demo import demo_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
 from shokuba.public.demo import demo_public
@@ -224,4 +225,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_consultations()
     demo_jobads()
     demo_public()
+    demo_cases()
     return True

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "shokuba.support",
     "shokuba.jobads",
     "shokuba.public",
+    "shokuba.search",
+    "shokuba.learning",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
