@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
+from shokuba.learning.models import Case
 from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.regional.models import ImportJob
@@ -33,7 +34,19 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
     by_app: dict[str, set[str]] = {}
     for name, permission in registered().items():
         by_app.setdefault(permission.app, set()).add(name)
-    assert set(by_app) == {"network", "guidebook", "surveys", "results", "regional", "workplace", "plans", "support"}
+    assert set(by_app) == {
+        "network",
+        "guidebook",
+        "surveys",
+        "results",
+        "regional",
+        "workplace",
+        "plans",
+        "support",
+        "learning",
+        "jobads",
+        "public",
+    }
     assert all(apps.is_installed(f"shokuba.{app}") for app in by_app)
     assert "wave.view" in by_app["surveys"] and "results.view" in by_app["results"]
     assert "member.change_progress" in by_app["guidebook"] and "member.view" in by_app["network"]
@@ -106,6 +119,7 @@ def test_the_system_passes_every_registered_permission() -> None:
         User: User(pk=1, username="someone"),
         Consultation: consultation,
         ReferralRecord: ReferralRecord(consultation=consultation),
+        Case: Case(member=member),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on
