@@ -37,3 +37,7 @@ class BatchForm(AccessibleFormMixin, forms.Form):
             "見出し「企業・団体」「求人の名前」「本文」の3列。企業・団体はこの自治体の参加企業・団体の名称と同じに。1,000件まで。"
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "batch_%s")  # the single-ad form on the same page has its own `file` field
+        super().__init__(*args, **kwargs)

@@ -479,8 +479,7 @@ def open_data_file(request: HttpRequest, code: str, year: int, fmt: str) -> Http
                 ],
             }
             response: HttpResponse = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-            response["Content-Disposition"] = "inline"
-            return response
+            return attach(response, f"{name}.json", inline=True, fallback="open-data")
         encoding = "cp932" if fmt == "cp932.csv" else "utf-8-sig"
         body_bytes = csv_bytes(headers, (r.cells() for r in rows), encoding=encoding)
         charset = "Shift_JIS" if encoding == "cp932" else "utf-8"

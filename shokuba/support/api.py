@@ -19,7 +19,7 @@ from shokuba.core.permissions import require
 from shokuba.guidebook.models import Step
 from shokuba.network.models import Member, Organisation
 from shokuba.support import selectors, services
-from shokuba.support.models import Consultation, Outcome, ReferralRecord, Theme, Urgency
+from shokuba.support.models import Consultation, ConsultationTheme, Outcome, ReferralRecord, Urgency
 from shokuba.support.models import Status as CStatus
 from shokuba.support.permissions import visible_consultations, visible_referrals
 from shokuba.workplace.models import Referral
@@ -59,7 +59,7 @@ class ConsultationOut(Schema):
     id: int
     member: str
     member_name: str
-    theme: Theme
+    theme: ConsultationTheme
     step: str | None
     title: str
     description: str
@@ -80,7 +80,7 @@ class ConsultationDetailOut(ConsultationOut):
 
 
 class ConsultationIn(RequestBody):
-    theme: Theme
+    theme: ConsultationTheme
     title: Name = Field(..., max_length=200)
     description: Annotated[Text, Field(min_length=1, max_length=20000)]
     urgency: Urgency = Urgency.NORMAL
@@ -211,7 +211,7 @@ def _step(code: str | None) -> Step | None:
 
 
 def _organisations(member_id: str, ids: list[int]) -> list[Organisation]:
-    found = list(Organisation.objects.filter(pk__in=ids))
+    found = list(Organisation.objects.filter(pk__in=ids, member_id=member_id))  # never another member's
     if len(found) != len(set(ids)):
         raise _reference("organisations", _("参加企業・団体が見つかりません。"))
     return found

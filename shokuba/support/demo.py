@@ -11,18 +11,18 @@ from django.utils import timezone
 from shokuba.core.permissions import SYSTEM
 from shokuba.network.models import Member, User
 from shokuba.support import services
-from shokuba.support.models import Theme
+from shokuba.support.models import ConsultationTheme
 from shokuba.workplace.models import Referral
 
 
 def demo_consultations() -> None:
     support = User.objects.get(username="support")
     toyooka, kesennuma = Member.objects.get(pk="282090"), Member.objects.get(pk="042056")
-    services.topic_assignment_set(actor=SYSTEM, theme=Theme.RECRUITMENT, assignee=support)
+    services.topic_assignment_set(actor=SYSTEM, theme=ConsultationTheme.RECRUITMENT, assignee=support)
     first = services.consultation_ask(
         actor=User.objects.get(username="toyooka"),
         member=toyooka,
-        theme=Theme.RECRUITMENT,
+        theme=ConsultationTheme.RECRUITMENT,
         title="【デモ】参加企業の掘り起こしに労働局の協力を得たい",
         description="商工会議所と合同の説明会を計画しています。労働局から制度の説明に来ていただけるでしょうか。",
         is_demo=True,
@@ -43,7 +43,7 @@ def demo_consultations() -> None:
     services.consultation_ask(
         actor=User.objects.get(username="kesennuma"),
         member=kesennuma,
-        theme=Theme.NON_REGULAR,
+        theme=ConsultationTheme.NON_REGULAR,
         title="【デモ】パートタイム労働者の待遇改善について相談できる先は",
         description="水産加工の参加企業から、同一労働同一賃金への対応について相談を受けています。",
         is_demo=True,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.guidebook.models import Step
 from shokuba.network.models import Member, Organisation, Role, User
-from shokuba.support.models import Outcome, SavedAnswer, Status, Theme, Urgency
+from shokuba.support.models import ConsultationTheme, Outcome, SavedAnswer, Status, Urgency
 from shokuba.workplace.models import Referral
 
 
@@ -37,7 +37,7 @@ def _staff() -> Any:
 
 
 class AskForm(AccessibleFormMixin, forms.Form):
-    theme = forms.ChoiceField(label=_("テーマ"), choices=[("", "---------"), *Theme.choices])
+    theme = forms.ChoiceField(label=_("テーマ"), choices=[("", "---------"), *ConsultationTheme.choices])
     step = forms.ModelChoiceField(
         label=_("ガイドブックの段階"),
         queryset=Step.objects.none(),
@@ -137,7 +137,7 @@ class ReferralUpdateForm(AccessibleFormMixin, forms.Form):
 class TopicsForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, current: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, label in Theme.choices:
+        for code, label in ConsultationTheme.choices:
             self.fields[code] = forms.ModelChoiceField(
                 label=label, queryset=_staff(), required=False, initial=current.get(code)
             )

@@ -16,7 +16,7 @@ from shokuba.network.models import Member, Organisation
 from shokuba.workplace.models import Referral
 
 
-class Theme(models.TextChoices):
+class ConsultationTheme(models.TextChoices):
     """What a consultation is about (the seed's examples first); the support team is assigned by theme."""
 
     RECRUITMENT = "recruitment", _("参加企業の掘り起こし")
@@ -56,7 +56,7 @@ class Consultation(models.Model):
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("相談者")
     )
-    theme = models.CharField(_("テーマ"), max_length=20, choices=Theme.choices)
+    theme = models.CharField(_("テーマ"), max_length=20, choices=ConsultationTheme.choices)
     step = models.ForeignKey(
         Step, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ガイドブックの段階")
     )
@@ -138,7 +138,7 @@ class Attachment(models.Model):
 class TopicAssignment(models.Model):
     """Which support-team member takes new consultations of a theme (kept by the secretariat)."""
 
-    theme = models.CharField(_("テーマ"), max_length=20, choices=Theme.choices, unique=True)
+    theme = models.CharField(_("テーマ"), max_length=20, choices=ConsultationTheme.choices, unique=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当")
     )
@@ -156,7 +156,7 @@ class SavedAnswer(models.Model):
     """A reusable answer of the support team, with links to cases and materials (one URL per line)."""
 
     title = models.CharField(_("題名"), max_length=200)
-    theme = models.CharField(_("テーマ"), max_length=20, choices=Theme.choices, blank=True)
+    theme = models.CharField(_("テーマ"), max_length=20, choices=ConsultationTheme.choices, blank=True)
     body = models.TextField(_("本文"))
     links = models.TextField(_("事例・資料へのリンク"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -226,7 +226,7 @@ class ReferralRecord(models.Model):
 class FaqEntry(models.Model):
     """An anonymised question and answer, made from a closed consultation whose member consented."""
 
-    theme = models.CharField(_("テーマ"), max_length=20, choices=Theme.choices)
+    theme = models.CharField(_("テーマ"), max_length=20, choices=ConsultationTheme.choices)
     question = models.TextField(_("質問"))
     answer = models.TextField(_("回答"))
     source = models.OneToOneField(

@@ -16,11 +16,11 @@ from shokuba.core.permissions import has_perm
 from shokuba.support.models import (
     OPEN_STATUSES,
     Consultation,
+    ConsultationTheme,
     Message,
     Outcome,
     ReferralRecord,
     Status,
-    Theme,
 )
 from shokuba.support.permissions import visible_consultations, visible_referrals
 
@@ -63,7 +63,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         .annotate(open=Count("id", filter=open_q), overdue=Count("id", filter=overdue_q), total=Count("id"))
         .order_by("-open", "member_id")
     )
-    themes = dict(Theme.choices)
+    themes = dict(ConsultationTheme.choices)
     by_theme = [
         {**row, "label": themes.get(row["theme"], row["theme"])}
         for row in rows.values("theme")

@@ -36,13 +36,13 @@ from shokuba.network.models import Member, Organisation, Role, User
 from shokuba.support.models import (
     Attachment,
     Consultation,
+    ConsultationTheme,
     FaqEntry,
     Message,
     Outcome,
     ReferralRecord,
     SavedAnswer,
     Status,
-    Theme,
     TopicAssignment,
     Urgency,
 )
@@ -241,7 +241,7 @@ def consultation_ask(
     _texts(errors, {"title": (_("件名"), title, False), "description": (_("相談内容"), description, True)})
     _blank(errors, "title", title, _("件名"))
     _blank(errors, "description", description, _("相談内容"))
-    if theme not in Theme.values:
+    if theme not in ConsultationTheme.values:
         _add(errors, "theme", _("テーマを選んでください。"), code="required")
     if urgency not in Urgency.values:
         _add(errors, "urgency", _("緊急度を選んでください。"))
@@ -483,7 +483,7 @@ def referral_update(*, actor: Any, referral: ReferralRecord, data: dict[str, Any
 @transaction.atomic
 def topic_assignment_set(*, actor: Any, theme: str, assignee: User | None) -> TopicAssignment | None:
     require(actor, "support.manage_assignments")
-    if theme not in Theme.values:
+    if theme not in ConsultationTheme.values:
         raise ValidationError({"theme": [ValidationError(_("テーマを選んでください。"), code="invalid")]})
     row = TopicAssignment.objects.filter(theme=theme).first()
     if assignee is None:
@@ -521,7 +521,7 @@ def saved_answer_save(
     )
     _blank(errors, "title", title, _("題名"))
     _blank(errors, "body", body, _("本文"))
-    if theme and theme not in Theme.values:
+    if theme and theme not in ConsultationTheme.values:
         _add(errors, "theme", _("テーマを選んでください。"))
     for line in (links or "").splitlines():
         if line.strip() and not line.strip().startswith(("https://", "http://", "/")):

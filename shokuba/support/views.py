@@ -33,7 +33,7 @@ from shokuba.support.forms import (
     TopicsForm,
 )
 from shokuba.support.letters import referral_letter_pdf
-from shokuba.support.models import Attachment, FaqEntry, SavedAnswer, Status, Theme, TopicAssignment
+from shokuba.support.models import Attachment, ConsultationTheme, FaqEntry, SavedAnswer, Status, TopicAssignment
 from shokuba.support.permissions import visible_consultations, visible_referrals
 
 
@@ -292,7 +292,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def faq(request: HttpRequest) -> HttpResponse:
     require(request.user, "support.view_faq")
-    themes = dict(Theme.choices)
+    themes = dict(ConsultationTheme.choices)
     entries = [{"e": e, "theme": themes.get(e.theme, e.theme)} for e in FaqEntry.objects.all()]
     return render(request, "support/faq.html", {"entries": entries})
 

@@ -66,11 +66,11 @@ def test_a_coordinator_ticks_a_steps_checklist_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shots(page, request, "step-2-1-b")
 
-    # A tool that is still being built (the job-ad check, issue #16) reads 準備中, without a link; the plan is there.
+    # Step 4(4) links the job-ad check (issue #16) for this member; no tool reads 準備中 any more.
     page.goto("/guidebook/members/282090/steps/4-4/")
     tools = page.locator(".step-guide .tools")
-    expect(tools.get_by_text("準備中")).to_be_visible()
-    expect(tools.get_by_role("link", name=re.compile("求人票のチェック"))).to_have_count(0)
+    expect(tools.get_by_role("link", name="求人票のチェック")).to_have_attribute("href", "/jobads/members/282090/")
+    expect(tools.get_by_text("準備中")).to_have_count(0)
     shots(page, request, "step-4-4")
     page.goto("/guidebook/members/282090/steps/3-b/")
     tools = page.locator(".step-guide .tools")

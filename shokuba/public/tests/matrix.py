@@ -27,7 +27,9 @@ def _rows(world: Any) -> dict[str, int]:
         return found
     services.member_publication_save(actor=SYSTEM, member=world.toyooka, published=True, summary="豊岡市の紹介")
     services.organisation_profile_save(actor=SYSTEM, organisation=world.organisation, published=True)
-    IndicatorYear.objects.create(organisation=world.organisation, fiscal_year=2025, paid_leave_rate=60.0)
+    IndicatorYear.objects.update_or_create(
+        organisation=world.organisation, fiscal_year=2025, defaults={"paid_leave_rate": 60.0}
+    )
     services.indicator_publication_save(
         actor=SYSTEM, organisation=world.organisation, fiscal_year=2025, indicators=["paid_leave_rate"]
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shokuba.core.permissions import SYSTEM
 from shokuba.support import services
-from shokuba.support.models import Consultation, ReferralRecord, Theme
+from shokuba.support.models import Consultation, ConsultationTheme, ReferralRecord
 from shokuba.workplace.models import Referral
 from shokuba.workplace.reference import referrals_load
 
@@ -24,7 +24,7 @@ def consultation_with_rows(member: Any, coordinator: Any, support: Any) -> tuple
         consultation = services.consultation_ask(
             actor=coordinator,
             member=member,
-            theme=Theme.RECRUITMENT,
+            theme=ConsultationTheme.RECRUITMENT,
             title="参加企業を増やしたい",
             description="商工会と一緒に説明会を開きたいが、労働局に協力を頼めるか。",
             files=[(io.BytesIO(PDF), "説明会案.pdf", len(PDF))],
@@ -46,7 +46,7 @@ def system_consultation(member: Any, asker: Any) -> Consultation:
         return services.consultation_ask(
             actor=SYSTEM if asker is None else asker,
             member=member,
-            theme=Theme.OTHER,
+            theme=ConsultationTheme.OTHER,
             title="その他",
             description="本文",
         )
