@@ -11,10 +11,11 @@ class LearningConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from shokuba.learning import permissions
+        from shokuba.learning import notices, permissions
         from shokuba.search.registry import search_kind_register
 
         permissions.register_permissions()
+        notices.register_notices()
         search_kind_register(
             "case",
             label=_("事例"),

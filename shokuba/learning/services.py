@@ -21,6 +21,7 @@ from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.validation import texts_check
 from shokuba.guidebook.models import Step
+from shokuba.learning import notices
 from shokuba.learning.models import (
     Case,
     CaseComment,
@@ -33,7 +34,6 @@ from shokuba.learning.models import (
     Visibility,
 )
 from shokuba.learning.permissions import case_audience
-from shokuba.learning.signals import case_commented
 from shokuba.network.models import Industry, Member, Role, User
 from shokuba.plans.models import Kpi
 from shokuba.search.services import Indexable, search_document_audience_set, search_document_save
@@ -259,6 +259,7 @@ def case_submit(*, actor: Any, case: Case) -> CaseVersion:
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
+    notices.case_submitted_notify(case)
     return version
 
 
@@ -279,6 +280,7 @@ def case_approve(*, actor: Any, case: Case) -> Case:
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
+    notices.case_reviewed_notify(case, approved=True)
     return case
 
 
@@ -303,6 +305,7 @@ def case_return(*, actor: Any, case: Case, reason: str) -> Case:
     audit_saved(
         actor=actor, instance=case, before=before, member_code=case.member_id, bookkeeping=frozenset({"updated_at"})
     )
+    notices.case_reviewed_notify(case, approved=False)
     return case
 
 
@@ -334,7 +337,7 @@ def comment_recipients(case: Case, commenter: Any) -> list[User]:
 
 @transaction.atomic
 def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
-    """Comment on an approved case. The one place a comment is told to others: `case_commented`, sent on commit."""
+    """Comment on an approved case; the author and the member's coordinators are told (learning.notices)."""
     require(actor, "case.discuss", case)
     errors = texts_check({"body": (labels()["body"], body, True)})
     if not isinstance(body, str) or not body.strip():
@@ -352,8 +355,7 @@ def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
         after=snapshot(comment),
         member_code=case.member_id,
     )
-    recipients = comment_recipients(case, actor)
-    transaction.on_commit(lambda: case_commented.send(sender=Case, case=case, comment=comment, recipients=recipients))
+    notices.case_commented_notify(case, comment, comment_recipients(case, actor), commenter=comment.author or actor)
     return comment
 
 

@@ -343,7 +343,7 @@ def job_posting_publish(*, actor: Any, posting: JobPosting, today: dt.date | Non
         )
     for finding in checker(posting_texts(posting)):
         field = finding.field if finding.field in ("title", "description") else "description"
-        words = f"「{finding.excerpt}」" if finding.excerpt else ""
+        words = f"「{finding.excerpt}」" if finding.excerpt and f"「{finding.excerpt}」" not in finding.message else ""
         _add(errors, field, f"{words}{finding.message}", "job_ad_check")
     if errors:
         raise ValidationError(errors)

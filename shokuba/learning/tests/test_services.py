@@ -1,5 +1,5 @@
 """The case library's services: the review workflow, what a submitted case must hold (what failed and why), versions,
-comments (and the one signal that tells the author), 「参考になった」, evidence links, refusals that change nothing."""
+comments (and who is told of them), 「参考になった」, evidence links, refusals that change nothing."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from shokuba.core.models import AuditEntry
+from shokuba.core.models import AuditEntry, Notification
 from shokuba.learning import services
 from shokuba.learning.models import Case, CaseComment, CaseHelpful, CaseState
-from shokuba.learning.signals import case_commented
 from shokuba.learning.tests.fixtures import approved_case, case_input
 from shokuba.network.models import Member, User
 from shokuba.plans.tests.fixtures import plan_with_rows
@@ -92,30 +91,41 @@ def test_who_may_write_and_review(
         services.case_save(actor=coordinator, member=toyooka, case=case, data=case_input())
 
 
-def test_comment_sends_the_signal_to_the_author_once_committed(
+def test_a_comment_tells_the_author_once_committed_and_never_the_commenter(
     toyooka: Member,
     coordinator: User,
     other_coordinator: User,
+    secretariat: User,
     django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
 ) -> None:
+    for user in (coordinator, other_coordinator, secretariat):
+        user.email = f"{user.username}@example.jp"
+        user.save(update_fields=["email"])
     case = approved_case(toyooka, coordinator)
-    received: list[dict[str, Any]] = []
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_comment_add(actor=other_coordinator, case=case, body="うちでも管理職向けを試します。")
+        assert mailoutbox == []  # nothing is mailed before the comment is committed
+    notices = Notification.objects.filter(kind="learning.case_commented")
+    assert [n.recipient_id for n in notices] == [coordinator.pk]  # the author, never the commenter
+    assert notices[0].link == f"/learning/cases/{case.pk}/#comments-heading"
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+    assert "うちでも管理職向けを試します。" in mailoutbox[0].body
 
-    def receiver(sender: Any, **kwargs: Any) -> None:
-        received.append(kwargs)
 
-    case_commented.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            comment = services.case_comment_add(
-                actor=other_coordinator, case=case, body="うちでも管理職向けを試します。"
-            )
-            assert received == []  # nothing is told before the comment is committed
-    finally:
-        case_commented.disconnect(receiver)
-    assert len(received) == 1
-    assert received[0]["comment"] == comment and received[0]["case"] == case
-    assert received[0]["recipients"] == [coordinator]  # the author, never the commenter
+def test_submission_tells_the_secretariat_and_the_review_tells_the_author(
+    toyooka: Member, coordinator: User, secretariat: User
+) -> None:
+    case = services.case_save(actor=coordinator, member=toyooka, data=case_input())
+    services.case_submit(actor=coordinator, case=case)
+    assert list(Notification.objects.filter(kind="learning.case_submitted").values_list("recipient", flat=True)) == [
+        secretariat.pk
+    ]
+    services.case_return(actor=secretariat, case=case, reason="費用の欄を書いてください。")
+    returned = Notification.objects.get(kind="learning.case_reviewed")
+    assert returned.recipient_id == coordinator.pk and "差し戻されました" in returned.subject
+    assert "費用の欄を書いてください。" in returned.body
 
 
 def test_comments_only_on_approved_cases(toyooka: Member, coordinator: User, other_coordinator: User) -> None:

@@ -1,17 +1,16 @@
 """Public-site fixtures: the results fixtures (a workplace wave of 豊岡市 with two organisations' links, filled and
-closed through the real services), an approved plan with a public and an internal KPI, and a minimal job-ad rule
-set registered as the checker (a plain function implementing one real rule, not a mock)."""
+closed through the real services), an approved plan with a public and an internal KPI. Postings go through the real
+job-ad checker the jobads app registers; `no_job_ad_checker` takes it away for the test that needs its absence."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
 
-from shokuba.core.checkers import JOB_AD_CHECKER, Finding, checker_register, checker_unregister
+from shokuba.core.checkers import JOB_AD_CHECKER, checker_of, checker_register, checker_unregister
 from shokuba.guidebook.models import Step
 from shokuba.network.models import Member, Organisation, User
 from shokuba.plans import services as plan_services
@@ -27,31 +26,15 @@ from shokuba.results.tests.conftest import (  # noqa: F401 - fixtures re-exporte
     wave,
 )
 
-# 〇〇マン / 〇〇レディ: job titles that name one sex (男女雇用機会均等法 第5条; the 厚生労働省's guidance lists
-# 「営業マン」「ウェイトレス」 as examples of postings restricted to one sex). A real rule, enough for the tests.
-GENDERED_TITLE = re.compile(r"[一-龥ァ-ヴー]{1,6}?(?:マン|レディ)(?!ション)|ウェイトレス|看護婦|保母")
-
-
-def gendered_title_rule(texts: Mapping[str, str]) -> Sequence[Finding]:
-    findings = []
-    for field, text in texts.items():
-        for match in GENDERED_TITLE.finditer(text):
-            findings.append(
-                Finding(
-                    field=field,
-                    code="gendered_title",
-                    message="性別を限定する職種名です。男女どちらも応募できる名称にしてください（男女雇用機会均等法第5条）。",
-                    excerpt=match.group(0),
-                )
-            )
-    return findings
-
 
 @pytest.fixture
-def job_ad_checker() -> Iterator[None]:
-    checker_register(JOB_AD_CHECKER, gendered_title_rule)
-    yield
+def no_job_ad_checker() -> Iterator[None]:
+    """The job-ad app's checker taken away for one test (a posting must then not be published), and put back."""
+    registered = checker_of(JOB_AD_CHECKER)
     checker_unregister(JOB_AD_CHECKER)
+    yield
+    if registered is not None:
+        checker_register(JOB_AD_CHECKER, registered)
 
 
 def approved_plan(member: Member, actor: User) -> Plan:

@@ -79,7 +79,6 @@ def site(
     filled_wave: Wave,
     published: Any,
     plan: Plan,
-    job_ad_checker: None,
 ) -> Site:
     # 豊岡市's own private waves: one closed but not chosen, one still open.
     private_waves = []

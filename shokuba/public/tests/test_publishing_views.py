@@ -50,7 +50,7 @@ def test_publishing_without_a_summary_is_refused_naming_the_field(coordinator: U
 
 
 def test_organisation_admin_publishes_profile_figures_and_a_posting(
-    org_admin: User, organisation: Organisation, job_ad_checker: None
+    org_admin: User, organisation: Organisation
 ) -> None:
     IndicatorYear.objects.create(organisation=organisation, fiscal_year=2025, women_manager_ratio=21.5)
     client = _client(org_admin)
@@ -87,7 +87,7 @@ def test_organisation_admin_publishes_profile_figures_and_a_posting(
     assert created.status_code == 302
     posting = JobPosting.objects.get(organisation=organisation)
     refused = client.post(f"/publishing/postings/{posting.pk}/publish/")
-    assert refused.status_code == 400 and "「営業マン」性別を限定する職種名です。" in refused.content.decode()
+    assert refused.status_code == 400 and "「営業マン」は男性を表す職種名です。" in refused.content.decode()
     posting.refresh_from_db()
     assert posting.state == PostingState.DRAFT
     data: dict[str, Any] = {
