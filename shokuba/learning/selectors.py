@@ -9,7 +9,9 @@ from django.http import Http404
 
 from shokuba.learning.models import Case, CaseState
 from shokuba.learning.permissions import visible_cases
-from shokuba.network.models import Member
+from shokuba.network.models import Member, Role
+from shokuba.support.models import Status as ConsultationStatus
+from shokuba.support.permissions import visible_consultations
 
 
 def case_for(user: Any, pk: int) -> Case:
@@ -18,6 +20,31 @@ def case_for(user: Any, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def consultation_as_case(user: Any, consultation_id: int) -> tuple[str, dict[str, Any]] | None:
+    """A case to start from one of the member's own closed consultations: (its title, the form's initial values).
+    Only the member's coordinator's own consultations (another member's is None); the support team's answers are
+    copied, never its internal notes. The case is the member's own story, reviewed by the secretariat as any other."""
+    member_id = getattr(user, "member_id", None)
+    consultation = (
+        visible_consultations(user)
+        .filter(pk=consultation_id, member_id=member_id, status=ConsultationStatus.CLOSED)
+        .first()
+        if member_id
+        else None
+    )
+    if consultation is None:
+        return None
+    answers = [
+        m.body for m in consultation.messages.filter(internal=False, author__role__in=[Role.SUPPORT, Role.SECRETARIAT])
+    ]
+    initial: dict[str, Any] = {"title": consultation.title[:120], "tried": consultation.description}
+    if consultation.step is not None:
+        initial["steps"] = [consultation.step.code]
+    if answers:
+        initial["happened"] = "\n\n".join(answers)
+    return consultation.title, initial
 
 
 def own_cases(user: Any) -> QuerySet[Case]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -79,7 +79,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/review.html", {"cases": selectors.review_queue(request.user)})
 
 
-def _case_form_page(request: HttpRequest, case: Case | None) -> HttpResponse:
+def _case_form_page(
+    request: HttpRequest, case: Case | None, initial: dict[str, Any] | None = None, source: str = ""
+) -> HttpResponse:
     member = case.member if case else getattr(request.user, "member", None)
     if member is None:
         raise PermissionDenied
@@ -96,15 +98,25 @@ def _case_form_page(request: HttpRequest, case: Case | None) -> HttpResponse:
                 messages.success(request, _("事例を保存しました（下書き）。"))
                 return redirect("learning:case", saved.pk)
     else:
-        initial = services.case_input(case).__dict__ if case else {}
-        form = CaseForm(initial=initial)
+        form = CaseForm(initial=services.case_input(case).__dict__ if case else (initial or {}))
     title = _("事例を編集") if case else _("事例を書く")
-    return render(request, "learning/form.html", {"form": form, "case": case, "member": member, "title": title})
+    return render(
+        request,
+        "learning/form.html",
+        {"form": form, "case": case, "member": member, "title": title, "source": source},
+    )
 
 
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "learning.view")
+    consultation = request.GET.get("consultation", "")
+    if consultation:
+        # Starting from one of the member's own closed consultations (the consultation page links here).
+        found = selectors.consultation_as_case(request.user, int(consultation)) if consultation.isdigit() else None
+        if found is None:
+            raise Http404
+        return _case_form_page(request, None, initial=found[1], source=found[0])
     return _case_form_page(request, None)
 
 

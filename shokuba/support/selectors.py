@@ -12,7 +12,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from shokuba.analysis.japanese import word_forms
 from shokuba.core.permissions import has_perm
+from shokuba.search.registry import search_kind
+from shokuba.search.selectors import Hit, search, visible_documents
 from shokuba.support.models import (
     OPEN_STATUSES,
     Consultation,
@@ -98,3 +101,26 @@ def dashboard(user: Any) -> dict[str, Any]:
 
 def referrals_of(user: Any, consultation: Consultation) -> QuerySet[ReferralRecord]:
     return visible_referrals(user).filter(consultation=consultation).prefetch_related("organisations")
+
+
+def related_items(user: Any, consultation: Consultation, limit: int = 5, words: int = 4) -> list[Hit]:
+    """Items in the search index (cases, …) that the reader may see and that share words with the consultation's
+    title: each of its first content words is searched alone (the search wants every word of a query), and items
+    are ranked by how many words they share, then by score; the consultation's guidebook step first."""
+    step = consultation.step.code if consultation.step is not None else ""
+    found: dict[tuple[str, int], tuple[int, int, float, Hit]] = {}
+    for word in list(dict.fromkeys(word_forms(consultation.title)))[:words]:
+        for hit in search(user, word, limit=limit * 2).hits:
+            key = (hit.kind, hit.object_id)
+            shared, same_step, score, _hit = found.get(key, (0, int(step in hit.steps), 0.0, hit))
+            found[key] = (shared + 1, same_step, score + hit.score, hit)
+    ranked = sorted(found.values(), key=lambda row: (-row[1], -row[0], -row[2], row[3].kind, row[3].object_id))
+    return [row[3] for row in ranked[:limit]]
+
+
+def citation(user: Any, kind: str, object_id: int) -> tuple[str, str] | None:
+    """(title, path) of one indexed item the reader may see, to quote in an answer; None otherwise."""
+    document = visible_documents(user).filter(kind=kind, object_id=object_id).first()
+    if document is None:
+        return None
+    return document.title, search_kind(kind).url(object_id)

@@ -112,6 +112,14 @@ def _page(request: HttpRequest, consultation: Any, **forms: Any) -> dict[str, An
         saved = SavedAnswer.objects.filter(pk=int(saved_id)).first()
         if saved:
             initial["body"] = saved.body + (f"\n\n{saved.links}" if saved.links else "")
+    kind, _sep, object_id = request.GET.get("cite", "").partition(":")
+    if support_side and object_id.isdigit():
+        cited = selectors.citation(request.user, kind, int(object_id))
+        if cited:
+            initial["body"] = _("参考：「%(title)s」 %(url)s") % {
+                "title": cited[0],
+                "url": request.build_absolute_uri(cited[1]),
+            }
     return {
         "c": consultation,
         "overdue": selectors.is_overdue(consultation),
@@ -124,6 +132,7 @@ def _page(request: HttpRequest, consultation: Any, **forms: Any) -> dict[str, An
         "status_form": StatusForm(initial={"status": consultation.status}),
         "assign_form": AssignForm(initial={"assignee": consultation.assignee_id}),
         "saved_answers": SavedAnswer.objects.all() if support_side else [],
+        "related": selectors.related_items(request.user, consultation) if support_side else [],
         "faq": FaqEntry.objects.filter(source=consultation).first(),
         "organisations": consultation.organisations.all(),
     }
