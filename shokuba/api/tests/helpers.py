@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -82,3 +83,37 @@ def assert_error_shape(response: Any, status: int) -> None:
         assert item["msg"]
     # Japanese first: every message carries Japanese text.
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in body["message"])
+
+
+def matrix_row_check(call: Callable[[], Any], *, method: str, expected: int, state: Callable[[], Any]) -> Any:
+    """One row of an app's API matrix for one role: the expected status; a refusal in the one error shape that changed
+    nothing (nothing stored, nothing audited); a read that changed nothing. Returns the state before a granted write
+    (the app checks what the write changed), else None."""
+    before = state()
+    response = call()
+    if expected >= 400:
+        assert_error_shape(response, expected)
+        assert state() == before, "a refused request changed something"
+        return None
+    assert response.status_code == expected, response.content.decode()
+    if method == "GET":
+        assert state() == before
+        return None
+    return before
+
+
+def session_reads_check(
+    request: Any,
+    places: dict[str, Any],
+    cases: list[Any],
+    roles: tuple[str, ...],
+    *,
+    fill: Callable[[Any], Any] | None = None,
+) -> None:
+    """Sessions reach the same answers as tokens: every GET row of an app's matrix, logged in as each of `roles`."""
+    for role in roles:
+        api = Api(request.getfixturevalue(role), auth="session")
+        for _name, method, path, body, statuses in cases:
+            if method == "GET":
+                sent = fill(body) if fill else body
+                assert api.call(method, path.format(**places), sent).status_code == statuses[role], (role, path)
