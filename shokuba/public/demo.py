@@ -2,8 +2,8 @@
 figures of fiscal 2025 and job postings, so `make run` shows a populated public site. Fictional, like the rest of
 the demo (the texts say so).
 
-Job postings are published only through the job-ad checker (`core.checkers`); while none is registered they stay
-drafts here too, and appear on the public site once a checker is installed and the demo is generated again."""
+Job postings are published only through the job-ad checker (`core.checkers`, registered by the jobads app): a
+posting it refuses stays a draft here too."""
 
 from __future__ import annotations
 
