@@ -44,6 +44,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
         "plans",
         "support",
         "learning",
+        "forum",
         "jobads",
         "public",
     }
