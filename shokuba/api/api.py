@@ -22,9 +22,9 @@ from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.api.notifications import router as notifications_router
+from shokuba.forum import api as forum_api
 from shokuba.guidebook import api as guidebook_api
 from shokuba.jobads import api as jobads_api
-from shokuba.forum import api as forum_api
 from shokuba.learning import api as learning_api
 from shokuba.network import api as network_api
 from shokuba.plans import api as plans_api

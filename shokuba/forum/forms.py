@@ -21,7 +21,7 @@ class ThreadForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label=_("題名"), required=False, max_length=120)
     body = _body(_("本文"), 8, _("@ユーザー名 で相手に知らせることができます。"))
     private = forms.BooleanField(
-        label=_("他の参加自治体には見せない（事務局とサポートチームだけが読めます）"),
+        label=_("他の参加自治体には見せない（自分の自治体・事務局・サポートチームだけが読めます）"),
         required=False,
         help_text=_("悩み相談など、他の自治体に知られたくない内容のときに選んでください。"),
     )

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
-from shokuba.core.permissions import has_perm, require
+from shokuba.core.permissions import has_perm, is_system, require
 from shokuba.core.validation import texts_check
 from shokuba.forum import notices
 from shokuba.forum.models import WORRIES, Post, PostVersion, Report, Subscription, Thread
 from shokuba.forum.permissions import thread_audience, visible_threads
 from shokuba.guidebook.models import Chapter
-from shokuba.network.models import User
+from shokuba.network.models import Member, User
 from shokuba.search.services import Indexable, search_document_delete, search_document_save
 
 TITLE_MAX, BODY_MAX, REASON_MAX = 120, 4000, 2000
@@ -135,10 +135,21 @@ def _subscribe(thread: Thread, user: Any) -> None:
 
 @transaction.atomic
 def thread_start(
-    *, actor: Any, category: str, title: str, body: str, private: bool = False, demo: bool = False
+    *,
+    actor: Any,
+    category: str,
+    title: str,
+    body: str,
+    private: bool = False,
+    demo: bool = False,
+    member: Member | None = None,
 ) -> Thread:
-    """A coordinator asks or starts a discussion in a category; `private` closes it to other members."""
+    """A coordinator asks or starts a discussion in a category; `private` closes it to other members. The thread is
+    the coordinator's member's (`member` only for the system actor: the demo of a member without an account)."""
     require(actor, "thread.start")
+    member_id = getattr(actor, "member_id", None) or (member.pk if member is not None and is_system(actor) else None)
+    if member_id is None:
+        raise ValueError("a thread belongs to a member")
     errors: dict[str, list[Any]] = {}
     if category not in category_codes():
         _add(errors, "category", _("カテゴリは選択肢から選んでください。"))
@@ -146,7 +157,7 @@ def thread_start(
     _text(errors, "body", body, BODY_MAX)
     _raise(errors)
     thread = Thread.objects.create(
-        member_id=actor.member_id,
+        member_id=member_id,
         category=category,
         title=title.strip(),
         private=bool(private),
