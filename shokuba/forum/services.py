@@ -46,9 +46,11 @@ def _add(errors: dict[str, list[Any]], name: str, message: str, code: str = "inv
     errors.setdefault(name, []).append(ValidationError(message, code=code))
 
 
-def _text(errors: dict[str, list[Any]], name: str, value: Any, maximum: int, *, multiline: bool = True) -> None:
+def _text(
+    errors: dict[str, list[Any]], name: str, value: Any, maximum: int, *, multiline: bool = True, label: str = ""
+) -> None:
     """Required text of at most `maximum` characters that can be stored."""
-    label = labels()[name]
+    label = label or labels()[name]
     errors.update(texts_check({name: (label, value, multiline)}))
     if not isinstance(value, str) or not value.strip():
         _add(errors, name, _("%(label)sを入力してください。") % {"label": label}, "required")
@@ -287,7 +289,7 @@ def post_report(*, actor: Any, post: Post, reason: str) -> Report:
     """A reader reports a post to the secretariat's moderation queue."""
     require(actor, "post.report", post)
     errors: dict[str, list[Any]] = {}
-    _text(errors, "reason", reason, REASON_MAX)
+    _text(errors, "reason", reason, REASON_MAX, label=_("報告の理由"))
     _raise(errors)
     report = Report.objects.create(post=post, reporter=_account(actor), reason=reason.strip())
     audit_record(
