@@ -87,6 +87,18 @@ def test_closed_worry_answered_and_a_mention(
     expect(page.get_by_text("この回答に「役に立った」を付けました。")).to_be_visible()
     expect(page.locator(".forum-posts > li").nth(1).get_by_text("質問者が「役に立った」")).to_be_visible()
     assert Post.objects.get(thread=worry, helpful=True).author_id == support.pk
+    # The asker adds a line to the question: readers see 「編集済み」 and the earlier text in the history.
+    page.locator(".forum-posts > li").first.get_by_role("link", name="編集する").click()
+    page.get_by_label("本文").fill(
+        "庁内の担当課に協力をお願いしても、取組の時間が取れないと断られます。\n首長にはまだ相談していません。"
+    )
+    _shots(page, "edit")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.get_by_text("投稿を編集しました。")).to_be_visible()
+    question = page.locator(".forum-posts > li").first
+    expect(question.get_by_text("編集済み", exact=True)).to_be_visible()
+    question.get_by_text("編集の履歴（1件）").click()
+    expect(question.locator("details li")).to_contain_text("取組の時間が取れないと断られます。")
     # Reloaded without the flash message: base.html's <ul class="messages" role="status"> fails axe's listitem rule
     # (a finding outside the forum, reported, not changed here).
     page.goto(f"/forum/threads/{worry.pk}/")
