@@ -27,6 +27,7 @@ from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.jobads.tests.matrix import jobads_cases
 from shokuba.learning.tests.matrix import learning_cases
+from shokuba.materials.tests.matrix import materials_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.public.tests.matrix import public_cases
@@ -346,6 +347,7 @@ MATRIX: list[Case] = (
     + jobads_cases(Case, expect)
     + public_cases(Case, expect)
     + learning_cases(Case, expect)
+    + materials_cases(Case, expect)
 )
 
 
@@ -358,6 +360,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
     from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
     from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
+    from shokuba.materials.tests.test_api_matrix import CASES as MATERIALS_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
@@ -375,6 +378,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
         + SUPPORT_CASES
         + JOBADS_CASES
         + LEARNING_CASES
+        + MATERIALS_CASES
     )
 
     operations = {

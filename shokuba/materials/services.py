@@ -166,8 +166,14 @@ def _version_store(
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    transaction.on_commit(functools.partial(staged.replace, files_dir() / stored_name))
+    transaction.on_commit(functools.partial(_move_into_place, staged, files_dir() / stored_name))
     return version
+
+
+def _move_into_place(staged: Path, final: Path) -> None:
+    """Once the version's row is committed, its file takes its place (a second call finds it there already)."""
+    if staged.exists() or not final.exists():
+        staged.replace(final)
 
 
 # --- materials -----------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
 from shokuba.learning.models import Case
+from shokuba.materials.models import IntroductionRequest
 from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.regional.models import ImportJob
@@ -44,6 +45,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
         "plans",
         "support",
         "learning",
+        "materials",
         "jobads",
         "public",
     }
@@ -120,6 +122,7 @@ def test_the_system_passes_every_registered_permission() -> None:
         Consultation: consultation,
         ReferralRecord: ReferralRecord(consultation=consultation),
         Case: Case(member=member),
+        IntroductionRequest: IntroductionRequest(member=member),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on
