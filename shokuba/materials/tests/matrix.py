@@ -83,9 +83,7 @@ def materials_cases(case: Callable[..., Any], expect: Callable[..., dict[str, in
             body=lambda w: {"file": SimpleUploadedFile("v2.pdf", PDF, "application/pdf"), "note": "改訂"},
         ),
         case("materials:material_video", "GET", _at("video", suffix="video/"), expect(302, org=404)),
-        case(
-            "materials:version_download", "GET", _at("version", "versions/", "download/"), expect(404, **readers)
-        ),
+        case("materials:version_download", "GET", _at("version", "versions/", "download/"), expect(404, **readers)),
         case("materials:kit_new", "GET", lambda w: "/materials/kits/new/", expect(403, sec=200)),
         case(
             "materials:kit_new",

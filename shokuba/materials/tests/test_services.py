@@ -26,9 +26,7 @@ def _state() -> tuple[int, int, int]:
     return Material.objects.count(), MaterialVersion.objects.count(), WorkshopRecord.objects.count()
 
 
-def test_versions_newest_first_and_downloads_count(
-    coordinator: User, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_versions_newest_first_and_downloads_count(coordinator: User, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         found = material()
         services.material_version_add(actor=SYSTEM, material=found, file=pdf("v2.pdf"), note="改訂")
@@ -46,7 +44,7 @@ def test_versions_newest_first_and_downloads_count(
 
 def test_bad_input_names_the_field_and_stores_nothing(secretariat: User) -> None:
     before = _state()
-    exe = (pdf("slides.pdf", b"MZ\x90\x00" + b"\x00" * 100))
+    exe = pdf("slides.pdf", b"MZ\x90\x00" + b"\x00" * 100)
     with pytest.raises(ValidationError) as caught:
         services.material_create(
             actor=secretariat, data=material_input(title="", licence="", audiences=["x"], steps=["9-z"]), file=exe
