@@ -54,6 +54,7 @@ urlpatterns = [
     path("publishing/", include("shokuba.public.manage_urls")),
     path("learning/", include("shokuba.learning.urls")),
     path("forum/", include("shokuba.forum.urls")),
+    path("materials/", include("shokuba.materials.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -28,6 +28,7 @@ from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.jobads.tests.matrix import jobads_cases
 from shokuba.learning.tests.matrix import learning_cases
+from shokuba.materials.tests.matrix import materials_cases
 from shokuba.network.models import Contact, Member, Organisation, Role, User
 from shokuba.plans.tests.matrix import plan_cases
 from shokuba.public.tests.matrix import public_cases
@@ -348,6 +349,7 @@ MATRIX: list[Case] = (
     + public_cases(Case, expect)
     + learning_cases(Case, expect)
     + forum_cases(Case, expect)
+    + materials_cases(Case, expect)
 )
 
 
@@ -361,6 +363,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
     from shokuba.forum.tests.test_api_matrix import CASES as FORUM_CASES
     from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
     from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
+    from shokuba.materials.tests.test_api_matrix import CASES as MATERIALS_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
     from shokuba.regional.tests.test_api_matrix import CASES as REGIONAL_CASES
     from shokuba.results.tests.test_api_matrix import CASES as RESULTS_CASES
@@ -379,6 +382,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
         + JOBADS_CASES
         + LEARNING_CASES
         + FORUM_CASES
+        + MATERIALS_CASES
     )
 
     operations = {

@@ -26,6 +26,7 @@ from shokuba.forum import api as forum_api
 from shokuba.guidebook import api as guidebook_api
 from shokuba.jobads import api as jobads_api
 from shokuba.learning import api as learning_api
+from shokuba.materials import api as materials_api
 from shokuba.network import api as network_api
 from shokuba.plans import api as plans_api
 from shokuba.regional import api as regional_api
@@ -131,3 +132,4 @@ api.add_router("/", notifications_router)
 api.add_router("/jobads/", jobads_api.router)
 api.add_router("/learning/", learning_api.router)
 api.add_router("/forum/", forum_api.router)
+api.add_router("/materials/", materials_api.router)

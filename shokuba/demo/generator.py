@@ -18,6 +18,7 @@ from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.jobads.demo import demo_jobads
 from shokuba.learning.demo import demo_cases
+from shokuba.materials.demo import demo_materials
 from shokuba.network.models import Contact, Member, Organisation, Role, SizeBand, User
 from shokuba.plans.demo import demo_plan
 from shokuba.public.demo import demo_public
@@ -228,4 +229,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_public()
     demo_cases()
     demo_threads()
+    demo_materials()
     return True

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shokuba.search",
     "shokuba.learning",
     "shokuba.forum",
+    "shokuba.materials",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.

@@ -16,6 +16,7 @@ from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
 from shokuba.forum.models import Post, Thread
 from shokuba.learning.models import Case
+from shokuba.materials.models import IntroductionRequest
 from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
 from shokuba.regional.models import ImportJob
@@ -46,6 +47,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
         "support",
         "learning",
         "forum",
+        "materials",
         "jobads",
         "public",
     }
@@ -125,6 +127,7 @@ def test_the_system_passes_every_registered_permission() -> None:
         Case: Case(member=member),
         Thread: thread,
         Post: Post(thread=thread),
+        IntroductionRequest: IntroductionRequest(member=member),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on
