@@ -93,3 +93,22 @@ def test_api_docs_with_an_operation_tried_pass_axe(page: Any, world: World, axe_
     expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
     found = _check(page, axe_source, "api docs, an operation tried")
     assert found == [], f"{len(found)} accessibility violations:\n" + "\n".join(found)
+
+
+def test_a_form_with_errors_and_a_flash_message_pass_axe(page: Any, world: World, axe_source: str) -> None:
+    """The walk opens pages as they first appear; errors (core/field.html, non-field lists) and flash messages only
+    appear after a submission, so one form is sent wrong, then right, and both answers are checked."""
+    login(page, world.users["coord"])
+    page.goto(f"/members/{world.toyooka.pk}/organisations/new/")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator('[role="alert"] .errorlist').first).to_be_visible()
+    found = _check(page, axe_source, "organisation form with errors")
+    page.get_by_label("名称").fill("アクセシビリティ確認株式会社")
+    page.get_by_label("業種（日本標準産業分類 大分類）").select_option("E")
+    page.get_by_label("従業員規模").select_option(index=1)
+    page.get_by_label("所在地の団体コード").fill("282090")
+    page.get_by_label("参加日").fill("2026-04-01")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator('[role="status"] .messages')).to_contain_text("アクセシビリティ確認株式会社")
+    found += _check(page, axe_source, "organisation page with a flash message")
+    assert found == [], f"{len(found)} accessibility violations:\n" + "\n".join(found)

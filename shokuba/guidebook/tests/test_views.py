@@ -180,7 +180,7 @@ def test_bad_form_is_400_with_the_error_next_to_the_field_and_nothing_saved(
     response = logged_in(coordinator).post(step_url(), data)
     assert response.status_code == 400
     html = response.content.decode()
-    error_list = re.search(rf'<ul class="errorlist" id="id_{field}_error" role="alert">(.*?)</ul>', html, re.S)
+    error_list = re.search(rf'<div role="alert" id="id_{field}_error"><ul class="errorlist">(.*?)</ul>', html, re.S)
     assert error_list is not None, html
     assert fragment in error_list.group(1)
     assert re.search(rf'<[^>]*id="id_{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{field}"', html)
@@ -217,7 +217,7 @@ def test_refused_file_is_400_and_the_progress_in_the_same_submit_is_not_saved(
     response = logged_in(coordinator).post(step_url(), valid_post(file=upload))
     assert response.status_code == 400
     html = response.content.decode()
-    error_list = re.search(r'<ul class="errorlist" id="id_file_error" role="alert">(.*?)</ul>', html, re.S)
+    error_list = re.search(r'<div role="alert" id="id_file_error"><ul class="errorlist">(.*?)</ul>', html, re.S)
     assert error_list is not None
     assert fragment in error_list.group(1)
     assert db_state() == before
