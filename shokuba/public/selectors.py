@@ -10,6 +10,9 @@
 - Aggregates over organisations (a member's medians in the open data) count only published figures and pass
   `analysis.suppression.group_hidden` (fewer than the threshold of organisations: hidden).
 - A posting is public while `published`, its organisation's profile is public and its closing date has not passed.
+- A case of the case library is public while it is **approved**, its visibility is "public" and its member's page is
+  published; the public page shows its text and its published links (never comments, never a link to a page of this
+  platform outside the public site, never its KPI or survey evidence, which lead to login-only pages).
 
 Anything else is a 404 through these functions; no view reads a model directly.
 """
@@ -24,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from shokuba.analysis import distributions
 from shokuba.analysis.suppression import group_hidden, validate_threshold
+from shokuba.learning.models import Case, CaseEvidence, CaseState, EvidenceKind, Theme, Visibility
 from shokuba.network.models import LocalGovernment, Member, Organisation
 from shokuba.plans.models import Initiative, Kpi, PlanState
 from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings
@@ -195,6 +200,7 @@ class MemberPage:
     cases: list[Organisation]
     postings: int
     cache_key: str
+    stories: list[CaseCard] = field(default_factory=list)
 
 
 def _approved_plan_items(member: Member, publication: MemberPublication) -> tuple[list[Kpi], list[Initiative]]:
@@ -363,7 +369,84 @@ def member_page(member: Member, *, today: dt.date | None = None) -> MemberPage:
         cases=list(published_organisations().filter(member=member)),
         postings=open_postings(today=today).filter(organisation__member=member).count(),
         cache_key=key,
+        stories=case_cards(public_cases().filter(member=member)),
     )
+
+
+# --- cases of the case library --------------------------------------------------------------------------------
+
+EXCERPT_LENGTH = 120
+
+
+def public_cases() -> QuerySet[Case]:
+    """Approved cases whose visibility is "public", of members whose page is published (re-checked at every read: a
+    case revised into a draft, made network-only, or a page unpublished disappears at once)."""
+    return (
+        Case.objects.filter(state=CaseState.APPROVED, visibility=Visibility.PUBLIC, member__publication__published=True)
+        .select_related("member__local_government")
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+@dataclass
+class CaseCard:
+    case: Case
+    steps: list[tuple[str, str]]  # (code, title)
+    excerpt: str
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1] + "…"
+
+
+def case_cards(cases: QuerySet[Case]) -> list[CaseCard]:
+    """Each public case with its guidebook steps and the start of what was tried, in two queries."""
+    listed = list(cases.prefetch_related("steps"))
+    return [
+        CaseCard(c, [(s.code, s.title) for s in sorted(c.steps.all(), key=lambda s: s.position)], _excerpt(c.tried))
+        for c in listed
+    ]
+
+
+def _own_hosts() -> set[str]:
+    hosts = {h.lower() for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"}
+    for name in ("SITE_URL", "PUBLIC_SITE_URL"):
+        netloc = urlsplit(getattr(settings, name, "") or "").hostname
+        if netloc:
+            hosts.add(netloc.lower())
+    return hosts
+
+
+PUBLIC_PATHS = ("/public/", "/sitemap.xml")
+
+
+def public_link(url: str) -> bool:
+    """A published evidence link may be shown when it leads outside this platform, or to its public site; a link to
+    any other page of this platform (the case library, results, the member pages) leads to a login page."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    if parts.hostname.lower() not in _own_hosts():
+        return True
+    return parts.path.startswith(PUBLIC_PATHS)
+
+
+@dataclass
+class PublicCase:
+    card: CaseCard
+    themes: list[str]
+    links: list[CaseEvidence]
+
+
+def public_case(pk: int) -> PublicCase:
+    cards = case_cards(public_cases().filter(pk=pk))
+    if not cards:
+        raise Http404(_("公開されていない事例です。"))
+    case = cards[0].case
+    theme_labels = dict(Theme.choices)
+    links = [e for e in case.evidence.filter(kind=EvidenceKind.LINK) if public_link(e.url)]
+    return PublicCase(cards[0], [str(theme_labels.get(t, t)) for t in case.themes], links)
 
 
 # --- organisations --------------------------------------------------------------------------------------------
