@@ -25,7 +25,7 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,11 +37,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shokuba.analysis import distributions
+from shokuba.analysis.progress import judge
 from shokuba.analysis.suppression import group_hidden, validate_threshold
 from shokuba.learning.models import Case, CaseEvidence, CaseState, EvidenceKind, Theme, Visibility
 from shokuba.network.models import LocalGovernment, Member, Organisation
-from shokuba.plans.models import Initiative, Kpi, PlanState
-from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings
+from shokuba.plans.models import Initiative, Kpi, KpiSource, PlanState
+from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings, year_end
 from shokuba.public.models import IndicatorPublication, JobPosting, MemberPublication, PostingState
 from shokuba.results import selectors as results_selectors
 from shokuba.surveys.models import Wave, WaveStatus
@@ -237,7 +238,7 @@ def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | N
         if wave.pk not in wave_ids:
             continue
         items = [i for i in context.items(wave).values() if i.kind == "scale"]
-        context.codes.update(i.code for i in items)
+        context.count(wave, [i.code for i in items])  # one GROUP BY for every item of the wave
         scope = context.scope(wave)
         gate = results_selectors.gate(scope)
         decisions = {"": gate.scope(), "F": gate.group({"sex": ("F",)}), "M": gate.group({"sex": ("M",)})}
@@ -281,6 +282,80 @@ def published_organisations() -> QuerySet[Organisation]:
     )
 
 
+# --- workplace KPIs: only over published figures -----------------------------------------------------------
+
+
+def published_figures(member: Member) -> set[tuple[int, int, str]]:
+    """(organisation, fiscal year, indicator) of every figure the member's organisations publish."""
+    out: set[tuple[int, int, str]] = set()
+    for organisation_id, year, codes in IndicatorPublication.objects.filter(
+        organisation__member=member, organisation__public_profile__published=True
+    ).values_list("organisation_id", "fiscal_year", "indicators"):
+        out.update((organisation_id, year, code) for code in codes or [])
+    return out
+
+
+def _has_workplace_kpis(kpis: Sequence[Kpi]) -> bool:
+    return any(k.source == KpiSource.WORKPLACE for k in kpis)
+
+
+def public_reading(reading: Reading, published: set[tuple[int, int, str]]) -> Reading:
+    """A KPI's reading as the public site may show it. A workplace KPI's value is the median of every participating
+    organisation's figure, published or not. A median is not protected by its number of values: an organisation
+    that changes its own (unpublished) figure between two reads moves the median from one neighbouring value to
+    the other and reads its neighbours' figures exactly, at any n (docs/ARCHITECTURE.md, "The public site"). So a
+    year's median is shown on the public site only when every figure in it is published by its organisation (then
+    nothing in it is secret); otherwise the point is hidden and the judgement not made."""
+    if reading.kpi.source != KpiSource.WORKPLACE:
+        return reading
+    indicator = reading.kpi.indicator
+    note = _("公表していない企業・団体の値を含むため、公開サイトには表示しません。")
+    changed = {}
+    for point in reading.points:
+        if point.hidden:
+            continue
+        inputs = point.basis[1] if len(point.basis) > 1 and point.basis[0] == "values" else None
+        if inputs is not None and all((int(o), point.fiscal_year, indicator) in published for o in inputs):
+            continue
+        changed[id(point)] = replace(
+            point, value=None, low=None, high=None, n=None, hidden=True, note=note, basis=(), provenance={}
+        )
+    if not changed:
+        return reading
+    baseline = changed.get(id(reading.baseline), reading.baseline) if reading.baseline else None
+    latest = changed.get(id(reading.latest), reading.latest) if reading.latest else None
+    judgement = reading.judgement
+    if (baseline is not None and baseline.hidden) or (latest is not None and latest.hidden):
+        judgement = judge(
+            baseline=None,
+            target=reading.kpi.target_value,
+            latest=None,
+            baseline_t=None,
+            latest_t=None,
+            target_t=year_end(reading.kpi.target_year),
+            exact=reading.exact,
+            missing_reason=note,
+        )
+    return replace(
+        reading,
+        points=[changed.get(id(p), p) for p in reading.points],
+        baseline=baseline,
+        latest=latest,
+        judgement=judgement,
+    )
+
+
+def public_readings(kpis: Sequence[Kpi], member: Member, *, until: int, context: Context) -> list[Reading]:
+    """The plan's readings through `public_reading`: the one way the public site reads KPIs."""
+    if not kpis:
+        return []
+    readings = plan_readings(kpis, member, until=until, context=context)
+    if not _has_workplace_kpis(kpis):
+        return readings
+    published = published_figures(member)
+    return [public_reading(r, published) for r in readings]
+
+
 def _point(point: Any) -> PointRow | None:
     if point is None:
         return None
@@ -303,7 +378,7 @@ def _plan_part(
     member: Member, kpis: list[Kpi], initiatives: list[Initiative], wave_ids: list[int], until: int
 ) -> PlanPart:
     context = Context(member)
-    readings = plan_readings(kpis, member, until=until, context=context) if kpis else []
+    readings = public_readings(kpis, member, until=until, context=context)
     plan = getattr(member, "plan", None) if kpis or initiatives else None
     return PlanPart(
         plan_title=plan.title if plan else "",
@@ -337,6 +412,8 @@ def _fingerprint(
         [(k.pk, k.name, k.target_value, k.target_year, k.baseline_year, k.baseline_value, k.unit) for k in kpis],
         [(i.pk, i.title, i.status, i.starts_on.isoformat(), i.ends_on.isoformat()) for i in initiatives],
         [(pk, status, closed.isoformat() if closed else "") for pk, status, closed in waves],
+        # Which figures are published decides whether a workplace KPI's median may be shown (`public_reading`).
+        sorted(published_figures(member)) if _has_workplace_kpis(kpis) else [],
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
@@ -366,7 +443,9 @@ def member_page(member: Member, *, today: dt.date | None = None) -> MemberPage:
         readings=part.readings,
         initiatives=part.initiatives,
         waves=part.waves,
-        cases=list(published_organisations().filter(member=member)),
+        # The list shows a name, an industry and a link: three columns, not five joined models per organisation
+        # (200 organisations' model instances were a third of a warm request and fed the garbage collector).
+        cases=list(published_organisations().filter(member=member).select_related(None).only("pk", "name", "industry")),
         postings=open_postings(today=today).filter(organisation__member=member).count(),
         cache_key=key,
         stories=case_cards(public_cases().filter(member=member)),
@@ -781,7 +860,7 @@ def member_dataset(member: Member, fiscal_year: int) -> list[DatasetRow]:
                     )
                 )
     kpis, _initiatives = _approved_plan_items(member, chosen)
-    readings = plan_readings(kpis, member, until=fiscal_year, context=context) if kpis else []
+    readings = public_readings(kpis, member, until=fiscal_year, context=context)
     for reading in readings:
         for point in reading.points:
             if point.fiscal_year != fiscal_year:

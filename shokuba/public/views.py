@@ -168,7 +168,15 @@ def member(request: HttpRequest, code: str) -> HttpResponse:
     return _page(
         request,
         "public/member.html",
-        {"page": page, "member": found, "years": selectors.member_years(found), "plan_html": mark_safe(plan_html)},  # noqa: S308 - our template's output
+        {
+            "page": page,
+            "member": found,
+            "years": selectors.member_years(found),
+            "plan_html": mark_safe(plan_html),  # noqa: S308 - our template's output
+            # One reverse() for the 200 organisations' links, not one each.
+            "organisation_href": reverse("public:organisations"),
+            "language_query": language_query(),
+        },
         title=str(found),
         description=(page.publication.summary[:120] or _("%(member)sの働き方・職場改革の取組。") % {"member": found}),
         path=reverse("public:member", args=[found.pk]),
