@@ -252,14 +252,11 @@ def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | N
                 for (choice, sex), n in by_sex.items():
                     if not group or sex == group:
                         counts[choice] += n
-                summary = distributions.distribution(
+                values[group] = distributions.top_percent(
                     results_selectors.item_counts_from(item, counts, decision.size), decision
-                ).scale
-                if not decision.shown or summary is None or summary.top_percent is None:
-                    values[group] = None
-                    note = note or (hidden_reason(decision) if not decision.shown else "")
-                else:
-                    values[group] = summary.top_percent
+                )
+                if not decision.shown:
+                    note = note or hidden_reason(decision)
             rows.append(Headline(item.code, item.text, values, note))
         out.append(
             WaveHeadlines(
@@ -297,6 +294,12 @@ def published_figures(member: Member) -> set[tuple[int, int, str]]:
 
 def _has_workplace_kpis(kpis: Sequence[Kpi]) -> bool:
     return any(k.source == KpiSource.WORKPLACE for k in kpis)
+
+
+def _published_inputs(member: Member, kpis: Sequence[Kpi]) -> list[tuple[int, int, str]]:
+    """The published figures the member's workplace KPIs may be made of (part of the page's cache key)."""
+    wanted = {k.indicator for k in kpis if k.source == KpiSource.WORKPLACE}
+    return sorted(f for f in published_figures(member) if f[2] in wanted) if wanted else []
 
 
 def public_reading(reading: Reading, published: set[tuple[int, int, str]]) -> Reading:
@@ -413,7 +416,7 @@ def _fingerprint(
         [(i.pk, i.title, i.status, i.starts_on.isoformat(), i.ends_on.isoformat()) for i in initiatives],
         [(pk, status, closed.isoformat() if closed else "") for pk, status, closed in waves],
         # Which figures are published decides whether a workplace KPI's median may be shown (`public_reading`).
-        sorted(published_figures(member)) if _has_workplace_kpis(kpis) else [],
+        _published_inputs(member, kpis),
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
