@@ -33,3 +33,17 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """A worker's start-up objects (modules, models, URL patterns, translations) moved out of the collector's reach:
+    without this every full collection walks some 200,000 long-lived objects, 20-90 ms on an idle 2-core machine
+    (and several hundred under load), which made the slowest twentieth of requests (the public member page's p95:
+    132 ms against a median of 38 ms). `gc.freeze()` (Python 3.7+) keeps them alive and unscanned."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view before freezing
+    gc.collect()
+    gc.freeze()

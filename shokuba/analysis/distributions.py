@@ -115,6 +115,15 @@ def distribution(item: ItemCounts, group: Decision) -> Distribution:
     )
 
 
+def top_percent(item: ItemCounts, group: Decision) -> float | None:
+    """The 「そう思う傾向」 share of a scale item in a group, as `distribution(item, group).scale.top_percent`, without
+    the intervals, means and categories (a page that shows only the share: the public site's headlines)."""
+    valid = item.valid_n
+    if not group.shown or not item.is_scale or valid <= 0:
+        return None
+    return clean(100 * sum(item.counts[: item.top_box]) / valid)
+
+
 @dataclass
 class MultipleChoiceResult:
     item_code: str

@@ -65,7 +65,9 @@ class CaseForm(AccessibleFormMixin, forms.Form):
         choices=Visibility.choices,
         widget=forms.RadioSelect,
         initial=Visibility.NETWORK,
-        help_text=_("一般公開は公開サイトの開設後に有効になります。それまではネットワーク内だけに表示されます。"),
+        help_text=_(
+            "「承認後、公開サイトにも掲載」を選ぶと、事務局の承認後、参加自治体の公開ページに載り、誰でも読めます（コメントは載りません）。"
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

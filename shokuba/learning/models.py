@@ -3,7 +3,7 @@ with the network after the secretariat's review.
 
 A case is written by its member's coordinator as a draft, submitted (a `CaseVersion` keeps what was submitted),
 and approved or returned with a reason by the secretariat. Approved cases are read by the whole network
-(visibility "network"; "public" is kept for the public site, which does not show them yet). Readers comment and
+(visibility "network"; "public": also shown on the public site, `public.selectors.public_cases`). Readers comment and
 mark a case 「参考になった」. Evidence links to the member's plan KPIs, its closed survey waves' results pages
 (never figures: the results page passes the gate) and published pages.
 """
@@ -43,7 +43,7 @@ class CaseState(models.TextChoices):
 
 class Visibility(models.TextChoices):
     NETWORK = "network", _("ネットワーク内のみ")
-    PUBLIC = "public", _("一般公開も可（公開サイトの開設後）")
+    PUBLIC = "public", _("承認後、公開サイトにも掲載")
 
 
 class Case(models.Model):

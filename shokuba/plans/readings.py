@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +125,22 @@ class Context:
         if wave.pk not in self._scopes:
             self._scopes[wave.pk] = results_scope(SYSTEM, wave)
         return self._scopes[wave.pk]
+
+    def count(self, wave: Wave, codes: Iterable[str]) -> None:
+        """Count the items not counted yet of a wave in one GROUP BY (a caller about to ask for many items: the
+        public page's headlines after the KPIs counted their own items)."""
+        self.codes.update(codes)
+        if wave.pk not in self._counts:
+            return  # the first counts_by_sex counts every code in self.codes at once
+        done, by_item = self._counts[wave.pk]
+        missing = sorted(c for c in self.codes if c not in done and c in self.items(wave))
+        if not missing:
+            return
+        for (item, choice, (sex,)), n in results_selectors.choice_counts(
+            self.scope(wave), missing, ("sex",), use_cells=False
+        ).items():
+            by_item.setdefault(item, {})[(choice, sex)] = n
+        done.update(missing)
 
     def counts_by_sex(self, wave: Wave, code: str) -> dict[tuple[str, str], int]:
         """{(choice, sex): answers} of one item: every KPI item of the wave is counted in one GROUP BY."""

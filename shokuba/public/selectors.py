@@ -10,6 +10,9 @@
 - Aggregates over organisations (a member's medians in the open data) count only published figures and pass
   `analysis.suppression.group_hidden` (fewer than the threshold of organisations: hidden).
 - A posting is public while `published`, its organisation's profile is public and its closing date has not passed.
+- A case of the case library is public while it is **approved**, its visibility is "public" and its member's page is
+  published; the public page shows its text and its published links (never comments, never a link to a page of this
+  platform outside the public site, never its KPI or survey evidence, which lead to login-only pages).
 
 Anything else is a 404 through these functions; no view reads a model directly.
 """
@@ -22,8 +25,9 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,10 +37,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shokuba.analysis import distributions
+from shokuba.analysis.progress import judge
 from shokuba.analysis.suppression import group_hidden, validate_threshold
+from shokuba.learning.models import Case, CaseEvidence, CaseState, EvidenceKind, Theme, Visibility
 from shokuba.network.models import LocalGovernment, Member, Organisation
-from shokuba.plans.models import Initiative, Kpi, PlanState
-from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings
+from shokuba.plans.models import Initiative, Kpi, KpiSource, PlanState
+from shokuba.plans.readings import Context, Reading, hidden_reason, plan_readings, year_end
 from shokuba.public.models import IndicatorPublication, JobPosting, MemberPublication, PostingState
 from shokuba.results import selectors as results_selectors
 from shokuba.surveys.models import Wave, WaveStatus
@@ -195,6 +201,7 @@ class MemberPage:
     cases: list[Organisation]
     postings: int
     cache_key: str
+    stories: list[CaseCard] = field(default_factory=list)
 
 
 def _approved_plan_items(member: Member, publication: MemberPublication) -> tuple[list[Kpi], list[Initiative]]:
@@ -231,7 +238,7 @@ def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | N
         if wave.pk not in wave_ids:
             continue
         items = [i for i in context.items(wave).values() if i.kind == "scale"]
-        context.codes.update(i.code for i in items)
+        context.count(wave, [i.code for i in items])  # one GROUP BY for every item of the wave
         scope = context.scope(wave)
         gate = results_selectors.gate(scope)
         decisions = {"": gate.scope(), "F": gate.group({"sex": ("F",)}), "M": gate.group({"sex": ("M",)})}
@@ -245,14 +252,11 @@ def wave_headlines(member: Member, wave_ids: Sequence[int], context: Context | N
                 for (choice, sex), n in by_sex.items():
                     if not group or sex == group:
                         counts[choice] += n
-                summary = distributions.distribution(
+                values[group] = distributions.top_percent(
                     results_selectors.item_counts_from(item, counts, decision.size), decision
-                ).scale
-                if not decision.shown or summary is None or summary.top_percent is None:
-                    values[group] = None
-                    note = note or (hidden_reason(decision) if not decision.shown else "")
-                else:
-                    values[group] = summary.top_percent
+                )
+                if not decision.shown:
+                    note = note or hidden_reason(decision)
             rows.append(Headline(item.code, item.text, values, note))
         out.append(
             WaveHeadlines(
@@ -273,6 +277,86 @@ def published_organisations() -> QuerySet[Organisation]:
         .select_related("member__local_government", "location", "public_profile")
         .order_by("member_id", "name")
     )
+
+
+# --- workplace KPIs: only over published figures -----------------------------------------------------------
+
+
+def published_figures(member: Member) -> set[tuple[int, int, str]]:
+    """(organisation, fiscal year, indicator) of every figure the member's organisations publish."""
+    out: set[tuple[int, int, str]] = set()
+    for organisation_id, year, codes in IndicatorPublication.objects.filter(
+        organisation__member=member, organisation__public_profile__published=True
+    ).values_list("organisation_id", "fiscal_year", "indicators"):
+        out.update((organisation_id, year, code) for code in codes or [])
+    return out
+
+
+def _has_workplace_kpis(kpis: Sequence[Kpi]) -> bool:
+    return any(k.source == KpiSource.WORKPLACE for k in kpis)
+
+
+def _published_inputs(member: Member, kpis: Sequence[Kpi]) -> list[tuple[int, int, str]]:
+    """The published figures the member's workplace KPIs may be made of (part of the page's cache key)."""
+    wanted = {k.indicator for k in kpis if k.source == KpiSource.WORKPLACE}
+    return sorted(f for f in published_figures(member) if f[2] in wanted) if wanted else []
+
+
+def public_reading(reading: Reading, published: set[tuple[int, int, str]]) -> Reading:
+    """A KPI's reading as the public site may show it. A workplace KPI's value is the median of every participating
+    organisation's figure, published or not. A median is not protected by its number of values: an organisation
+    that changes its own (unpublished) figure between two reads moves the median from one neighbouring value to
+    the other and reads its neighbours' figures exactly, at any n (docs/ARCHITECTURE.md, "The public site"). So a
+    year's median is shown on the public site only when every figure in it is published by its organisation (then
+    nothing in it is secret); otherwise the point is hidden and the judgement not made."""
+    if reading.kpi.source != KpiSource.WORKPLACE:
+        return reading
+    indicator = reading.kpi.indicator
+    note = _("公表していない企業・団体の値を含むため、公開サイトには表示しません。")
+    changed = {}
+    for point in reading.points:
+        if point.hidden:
+            continue
+        inputs = point.basis[1] if len(point.basis) > 1 and point.basis[0] == "values" else None
+        if inputs is not None and all((int(o), point.fiscal_year, indicator) in published for o in inputs):
+            continue
+        changed[id(point)] = replace(
+            point, value=None, low=None, high=None, n=None, hidden=True, note=note, basis=(), provenance={}
+        )
+    if not changed:
+        return reading
+    baseline = changed.get(id(reading.baseline), reading.baseline) if reading.baseline else None
+    latest = changed.get(id(reading.latest), reading.latest) if reading.latest else None
+    judgement = reading.judgement
+    if (baseline is not None and baseline.hidden) or (latest is not None and latest.hidden):
+        judgement = judge(
+            baseline=None,
+            target=reading.kpi.target_value,
+            latest=None,
+            baseline_t=None,
+            latest_t=None,
+            target_t=year_end(reading.kpi.target_year),
+            exact=reading.exact,
+            missing_reason=note,
+        )
+    return replace(
+        reading,
+        points=[changed.get(id(p), p) for p in reading.points],
+        baseline=baseline,
+        latest=latest,
+        judgement=judgement,
+    )
+
+
+def public_readings(kpis: Sequence[Kpi], member: Member, *, until: int, context: Context) -> list[Reading]:
+    """The plan's readings through `public_reading`: the one way the public site reads KPIs."""
+    if not kpis:
+        return []
+    readings = plan_readings(kpis, member, until=until, context=context)
+    if not _has_workplace_kpis(kpis):
+        return readings
+    published = published_figures(member)
+    return [public_reading(r, published) for r in readings]
 
 
 def _point(point: Any) -> PointRow | None:
@@ -297,7 +381,7 @@ def _plan_part(
     member: Member, kpis: list[Kpi], initiatives: list[Initiative], wave_ids: list[int], until: int
 ) -> PlanPart:
     context = Context(member)
-    readings = plan_readings(kpis, member, until=until, context=context) if kpis else []
+    readings = public_readings(kpis, member, until=until, context=context)
     plan = getattr(member, "plan", None) if kpis or initiatives else None
     return PlanPart(
         plan_title=plan.title if plan else "",
@@ -331,6 +415,8 @@ def _fingerprint(
         [(k.pk, k.name, k.target_value, k.target_year, k.baseline_year, k.baseline_value, k.unit) for k in kpis],
         [(i.pk, i.title, i.status, i.starts_on.isoformat(), i.ends_on.isoformat()) for i in initiatives],
         [(pk, status, closed.isoformat() if closed else "") for pk, status, closed in waves],
+        # Which figures are published decides whether a workplace KPI's median may be shown (`public_reading`).
+        _published_inputs(member, kpis),
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
@@ -360,10 +446,89 @@ def member_page(member: Member, *, today: dt.date | None = None) -> MemberPage:
         readings=part.readings,
         initiatives=part.initiatives,
         waves=part.waves,
-        cases=list(published_organisations().filter(member=member)),
+        # The list shows a name, an industry and a link: three columns, not five joined models per organisation
+        # (200 organisations' model instances were a third of a warm request and fed the garbage collector).
+        cases=list(published_organisations().filter(member=member).select_related(None).only("pk", "name", "industry")),
         postings=open_postings(today=today).filter(organisation__member=member).count(),
         cache_key=key,
+        stories=case_cards(public_cases().filter(member=member)),
     )
+
+
+# --- cases of the case library --------------------------------------------------------------------------------
+
+EXCERPT_LENGTH = 120
+
+
+def public_cases() -> QuerySet[Case]:
+    """Approved cases whose visibility is "public", of members whose page is published (re-checked at every read: a
+    case revised into a draft, made network-only, or a page unpublished disappears at once)."""
+    return (
+        Case.objects.filter(state=CaseState.APPROVED, visibility=Visibility.PUBLIC, member__publication__published=True)
+        .select_related("member__local_government")
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+@dataclass
+class CaseCard:
+    case: Case
+    steps: list[tuple[str, str]]  # (code, title)
+    excerpt: str
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1] + "…"
+
+
+def case_cards(cases: QuerySet[Case]) -> list[CaseCard]:
+    """Each public case with its guidebook steps and the start of what was tried, in two queries."""
+    listed = list(cases.prefetch_related("steps"))
+    return [
+        CaseCard(c, [(s.code, s.title) for s in sorted(c.steps.all(), key=lambda s: s.position)], _excerpt(c.tried))
+        for c in listed
+    ]
+
+
+def _own_hosts() -> set[str]:
+    hosts = {h.lower() for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"}
+    for name in ("SITE_URL", "PUBLIC_SITE_URL"):
+        netloc = urlsplit(getattr(settings, name, "") or "").hostname
+        if netloc:
+            hosts.add(netloc.lower())
+    return hosts
+
+
+PUBLIC_PATHS = ("/public/", "/sitemap.xml")
+
+
+def public_link(url: str) -> bool:
+    """A published evidence link may be shown when it leads outside this platform, or to its public site; a link to
+    any other page of this platform (the case library, results, the member pages) leads to a login page."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    if parts.hostname.lower() not in _own_hosts():
+        return True
+    return parts.path.startswith(PUBLIC_PATHS)
+
+
+@dataclass
+class PublicCase:
+    card: CaseCard
+    themes: list[str]
+    links: list[CaseEvidence]
+
+
+def public_case(pk: int) -> PublicCase:
+    cards = case_cards(public_cases().filter(pk=pk))
+    if not cards:
+        raise Http404(_("公開されていない事例です。"))
+    case = cards[0].case
+    theme_labels = dict(Theme.choices)
+    links = [e for e in case.evidence.filter(kind=EvidenceKind.LINK) if public_link(e.url)]
+    return PublicCase(cards[0], [str(theme_labels.get(t, t)) for t in case.themes], links)
 
 
 # --- organisations --------------------------------------------------------------------------------------------
@@ -698,7 +863,7 @@ def member_dataset(member: Member, fiscal_year: int) -> list[DatasetRow]:
                     )
                 )
     kpis, _initiatives = _approved_plan_items(member, chosen)
-    readings = plan_readings(kpis, member, until=fiscal_year, context=context) if kpis else []
+    readings = public_readings(kpis, member, until=fiscal_year, context=context)
     for reading in readings:
         for point in reading.points:
             if point.fiscal_year != fiscal_year:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<str:code>/", views.member, name="member"),
+    path("cases/<int:pk>/", views.case, name="case"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("jobs/", views.jobs, name="jobs"),

@@ -168,10 +168,34 @@ def member(request: HttpRequest, code: str) -> HttpResponse:
     return _page(
         request,
         "public/member.html",
-        {"page": page, "member": found, "years": selectors.member_years(found), "plan_html": mark_safe(plan_html)},  # noqa: S308 - our template's output
+        {
+            "page": page,
+            "member": found,
+            "years": selectors.member_years(found),
+            "plan_html": mark_safe(plan_html),  # noqa: S308 - our template's output
+            # One reverse() for the 200 organisations' links, not one each.
+            "organisation_href": reverse("public:organisations"),
+            "language_query": language_query(),
+        },
         title=str(found),
         description=(page.publication.summary[:120] or _("%(member)sの働き方・職場改革の取組。") % {"member": found}),
         path=reverse("public:member", args=[found.pk]),
+        kind="article",
+    )
+
+
+@require_GET
+@public_language
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.public_case(pk)
+    story = found.card.case
+    return _page(
+        request,
+        "public/case.html",
+        {"found": found, "case": story, "member": story.member},
+        title=f"{story.title}｜{story.member}",
+        description=found.card.excerpt,
+        path=reverse("public:case", args=[pk]),
         kind="article",
     )
 
@@ -507,6 +531,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     pages += [reverse("public:member", args=[m.pk]) for m in selectors.published_members()]
     pages += [reverse("public:organisation", args=[o.pk]) for o in selectors.published_organisations()]
     pages += [reverse("public:job", args=[p.pk]) for p in selectors.open_postings()]
+    pages += [reverse("public:case", args=[c.pk]) for c in selectors.public_cases()]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',

@@ -398,3 +398,14 @@ def test_the_reports_contexts_follow_the_merged_counts():
     word_id = {"残業": 0}
     assert freetext._spelled_otherwise("残業", word_id, [{"残業": 2}], [3, 4], [0, 0]) == set()
     assert freetext._spelled_otherwise("子ども", {"子供": 0}, [{"子ども": 1, "子供": 1}], [0, 1], [0, 0]) == {0, 1}
+
+
+@pytest.mark.parametrize("counts", [(12, 7, 3, 1), (0, 0, 0, 0), (1, 0, 0, 0), (0, 5, 9, 2)])
+def test_top_percent_is_the_distributions_share(counts: tuple[int, ...]) -> None:
+    """The public headlines' shortcut gives the distribution's 「そう思う傾向」 share, and nothing when hidden."""
+    item = ItemCounts("Q", "q", AGREE4, counts, ((DK, 2),), 1, top_box=2)
+    scale = distributions.distribution(item, SHOWN).scale
+    assert scale is not None
+    assert distributions.top_percent(item, SHOWN) == scale.top_percent
+    assert distributions.top_percent(item, SMALL) is None
+    assert distributions.top_percent(ItemCounts("Q", "q", AGREE4, counts), SHOWN) is None  # not a scale

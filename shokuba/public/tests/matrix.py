@@ -5,7 +5,9 @@ Public pages answer every role alike, anonymous included: 200 for what 豊岡市
 気仙沼市's unpublished page and the spare organisation's unpublished profile. Publishing: a member's page belongs to
 its coordinator and the secretariat; an organisation's profile, figures and postings to its admin and the
 secretariat; a visible object the role may not publish for is 403, an invisible one 404. The posting is published
-through the real job-ad checker (registered by the jobads app), which finds nothing in it."""
+through the real job-ad checker (registered by the jobads app), which finds nothing in it. Cases: 豊岡市's approved
+public case is 200 for everyone; its network-only case, its draft public case and 気仙沼市's (unpublished page)
+approved public case are 404 for everyone."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import Any
 from django.utils import timezone
 
 from shokuba.core.permissions import SYSTEM
+from shokuba.learning import services as learning_services
+from shokuba.learning.tests.fixtures import approved_case, case_input
 from shokuba.public import services
 from shokuba.workplace.models import IndicatorYear
 
@@ -45,12 +49,29 @@ def _rows(world: Any) -> dict[str, int]:
         valid_through=timezone.localdate() + dt.timedelta(days=30),
     )
     services.job_posting_publish(actor=SYSTEM, posting=posting)
-    found = world._public_rows = {"posting": posting.pk}
+    coord, other = world.users["coord"], world.users["other"]
+    public_case = approved_case(world.toyooka, coord, title="公開する事例", visibility="public")
+    network_case = approved_case(world.toyooka, coord, title="ネットワーク内の事例", visibility="network")
+    draft_case = learning_services.case_save(
+        actor=coord, member=world.toyooka, data=case_input(title="下書きの公開事例", visibility="public")
+    )
+    unpublished_case = approved_case(world.kesennuma, other, title="非公開自治体の事例", visibility="public")
+    found = world._public_rows = {
+        "posting": posting.pk,
+        "case": public_case.pk,
+        "network_case": network_case.pk,
+        "draft_case": draft_case.pk,
+        "unpublished_case": unpublished_case.pk,
+    }
     return found
 
 
 def _posting(world: Any) -> int:
     return _rows(world)["posting"]
+
+
+def _public_case(name: str) -> Callable[[Any], str]:
+    return lambda w: f"/public/cases/{_rows(w)[name]}/"
 
 
 def _org(world: Any) -> int:
@@ -91,6 +112,10 @@ def public_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int]]
             nobody,
             label="unpublished",
         ),
+        case("public:case", "GET", _public_case("case"), everyone),
+        case("public:case", "GET", _public_case("network_case"), nobody, label="network_only"),
+        case("public:case", "GET", _public_case("draft_case"), nobody, label="draft"),
+        case("public:case", "GET", _public_case("unpublished_case"), nobody, label="unpublished_member"),
         case("public:jobs", "GET", lambda w: "/public/jobs/", everyone),
         case("public:job", "GET", lambda w: f"/public/jobs/{_posting(w)}/", everyone),
         case("public:jobs_atom", "GET", lambda w: (_rows(w), "/public/jobs/feed.atom")[1], everyone),

@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from shokuba.core.permissions import SYSTEM
 from shokuba.core.tests.test_csp import assert_strict_page_policy
+from shokuba.learning import services as learning_services
+from shokuba.learning.models import Case
+from shokuba.learning.tests.fixtures import approved_case, case_input
 from shokuba.network.models import Member, Organisation, User
 from shokuba.plans import services as plan_services
 from shokuba.plans.models import Initiative, Kpi, Plan
@@ -48,6 +51,8 @@ class Site:
     wave: Wave
     private_waves: list[Wave]
     plan: Plan
+    case: Case
+    private_cases: list[Case]
 
 
 def _posting(organisation: Organisation, actor: Any, title: str, days: int = 30) -> JobPosting:
@@ -182,6 +187,7 @@ def site(
     )
     expired = services.job_posting_publish(actor=org_admin, posting=_posting(organisation, org_admin, "期限切れ求人"))
     JobPosting.objects.filter(pk=expired.pk).update(valid_through=timezone.localdate() - dt.timedelta(days=1))
+    case, private_cases = _cases(toyooka, kesennuma, coordinator, other_coordinator, filled_wave, plan)
     return Site(
         toyooka,
         organisation,
@@ -192,7 +198,48 @@ def site(
         filled_wave,
         private_waves,
         plan,
+        case,
+        private_cases,
     )
+
+
+def _cases(
+    toyooka: Member, kesennuma: Member, coordinator: User, other_coordinator: User, wave: Wave, plan: Plan
+) -> tuple[Case, list[Case]]:
+    """豊岡市's approved public case with every kind of evidence and a comment; and every private case: network-only,
+    public but draft, submitted, returned or revised into a draft, and 気仙沼市's (page unpublished)."""
+    case = approved_case(toyooka, coordinator, title="公開する事例の名前", visibility="public")
+    learning_services.case_evidence_add(
+        actor=coordinator, case=case, kind="link", url="https://example.jp/kohyo.pdf", label="市の公表報告書"
+    )
+    learning_services.case_evidence_add(
+        actor=coordinator, case=case, kind="link", url="http://localhost:8000/learning/", label="ログインが要る根拠"
+    )
+    learning_services.case_evidence_add(
+        actor=coordinator, case=case, kind="results", wave_id=wave.pk, label="調査結果の根拠ラベル"
+    )
+    learning_services.case_evidence_add(
+        actor=coordinator,
+        case=case,
+        kind="kpi",
+        kpi_id=Kpi.objects.get(plan=plan, name="公開するKPI").pk,
+        label="KPIの根拠ラベル",
+    )
+    learning_services.case_comment_add(actor=other_coordinator, case=case, body="事例への非公開コメント")
+    private = [approved_case(toyooka, coordinator, title="ネットワーク内だけの事例", visibility="network")]
+    for title in ("下書きの公開事例", "提出中の公開事例", "差し戻された公開事例"):
+        private.append(
+            learning_services.case_save(
+                actor=coordinator, member=toyooka, data=case_input(title=title, visibility="public")
+            )
+        )
+    learning_services.case_submit(actor=coordinator, case=private[2])
+    learning_services.case_submit(actor=coordinator, case=private[3])
+    learning_services.case_return(actor=SYSTEM, case=private[3], reason="理由")
+    revised = approved_case(toyooka, coordinator, title="改訂中の公開事例", visibility="public")
+    private.append(learning_services.case_revise(actor=coordinator, case=revised))
+    private.append(approved_case(kesennuma, other_coordinator, title="気仙沼の公開事例", visibility="public"))
+    return case, private
 
 
 PRIVATE_TEXTS = (
@@ -214,6 +261,18 @@ PRIVATE_TEXTS = (
     "株式会社よその水産",
     "よその非公開紹介",
     "99.1",
+    "ネットワーク内だけの事例",
+    "下書きの公開事例",
+    "提出中の公開事例",
+    "差し戻された公開事例",
+    "改訂中の公開事例",
+    "気仙沼の公開事例",
+    "事例への非公開コメント",
+    "ログインが要る根拠",
+    "/learning/",
+    "調査結果の根拠ラベル",
+    "KPIの根拠ラベル",
+    "/results/",
 )
 
 
@@ -256,6 +315,7 @@ def test_nothing_unpublished_is_reachable(site: Site) -> None:
     urls = _public_urls(client)
     assert f"/public/organisations/{site.organisation.pk}/" in urls
     assert f"/public/jobs/{site.posting.pk}/" in urls
+    assert f"/public/cases/{site.case.pk}/" in urls
     assert any(u.startswith("/public/open-data/282090/2026.") for u in urls)
     for url in urls:
         response = client.get(url)
@@ -269,6 +329,10 @@ def test_nothing_unpublished_is_reachable(site: Site) -> None:
     assert "2026年度 ベースライン調査" in member_page
     organisation_page = _text(client.get(f"/public/organisations/{site.organisation.pk}/"))
     assert "23.4" in organisation_page and "公開求人" in organisation_page
+    assert "公開する事例の名前" in member_page and f"/public/cases/{site.case.pk}/" in member_page
+    case_page = _text(client.get(f"/public/cases/{site.case.pk}/"))
+    assert "うまくいかなかった理由" in case_page and "管理職が代替要員の確保を心配していた。" in case_page
+    assert "https://example.jp/kohyo.pdf" in case_page and "講師謝金 約10万円" in case_page
     # Every private object's own public URL is a 404.
     missing = [
         "/public/members/042056/",  # unpublished page
@@ -279,6 +343,7 @@ def test_nothing_unpublished_is_reachable(site: Site) -> None:
         "/public/open-data/282090/1999.json",
         "/public/open-data/040002/2026.csv",  # 宮城県: its page names no wave of its own and no organisation publishes
         *[f"/public/jobs/{p.pk}/" for p in site.private_postings],
+        *[f"/public/cases/{c.pk}/" for c in site.private_cases],
     ]
     for url in missing:
         assert client.get(url).status_code == 404, url
@@ -292,6 +357,8 @@ def test_logging_in_reveals_nothing_more_on_the_public_site(
     client.force_login(request.getfixturevalue(role))
     assert client.get("/public/members/042056/").status_code == 404
     assert client.get(f"/public/jobs/{site.private_postings[0].pk}/").status_code == 404
+    for case in site.private_cases:
+        assert client.get(f"/public/cases/{case.pk}/").status_code == 404
     text = _text(client.get("/public/members/282090/"))
     assert "内部用のKPI" not in text and "非公開ウェーブ" not in text
 
@@ -313,6 +380,19 @@ def test_pages_carry_canonical_ogp_and_both_languages(site: Site) -> None:
         '<html lang="en"' in page and 'rel="canonical" href="http://localhost/public/members/282090/?lang=en"' in page
     )
     assert 'href="/public/members/?lang=en"' in page  # the page's own links stay in English
+
+
+def test_public_case_page_carries_canonical_and_ogp(site: Site) -> None:
+    path = f"/public/cases/{site.case.pk}/"
+    response = Client().get(path, HTTP_HOST="localhost")
+    assert_strict_page_policy(response)
+    html = response.content.decode()
+    assert f'<link rel="canonical" href="http://localhost{path}">' in html
+    assert f'<meta property="og:url" content="http://localhost{path}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert f'hreflang="en" href="http://localhost{path}?lang=en"' in html
+    english = Client().get(path + "?lang=en", HTTP_HOST="localhost").content.decode()
+    assert f'rel="canonical" href="http://localhost{path}?lang=en"' in english
 
 
 def test_language_comes_from_the_address_not_the_cookie(site: Site) -> None:
@@ -393,6 +473,8 @@ def test_sitemap_lists_public_pages_with_alternates(site: Site) -> None:
     assert "http://localhost/public/members/282090/" in locs
     assert f"http://localhost/public/organisations/{site.organisation.pk}/" in locs
     assert f"http://localhost/public/jobs/{site.posting.pk}/" in locs
+    assert f"http://localhost/public/cases/{site.case.pk}/" in locs
+    assert not any(f"/public/cases/{c.pk}/" in str(loc) for c in site.private_cases for loc in locs)
     assert "http://localhost/public/members/042056/" not in locs
 
 
