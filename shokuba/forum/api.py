@@ -81,7 +81,7 @@ class ReplyIn(RequestBody):
     body: Body
 
 
-class HelpfulIn(RequestBody):
+class PostHelpfulIn(RequestBody):
     helpful: bool
 
 
@@ -93,7 +93,7 @@ class ReportIn(RequestBody):
     reason: Reason
 
 
-class ReportOut(Schema):
+class PostReportOut(Schema):
     id: int
     post: int
     thread: int
@@ -106,7 +106,7 @@ class ModerateIn(RequestBody):
     reason: Reason = ""
 
 
-class HitOut(Schema):
+class ForumHitOut(Schema):
     id: int
     member: str
     title_html: str = Field(..., description="HTML: 本文はエスケープ済み、一致した語は <mark>")
@@ -114,10 +114,10 @@ class HitOut(Schema):
     url: str
 
 
-class SearchOut(Schema):
+class ForumSearchOut(Schema):
     query: str
     total: int
-    hits: list[HitOut]
+    hits: list[ForumHitOut]
 
 
 class ListParams(Schema):
@@ -199,7 +199,7 @@ def thread_list(request: HttpRequest, params: Query[ListParams]) -> list[dict[st
     ]
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS}, summary="投稿の検索（日本語）")
+@router.get("/search", response={200: ForumSearchOut, **ERRORS}, summary="投稿の検索（日本語）")
 def forum_search(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     user = caller(request)
     require(user, "forum.view", None)
@@ -281,12 +281,12 @@ def post_edit(request: HttpRequest, id: int, payload: ReplyIn) -> dict[str, Any]
 
 
 @router.put("/posts/{id}/helpful", response={200: PostOut, **ERRORS}, summary="回答に「役に立った」を付ける（質問者）")
-def post_helpful(request: HttpRequest, id: int, payload: HelpfulIn) -> dict[str, Any]:
+def post_helpful(request: HttpRequest, id: int, payload: PostHelpfulIn) -> dict[str, Any]:
     user = caller(request)
     return _post_out(services.post_helpful_set(actor=user, post=_post(user, id), helpful=payload.helpful))
 
 
-@router.post("/posts/{id}/report", response={201: ReportOut, **ERRORS}, summary="投稿を事務局に報告する")
+@router.post("/posts/{id}/report", response={201: PostReportOut, **ERRORS}, summary="投稿を事務局に報告する")
 def post_report(request: HttpRequest, id: int, payload: ReportIn) -> Status[dict[str, Any]]:
     user = caller(request)
     report = services.post_report(actor=user, post=_post(user, id), reason=payload.reason)
@@ -310,7 +310,7 @@ def post_moderate(request: HttpRequest, id: int, payload: ModerateIn) -> dict[st
     )
 
 
-@router.get("/reports", response={200: list[ReportOut], **ERRORS}, summary="未対応の報告（事務局のモデレーション）")
+@router.get("/reports", response={200: list[PostReportOut], **ERRORS}, summary="未対応の報告（事務局のモデレーション）")
 def report_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = caller(request)
     require(user, "forum.moderation_queue", None)

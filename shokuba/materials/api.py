@@ -34,7 +34,7 @@ router = Router(tags=["materials"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class VersionOut(Schema):
+class MaterialVersionOut(Schema):
     id: int
     number: int
     name: str
@@ -57,7 +57,7 @@ class MaterialOut(Schema):
     language: Language
     downloads: int
     demo: bool
-    versions: list[VersionOut] = Field(..., description="新しい版から順に")
+    versions: list[MaterialVersionOut] = Field(..., description="新しい版から順に")
     updated_at: dt.datetime
 
 
