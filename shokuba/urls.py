@@ -53,6 +53,7 @@ urlpatterns = [
     path("sitemap.xml", public_views.sitemap, name="sitemap"),
     path("publishing/", include("shokuba.public.manage_urls")),
     path("learning/", include("shokuba.learning.urls")),
+    path("events/", include("shokuba.events.urls")),
     path("api/v1/", api.urls),
 ]
 

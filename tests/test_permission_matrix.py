@@ -23,6 +23,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from conftest import make_user
 from shokuba.core.tests.test_csp import assert_strict_page_policy
+from shokuba.events.tests.matrix import events_cases
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
 from shokuba.jobads.tests.matrix import jobads_cases
@@ -346,6 +347,7 @@ MATRIX: list[Case] = (
     + jobads_cases(Case, expect)
     + public_cases(Case, expect)
     + learning_cases(Case, expect)
+    + events_cases(Case, expect)
 )
 
 
@@ -356,6 +358,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
 
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
+    from shokuba.events.tests.test_api_matrix import CASES as EVENTS_CASES
     from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
     from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
     from shokuba.plans.tests.test_api_matrix import CASES as PLAN_CASES
@@ -375,6 +378,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
         + SUPPORT_CASES
         + JOBADS_CASES
         + LEARNING_CASES
+        + EVENTS_CASES
     )
 
     operations = {

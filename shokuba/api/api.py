@@ -22,6 +22,7 @@ from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.api.notifications import router as notifications_router
+from shokuba.events import api as events_api
 from shokuba.guidebook import api as guidebook_api
 from shokuba.jobads import api as jobads_api
 from shokuba.learning import api as learning_api
@@ -129,3 +130,4 @@ api.add_router("/support/", support_api.router)
 api.add_router("/", notifications_router)
 api.add_router("/jobads/", jobads_api.router)
 api.add_router("/learning/", learning_api.router)
+api.add_router("/events/", events_api.router)

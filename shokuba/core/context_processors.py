@@ -49,6 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("jobads:check", args=[jobads_member]), _("求人票チェック")))
     if has_perm(user, "learning.view"):
         items.append((reverse("learning:index"), _("事例")))
+    if has_perm(user, "events.view"):
+        items.append((reverse("events:index"), _("研修・交流会")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shokuba.public",
     "shokuba.search",
     "shokuba.learning",
+    "shokuba.events",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.
