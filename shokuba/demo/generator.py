@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from shokuba.core.codes import corporate_number_check_digit
+from shokuba.events.demo import demo_events
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
 from shokuba.jobads.demo import demo_jobads
@@ -226,4 +227,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_jobads()
     demo_public()
     demo_cases()
+    demo_events()
     return True

@@ -50,7 +50,7 @@ class EventForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["steps"].choices = step_choices()
+        self.fields["steps"].choices = step_choices()  # type: ignore[attr-defined]
 
 
 class CancelForm(AccessibleFormMixin, forms.Form):
@@ -67,4 +67,4 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, waves: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wave"].choices = [("", _("（なし）")), *waves]
+        self.fields["wave"].choices = [("", _("（なし）")), *waves]  # type: ignore[attr-defined]
