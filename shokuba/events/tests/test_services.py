@@ -5,27 +5,21 @@ input names the field and changes nothing; the iCalendar files parse back strict
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from conftest import make_user
 from shokuba.core.models import AuditEntry, Notification
 from shokuba.core.notifications import reminders_run
-from shokuba.core.permissions import SYSTEM
 from shokuba.events import ical, services
 from shokuba.events.models import Event, EventState, Registration, RegistrationState
 from shokuba.events.tests.fixtures import TOKYO, event_input, make_event
 from shokuba.events.tests.icalparse import parse
-from shokuba.network.models import Member, Role, User
-from tests.browser.conftest import reference_data_load, reference_data_present, triggers_put_back, triggers_set_aside
+from shokuba.network.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -275,63 +269,62 @@ def test_form_bad_input_is_400(secretariat: User) -> None:
     assert event.starts_at == dt.datetime(2027, 1, 10, 5, 0, tzinfo=dt.UTC)  # entered in Japan time
 
 
-@pytest.fixture(scope="module")
-def _reference_data_after_race(django_db_blocker: Any) -> Iterator[None]:
-    """Torn down after the race's flush (module scope: after the function's database teardown): the audit log's
-    triggers and the reference data back for whatever runs next."""
-    yield
-    with django_db_blocker.unblock():
-        triggers_put_back()
-        if not reference_data_present():
-            reference_data_load()
+def _feedback_wave(coordinator: User, toyooka: Any) -> Any:
+    from shokuba.surveys import services as surveys
+
+    questionnaire = surveys.questionnaire_create_from_template(
+        actor=coordinator, member=toyooka, template_code="resident"
+    )
+    version = surveys.questionnaire_publish(actor=coordinator, version=questionnaire.versions.get())
+    today = timezone.localdate()
+    wave = surveys.wave_create(
+        actor=coordinator,
+        version=version,
+        name="講義の感想",
+        fiscal_year=2026,
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=14),
+        public_link=True,
+    )
+    return surveys.wave_open(actor=coordinator, wave=wave)
 
 
-@pytest.fixture
-def committed_db(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
-    """A transactional database (threads see committed rows) on PostgreSQL; the flush after it runs without the
-    audit log's append-only triggers, as after a browser test (tests/browser/conftest.py)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
-    request.getfixturevalue("_reference_data_after_race")
+def test_feedback_survey_reaches_the_attendees_through_the_survey_engine(
+    secretariat: User, coordinator: User, other_coordinator: User, toyooka: Any
+) -> None:
+    wave = _feedback_wave(coordinator, toyooka)
+    event = make_event()
+    came = services.registration_create(actor=coordinator, event=event)
+    services.registration_create(actor=other_coordinator, event=event)
+    services.attendance_record(actor=secretariat, event=event, attended={came.pk}, now=event.ends_at)
+    before = _state()
+    with pytest.raises(ValidationError) as caught:
+        services.survey_attach(actor=secretariat, event=event, wave_id=999999)
+    assert "アンケート" in caught.value.message_dict["wave"][0]
+    assert _state() == before
+    services.survey_attach(actor=secretariat, event=event, wave_id=wave.pk)
+    assert [n.recipient for n in Notification.objects.filter(kind="events.survey")] == [coordinator]
+    token = wave.links.get().token
+    client = Client()
+    client.force_login(coordinator)
+    assert f"/s/{token}/" in client.get(f"/events/{event.pk}/").content.decode()
+    client.force_login(other_coordinator)  # absent: no link
+    assert f"/s/{token}/" not in client.get(f"/events/{event.pk}/").content.decode()
+    client.force_login(secretariat)  # the figures: only through the results page (its suppression gate)
+    assert f"/surveys/waves/{wave.pk}/results/" in client.get(f"/events/{event.pk}/").content.decode()
 
-    def before_flush() -> None:
-        with django_db_blocker.unblock():
-            triggers_set_aside()
 
-    request.addfinalizer(before_flush)
-    request.getfixturevalue("transactional_db")
-    if not reference_data_present():
-        reference_data_load()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_last_place_under_concurrency(committed_db: None) -> None:
-    """Three coordinators ask for the one place at once: exactly one gets it, the others are told it is full."""
-    users = [
-        make_user(f"race-{code}", Role.COORDINATOR, member=Member.objects.get(pk=code))
-        for code in ("282090", "042056", "040002")
-    ]
-    event = services.event_save(actor=SYSTEM, data=event_input(capacity=1))
-    barrier = threading.Barrier(len(users))
-    outcomes: list[str] = []
-
-    def register(user: User) -> None:
-        try:
-            barrier.wait()
-            services.registration_create(actor=user, event=event)
-            outcomes.append("ok")
-        except ValidationError as error:
-            outcomes.append(error.message_dict.get("capacity", ["?"])[0])
-        except Exception as error:  # anything else is the failure to show
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    full = "定員（1人）に達したため、申し込めません。"
-    assert sorted(outcomes) == ["ok", full, full]
-    assert Registration.objects.filter(state=RegistrationState.REGISTERED).count() == 1
+def test_a_coordinator_sees_only_their_own_members_registrations(
+    secretariat: User, coordinator: User, other_coordinator: User
+) -> None:
+    coordinator.display_name = "豊岡 花子"
+    coordinator.save(update_fields=["display_name"])
+    event = make_event()
+    services.registration_create(actor=coordinator, event=event)
+    client = Client()
+    client.force_login(other_coordinator)
+    assert "豊岡 花子" not in client.get(f"/events/{event.pk}/").content.decode()
+    client.force_login(coordinator)
+    assert "豊岡 花子" in client.get(f"/events/{event.pk}/").content.decode()
+    client.force_login(secretariat)
+    assert "豊岡 花子" in client.get(f"/events/{event.pk}/").content.decode()
