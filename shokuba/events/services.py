@@ -203,6 +203,8 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
     event = _locked(event)
     if event.cancelled:
         raise _state_error("state", _("この研修・交流会はすでに中止になっています。"))
+    if event.starts_at <= timezone.now():
+        raise _state_error("state", _("開始日時を過ぎた研修・交流会は中止にできません。"))
     errors = texts_check({"reason": (labels()["reason"], reason, True)})
     if not isinstance(reason, str) or not reason.strip():
         _add(errors, "reason", _("中止の理由を入力してください。"), "blank")

@@ -115,6 +115,7 @@ def _event_page(request: HttpRequest, event: Event, *, errors: list[str] | None 
         "can_cancel_own": own is not None and has_perm(user, "registration.cancel", own),
         "can_change": can_change,
         "started": event.starts_at <= now,
+        "ended": event.ends_at <= now,
         "survey_url": reverse("surveys:answer", args=[token]) if token else "",
         "cancel_form": CancelForm() if can_change else None,
         "materials_form": MaterialsForm(
