@@ -22,7 +22,7 @@ from shokuba.events.permissions import visible_events, visible_registrations
 router = Router(tags=["events"])
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-Url = Annotated[str, Field(max_length=500, pattern=r"^(https?://\S+)?$")]
+Url = Annotated[str, Field(max_length=500, pattern=r"^(https?://[!-~]+)?$")]
 StepCode = Annotated[str, Field(max_length=8, pattern=r"^[0-9a-z-]+$")]
 
 
