@@ -40,7 +40,10 @@ def register_permissions() -> None:
         "registration.cancel",
         lambda user, registration: (
             registration.state == RegistrationState.REGISTERED
-            and (registration.user_id == user.pk or coordinates(user, registration.member))
+            and (
+                (getattr(user, "pk", None) is not None and registration.user_id == user.pk)
+                or coordinates(user, registration.member)
+            )
         ),
         on=Registration,
         app=APP,

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
+from shokuba.events.models import Event, Registration
 from shokuba.learning.models import Case
 from shokuba.network.models import Member, Organisation, User
 from shokuba.network.permissions import visible_members, visible_organisations
@@ -44,6 +45,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
         "plans",
         "support",
         "learning",
+        "events",
         "jobads",
         "public",
     }
@@ -120,6 +122,8 @@ def test_the_system_passes_every_registered_permission() -> None:
         Consultation: consultation,
         ReferralRecord: ReferralRecord(consultation=consultation),
         Case: Case(member=member),
+        Event: Event(),
+        Registration: Registration(event=Event(), member=member),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on
