@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from shokuba.core.notifications import reminders_run
 from shokuba.events.models import Event, Registration
 from shokuba.events.tests.icalparse import parse
+from tests.browser.axe import axe_run, axe_script_path, violations_describe
 from tests.browser.helpers import csp_violations_collect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,11 +26,23 @@ ARTIFACTS = Path("test-artifacts") / "events"
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
 
+AXE_FOUND: list[str] = []
+# Found by axe in the shared templates, not in this app's: a `<ul role="alert">` (core/field.html's field errors) and
+# a `<ul role="status">` (base.html's messages) lose their list role, so their items are orphans. Reported to the
+# lead; other apps' tests read that markup, so it is not changed on this branch.
+SHARED_TEMPLATE_FINDINGS = ("at .success", "at .info", "at .error", "_error > li")
+
+
 def _shots(page: Any, name: str) -> None:
+    """Screenshots at 1280 and 360 px, and axe-core's WCAG A/AA rules at each width (when axe is installed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    axe = axe_script_path()
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        if axe is not None:
+            found = violations_describe(f"{name} @{width}px", axe_run(page, axe.read_text("utf-8")))
+            AXE_FOUND.extend(line for line in found if not line.endswith(SHARED_TEMPLATE_FINDINGS))
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -144,3 +157,4 @@ def test_create_register_full_remind_attend_materials_ics(
     assert download.value.suggested_filename.endswith(".ics")
     page.goto("/events/")
     _shots(page, "index")
+    assert AXE_FOUND == [], "\n".join(AXE_FOUND)
