@@ -273,9 +273,11 @@ def registration_create(*, actor: Any, event: Event, now: dt.datetime | None = N
 @transaction.atomic
 def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
     require(actor, "registration.cancel", registration)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     if not registration.active:
         raise _state_error("registration", _("この申込はすでに取り消されています。"))
+    if registration.event.starts_at <= timezone.now():
+        raise _state_error("registration", _("開始日時を過ぎた申込は取り消せません。"))
     before = snapshot(registration)
     registration.state, registration.cancelled_at = RegistrationState.CANCELLED, timezone.now()
     registration.save()

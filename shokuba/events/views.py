@@ -104,10 +104,12 @@ def _event_page(request: HttpRequest, event: Event, *, errors: list[str] | None 
     own = selectors.own_registration(user, event)
     token = selectors.survey_answer_token(user, event)
     now = timezone.now()
+    registrations = list(selectors.registrations_of(user, event))
     context = {
         "event": event,
         "steps": event.steps.order_by("chapter__position", "position"),
-        "registrations": selectors.registrations_of(user, event),
+        "registrations": registrations,
+        "cancellable": {r.pk for r in registrations if r != own and has_perm(user, "registration.cancel", r)},
         "registered": selectors.registered_count(event),
         "places_left": services.places_left(event),
         "own": own,

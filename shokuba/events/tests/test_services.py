@@ -13,13 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from conftest import make_user
 from shokuba.core.models import AuditEntry, Notification
 from shokuba.core.notifications import reminders_run
 from shokuba.events import ical, services
 from shokuba.events.models import Event, EventState, Registration, RegistrationState
 from shokuba.events.tests.fixtures import TOKYO, event_input, make_event
 from shokuba.events.tests.icalparse import parse
-from shokuba.network.models import User
+from shokuba.network.models import Role, User
+from shokuba.surveys import services as surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,31 @@ def test_deadline_and_start(coordinator: User) -> None:
     with pytest.raises(ValidationError) as caught:
         services.registration_create(actor=coordinator, event=event, now=later)
     assert "申込締切を過ぎた" in caught.value.message_dict["registration_deadline"][0]
+
+
+def test_a_registration_is_not_cancelled_after_the_start(coordinator: User) -> None:
+    start = timezone.now() - dt.timedelta(hours=1)
+    event = make_event(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    registration = services.registration_create(actor=coordinator, event=event, now=start - dt.timedelta(days=1))
+    before = _state()
+    with pytest.raises(ValidationError) as caught:
+        services.registration_cancel(actor=coordinator, registration=registration)
+    assert caught.value.message_dict["registration"] == ["開始日時を過ぎた申込は取り消せません。"]
+    assert _state() == before
+
+
+def test_the_page_offers_cancelling_only_to_those_who_may(
+    secretariat: User, coordinator: User, prefecture_coordinator: User, toyooka: Any
+) -> None:
+    colleague = make_user("t-toyooka-2", Role.COORDINATOR, member=toyooka)
+    event = make_event()
+    registration = services.registration_create(actor=coordinator, event=event)
+    cancel = f"/events/registrations/{registration.pk}/cancel/"
+    client = Client()
+    client.force_login(colleague)  # the member's other coordinator may cancel it
+    assert cancel in client.get(f"/events/{event.pk}/").content.decode()
+    client.force_login(secretariat)  # the staff see it, but cancelling is the member's
+    assert cancel not in client.get(f"/events/{event.pk}/").content.decode()
 
 
 def test_other_members_coordinator_cannot_cancel_a_registration(coordinator: User, other_coordinator: User) -> None:
@@ -270,8 +297,6 @@ def test_form_bad_input_is_400(secretariat: User) -> None:
 
 
 def _feedback_wave(coordinator: User, toyooka: Any) -> Any:
-    from shokuba.surveys import services as surveys
-
     questionnaire = surveys.questionnaire_create_from_template(
         actor=coordinator, member=toyooka, template_code="resident"
     )
