@@ -55,6 +55,7 @@ urlpatterns = [
     path("learning/", include("shokuba.learning.urls")),
     path("forum/", include("shokuba.forum.urls")),
     path("materials/", include("shokuba.materials.urls")),
+    path("events/", include("shokuba.events.urls")),
     path("api/v1/", api.urls),
 ]
 

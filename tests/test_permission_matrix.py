@@ -23,6 +23,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from conftest import make_user
 from shokuba.core.tests.test_csp import assert_strict_page_policy
+from shokuba.events.tests.matrix import events_cases
 from shokuba.forum.tests.matrix import forum_cases
 from shokuba.guidebook.models import Step
 from shokuba.guidebook.services import evidence_add
@@ -350,6 +351,7 @@ MATRIX: list[Case] = (
     + learning_cases(Case, expect)
     + forum_cases(Case, expect)
     + materials_cases(Case, expect)
+    + events_cases(Case, expect)
 )
 
 
@@ -360,6 +362,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
 
     from shokuba.api.api import api
     from shokuba.api.tests.test_role_matrix import CASES as API_CASES
+    from shokuba.events.tests.test_api_matrix import CASES as EVENTS_CASES
     from shokuba.forum.tests.test_api_matrix import CASES as FORUM_CASES
     from shokuba.jobads.tests.test_api_matrix import CASES as JOBADS_CASES
     from shokuba.learning.tests.test_api_matrix import CASES as LEARNING_CASES
@@ -383,6 +386,7 @@ def test_every_api_operation_is_in_the_api_matrix() -> None:
         + LEARNING_CASES
         + FORUM_CASES
         + MATERIALS_CASES
+        + EVENTS_CASES
     )
 
     operations = {

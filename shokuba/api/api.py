@@ -22,6 +22,7 @@ from shokuba.api.auth import AUTH
 from shokuba.api.docs import LocalSwagger, docs_router
 from shokuba.api.errors import StrictJSONParser, error_body, install_error_handlers
 from shokuba.api.notifications import router as notifications_router
+from shokuba.events import api as events_api
 from shokuba.forum import api as forum_api
 from shokuba.guidebook import api as guidebook_api
 from shokuba.jobads import api as jobads_api
@@ -133,3 +134,4 @@ api.add_router("/jobads/", jobads_api.router)
 api.add_router("/learning/", learning_api.router)
 api.add_router("/forum/", forum_api.router)
 api.add_router("/materials/", materials_api.router)
+api.add_router("/events/", events_api.router)

@@ -124,6 +124,7 @@ RULE_TYPES = frozenset(
         "scope_unavailable",  # a picture scope this member does not have
         "figures",  # workplace figures that contradict each other (a part larger than its whole)
         "anonymity",  # an anonymised text (an FAQ entry) that names the member, an organisation or a person
+        "place",  # an event with neither a venue nor an online link
         "kpi",  # a KPI's parameters its source needs (an item code, an indicator), a target equal to its baseline
     }
 )

@@ -53,6 +53,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("forum:index"), _("フォーラム")))
     if has_perm(user, "materials.view"):
         items.append((reverse("materials:index"), _("研修素材")))
+    if has_perm(user, "events.view"):
+        items.append((reverse("events:index"), _("研修・交流会")))
     items.append((reverse("network:local_government_search"), _("団体コード検索")))
     if has_perm(user, "network.view_accounts"):
         items.append((reverse("network:account_list"), _("アカウント")))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from shokuba.core.codes import corporate_number_check_digit
+from shokuba.events.demo import demo_events
 from shokuba.forum.demo import demo_threads
 from shokuba.guidebook.guidance import guidance_for
 from shokuba.guidebook.models import ProgressStatus, Step, StepProgress
@@ -230,4 +231,5 @@ def generate(seed: int = DEMO_SEED) -> bool:
     demo_cases()
     demo_threads()
     demo_materials()
+    demo_events()
     return True

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "shokuba.learning",
     "shokuba.forum",
     "shokuba.materials",
+    "shokuba.events",
     "axes",
     "django_prometheus",
     # Two-factor login (core/two_factor.py): TOTP devices, and static devices for the recovery codes.

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from shokuba.core import permissions
 from shokuba.core.permissions import SYSTEM, account_of, has_perm, register, registered, require
+from shokuba.events.models import Event, Registration
 from shokuba.forum.models import Post, Thread
 from shokuba.learning.models import Case
 from shokuba.materials.models import IntroductionRequest
@@ -48,6 +49,7 @@ def test_every_app_registers_its_own_rules_at_start_up() -> None:
         "learning",
         "forum",
         "materials",
+        "events",
         "jobads",
         "public",
     }
@@ -128,6 +130,8 @@ def test_the_system_passes_every_registered_permission() -> None:
         Thread: thread,
         Post: Post(thread=thread),
         IntroductionRequest: IntroductionRequest(member=member),
+        Event: Event(),
+        Registration: Registration(event=Event(), member=member),
     }
     for name, permission in registered().items():
         kind = permission.on[0] if isinstance(permission.on, tuple) else permission.on
