@@ -9,7 +9,7 @@ standing for forum posts until the forum exists: indexed by the same code, visib
 QUERIES (育休, 採用, 評価, こども, and multi-word queries) SEARCH_REPEAT times each (default 15) as a municipality's
 coordinator (the narrowing to approved cases and its own runs inside every query). PostgreSQL as in the other
 benchmarks (BENCH_POSTGRES_URL, else DATABASE_URL when PostgreSQL, else the local server); the scratch database
-`shokuba_bench_search` is dropped afterwards.
+`shokuba_bench_search` (SEARCH_BENCH_DATABASE) is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ _bench = _shared.runner()
 benchmark, report = _bench.benchmark, _bench.report
 
 WORKER = "bench.search_worker"
-DATABASE = "shokuba_bench_search"
+DATABASE = os.environ.get("SEARCH_BENCH_DATABASE", "shokuba_bench_search")
 TARGET_MS = 100.0
 LABELS = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 

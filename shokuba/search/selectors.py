@@ -27,6 +27,7 @@ from shokuba.search.models import SearchDocument, SearchPosting
 from shokuba.search.registry import search_kind, search_kinds
 
 PAGE_MAX = 50
+MASK_BITS = 30  # a query's terms are bits of integer sums (each bit below 2³¹: an integer, summed to a bigint)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def visible_documents(user: Any, filters: SearchFilters = SearchFilters()) -> Qu
 
 def _idf(terms: set[str]) -> dict[str, float]:
     total = SearchDocument.objects.count()
-    df = dict(SearchPosting.objects.filter(term__in=terms).values_list("term").annotate(n=Count("id")))
+    # Counted from the covering index (term, document, weight) alone: no posting row is read.
+    df = dict(SearchPosting.objects.filter(term__in=terms).values_list("term").annotate(n=Count("document")))
     return {t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
 
 
@@ -142,23 +144,36 @@ def _ranked(
     """One page of the matched documents, best first, and how many matched, in one statement (the same SQL on SQLite
     and PostgreSQL):
 
-    1. candidates: per query word, the documents holding all its bigrams or all its word terms, read from the
-       covering index (term, document, weight) alone; the words' sets intersected (every word must match);
-    2. only the candidates are joined to their documents for the narrowing (kind, audience, member) and the filters,
-       scored (Σ idf × weight) and counted with a window count."""
+    1. matched: each term's postings read once, from the covering index (term, document, weight) alone, each with
+       its idf × weight and its term's bit; grouped by document in one pass (one hash aggregate): the score
+       (Σ idf × weight) and the sums of bits that say which terms the document holds, so a query word matches when
+       all its bigrams' bits or all its word terms' bits are set (every word must match). No per-word subquery, no
+       per-row CASE, no posting row read;
+    2. only the matched documents are joined to their rows for the narrowing (kind, audience, member) and the
+       filters, ordered and counted with a window count."""
     params: list[Any] = []
-    word_sets = []
-    for i, word in enumerate(indexed):
+    # Term i is bit i % MASK_BITS of the sum `mask{i // MASK_BITS}`: a document's sums say which terms it holds.
+    bit = {t: (i // MASK_BITS, 1 << (i % MASK_BITS)) for i, t in enumerate(terms)}
+    masks = range((len(terms) - 1) // MASK_BITS + 1)
+    branches = []
+    for term in terms:
+        columns = ", ".join(f"%s AS mask{k}" for k in masks)
+        branches.append(
+            f"SELECT document_id, CAST(%s AS DOUBLE PRECISION) * weight AS score, {columns}"  # noqa: S608
+            " FROM search_searchposting WHERE term = %s"
+        )
+        params.extend([idf[term], *(bit[term][1] if bit[term][0] == k else 0 for k in masks), term])
+    matches = []
+    for word in indexed:
         parts = []
         for group in (word.grams, word.words):
             if group:
-                parts.append(
-                    "SELECT document_id FROM search_searchposting"  # noqa: S608 - placeholders only
-                    f" WHERE term IN ({_marks(group)}) GROUP BY document_id HAVING COUNT(*) = %s"
-                )
-                params.extend([*sorted(group), len(group)])
-        word_sets.append(f"SELECT document_id FROM ({' UNION '.join(parts)}) w{i}")  # noqa: S608
-    candidates = " INTERSECT ".join(word_sets)
+                wanted: dict[int, int] = {}
+                for t in group:
+                    wanted[bit[t][0]] = wanted.get(bit[t][0], 0) | bit[t][1]
+                parts.append(" AND ".join(f"(m.mask{k} & %s) = %s" for k in sorted(wanted)))
+                params.extend(x for k in sorted(wanted) for x in (wanted[k], wanted[k]))
+        matches.append("((" + ") OR (".join(parts) + "))")
 
     narrowing: list[str] = []
     for kind in search_kinds():
@@ -185,21 +200,18 @@ def _ranked(
     for word in short:
         conditions.append("(LOWER(d.title) LIKE %s ESCAPE '!' OR LOWER(d.body) LIKE %s ESCAPE '!')")
         params.extend(["%" + _like(word.text) + "%"] * 2)
-    score = "CASE p.term " + " ".join("WHEN %s THEN %s" for _t in terms) + " ELSE 0.0 END"
-    score_params = [x for t in terms for x in (t, idf[t])]
+    params.extend([limit, offset])
+    sums = ", ".join(f"SUM(u.mask{k}) AS mask{k}" for k in masks)
     statement = (
-        f"WITH c AS ({candidates})"  # noqa: S608 - placeholders only; every value is a parameter
-        f" SELECT p.document_id, SUM(({score}) * p.weight) AS score, COUNT(*) OVER ()"
-        " FROM search_searchposting p INNER JOIN search_searchdocument d ON d.id = p.document_id"
-        f" WHERE p.term IN ({_marks(terms)}) AND p.document_id IN (SELECT document_id FROM c)"
-        f" AND {' AND '.join(conditions)}"
-        " GROUP BY p.document_id ORDER BY score DESC, p.document_id LIMIT %s OFFSET %s"
+        f"WITH m AS (SELECT u.document_id, SUM(u.score) AS score, {sums}"  # noqa: S608 - placeholders only
+        f" FROM ({' UNION ALL '.join(branches)}) u GROUP BY u.document_id)"
+        " SELECT m.document_id, m.score, COUNT(*) OVER () FROM m"
+        " INNER JOIN search_searchdocument d ON d.id = m.document_id"
+        f" WHERE {' AND '.join(matches + conditions)}"
+        " ORDER BY m.score DESC, m.document_id LIMIT %s OFFSET %s"
     )
-    # Parameters in the order they stand: the candidates', the score's, the terms', the conditions', the page's.
-    candidate_count = sum(len(group) + 1 for word in indexed for group in (word.grams, word.words) if group)
-    ordered = [*params[:candidate_count], *score_params, *terms, *params[candidate_count:], limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(statement, ordered)
+        cursor.execute(statement, params)
         fetched = cursor.fetchall()
     if fetched:
         return [(int(pk), float(s)) for pk, s, _n in fetched], int(fetched[0][2])
