@@ -10,10 +10,12 @@ a line break or a bidi override can never break the header or disguise the file'
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
-from django.http import HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from shokuba.core.text import strip_forbidden
 
@@ -60,4 +62,18 @@ def content_disposition(name: str, *, inline: bool = False, fallback: str = "dow
 def attach(response: R, name: str, *, inline: bool = False, fallback: str = "download") -> R:
     """Name the file a response carries (a download by default, `inline` to show it in the browser)."""
     response["Content-Disposition"] = content_disposition(name, inline=inline, fallback=fallback)
+    return response
+
+
+def uploaded_file_response(path: Path, *, content_type: str, name: str) -> FileResponse:
+    """A file someone uploaded (evidence, attachments, materials) as a download: named through `attach`, never
+    sniffed or rendered in this origin (a sandbox policy), never cached by a shared cache. 404 when it is gone."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("ファイルが見つかりません。")) from exc
+    response = attach(FileResponse(handle, content_type=content_type), name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -8,14 +8,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shokuba.core.downloads import attach
+from shokuba.core.downloads import uploaded_file_response
 from shokuba.core.exports import table_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.guidebook import selectors, services
@@ -192,17 +192,9 @@ def _visible_evidence(request: HttpRequest, pk: int) -> EvidenceFile:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = _visible_evidence(request, pk)
     require(request.user, "member.view_evidence", evidence.progress.member)
-    path = services.evidence_path(evidence)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("ファイルが見つかりません。")) from exc
-    response = attach(FileResponse(handle, content_type=evidence.content_type), evidence.original_name)
-    # The file is whatever a member uploaded: never let a browser guess a type or render it in this origin.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploaded_file_response(
+        services.evidence_path(evidence), content_type=evidence.content_type, name=evidence.original_name
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shokuba.core.downloads import attach
+from shokuba.core.downloads import uploaded_file_response
 from shokuba.core.permissions import has_perm, require
 from shokuba.materials import selectors, services
 from shokuba.materials.forms import (
@@ -150,15 +150,11 @@ def material_version_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_download(request: HttpRequest, pk: int) -> FileResponse:
     version = selectors.version_for(request.user, pk)
-    path = services.version_path(version)
-    if not path.exists():
-        raise Http404
-    services.version_download_count(version)
-    response = FileResponse(path.open("rb"), content_type=version.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return attach(response, version.original_name)
+    response = uploaded_file_response(
+        services.version_path(version), content_type=version.content_type, name=version.original_name
+    )
+    services.version_download_count(version)  # counted once the file is there to send
+    return response
 
 
 @login_required

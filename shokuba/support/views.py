@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shokuba.core.audit import snapshot
-from shokuba.core.downloads import attach
+from shokuba.core.downloads import attach, uploaded_file_response
 from shokuba.core.models import AuditEntry
 from shokuba.core.permissions import has_perm, require
 from shokuba.network.models import Member
@@ -282,14 +282,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
     if found.message.internal and not has_perm(request.user, "support.view_internal"):
         raise Http404
-    path = services.attachment_path(found)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=found.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return attach(response, found.original_name)
+    return uploaded_file_response(
+        services.attachment_path(found), content_type=found.content_type, name=found.original_name
+    )
 
 
 @login_required

@@ -84,7 +84,7 @@ def test_evidence_downloads_keep_their_sandbox(
     client.force_login(coordinator)
     response = client.get(f"/guidebook/evidence/{evidence.pk}/")
     assert response.status_code == 200
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 @pytest.mark.django_db
