@@ -94,12 +94,29 @@ class EvidenceForm(AccessibleFormMixin, forms.Form):
         label=_("調査回（集計結果のページへのリンク）"), required=False, coerce=int, empty_value=None
     )
     url = forms.CharField(label=_("URL"), max_length=500, required=False)
+    file = forms.TypedChoiceField(
+        label=_("資料ファイル"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "ガイドブックの各手順のページで登録した資料ファイルから選びます。事例を読める人がダウンロードできます。"
+        ),
+    )
     label = forms.CharField(label=_("説明"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, kpis: list[tuple[int, str]], waves: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kpis: list[tuple[int, str]],
+        waves: list[tuple[int, str]],
+        files: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kpi"].choices = [("", "—"), *kpis]  # type: ignore[attr-defined]
         self.fields["wave"].choices = [("", "—"), *waves]  # type: ignore[attr-defined]
+        self.fields["file"].choices = [("", "—"), *files]  # type: ignore[attr-defined]
 
 
 class SearchForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shokuba.guidebook.models import Step
+from shokuba.guidebook.models import EvidenceFile, Step
 from shokuba.network.models import Member
 from shokuba.plans.models import Kpi
 from shokuba.surveys.models import Wave
@@ -121,6 +121,7 @@ class EvidenceKind(models.TextChoices):
     KPI = "kpi", _("アクションプランのKPI")
     RESULTS = "results", _("調査の集計結果")
     LINK = "link", _("公表資料（URL）")
+    FILE = "file", _("資料ファイル（ガイドブックの手順に登録したもの）")
 
 
 class CaseEvidence(models.Model):
@@ -129,6 +130,9 @@ class CaseEvidence(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     url = models.URLField(_("URL"), max_length=500, blank=True)
+    # A file the member keeps as evidence of a guidebook step (guidebook.EvidenceFile, one storage for files): the
+    # case's readers download it through the case, by the case's visibility.
+    file = models.ForeignKey(EvidenceFile, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     label = models.CharField(_("説明"), max_length=200, blank=True)
 
     class Meta:
@@ -136,9 +140,10 @@ class CaseEvidence(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="kpi", kpi__isnull=False, wave__isnull=True, url="")
-                    | Q(kind="results", kpi__isnull=True, wave__isnull=False, url="")
-                    | Q(kind="link", kpi__isnull=True, wave__isnull=True) & ~Q(url="")
+                    Q(kind="kpi", kpi__isnull=False, wave__isnull=True, file__isnull=True, url="")
+                    | Q(kind="results", kpi__isnull=True, wave__isnull=False, file__isnull=True, url="")
+                    | Q(kind="link", kpi__isnull=True, wave__isnull=True, file__isnull=True) & ~Q(url="")
+                    | Q(kind="file", kpi__isnull=True, wave__isnull=True, file__isnull=False, url="")
                 ),
                 name="case_evidence_one_target",
             )

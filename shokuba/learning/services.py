@@ -20,7 +20,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
 from shokuba.core.validation import texts_check
-from shokuba.guidebook.models import Step
+from shokuba.guidebook.models import EvidenceFile, Step
 from shokuba.learning import notices
 from shokuba.learning.models import (
     Case,
@@ -399,10 +399,12 @@ def case_evidence_add(
     kpi_id: int | None = None,
     wave_id: int | None = None,
     url: str = "",
+    file_id: int | None = None,
     label: str = "",
 ) -> CaseEvidence:
     """Link evidence: one of the member's own plan KPIs (not marked internal), one of its closed survey waves (its
-    results page, never figures), or a published page (http/https)."""
+    results page, never figures), a published page (http/https), or one of the member's evidence files kept on its
+    guidebook steps (readers of the case may then download it)."""
     require(actor, "case.change", case)
     names = labels()
     errors = texts_check({"label": (names["label"], label, False), "url": (names["url"], url, False)})
@@ -425,6 +427,11 @@ def case_evidence_add(
         evidence.url = url
         if not label.strip():
             _add(errors, "label", _("公表資料の説明を入力してください。"))
+    elif kind == EvidenceKind.FILE:
+        found = EvidenceFile.objects.filter(pk=file_id or 0, progress__member_id=case.member_id).first()
+        if found is None:
+            _add(errors, "file", _("この自治体がガイドブックの手順に登録した資料ファイルを選んでください。"))
+        evidence.file = found
     else:
         _add(errors, "kind", _("根拠の種類は選択肢から選んでください。"))
     if errors:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("cases/<int:pk>/helpful/", views.case_helpful, name="case_helpful"),
     path("cases/<int:pk>/evidence/", views.case_evidence_add, name="case_evidence_add"),
     path("evidence/<int:pk>/remove/", views.case_evidence_remove, name="case_evidence_remove"),
+    path("evidence/<int:pk>/file/", views.case_evidence_file, name="case_evidence_file"),
 ]

@@ -7,12 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shokuba.core.downloads import uploaded_file_response
 from shokuba.core.permissions import has_perm, require
+from shokuba.guidebook.models import EvidenceFile
+from shokuba.guidebook.services import evidence_path
 from shokuba.learning import selectors, services
 from shokuba.learning.forms import CaseForm, CommentForm, EvidenceForm, ReturnForm, SearchForm
 from shokuba.learning.models import Case, CaseEvidence, CaseState, Theme
@@ -137,7 +140,13 @@ def _evidence_form(case: Case, data: Any = None) -> EvidenceForm:
         (w.pk, f"{w.fiscal_year}年度 {w.name}")
         for w in Wave.objects.filter(member_id=case.member_id, status=WaveStatus.CLOSED).order_by("-closes_on")
     ]
-    return EvidenceForm(data, kpis=kpis, waves=waves)
+    files = [
+        (f.pk, f"{f.progress.step.code} {f.original_name}")
+        for f in EvidenceFile.objects.filter(progress__member_id=case.member_id)
+        .select_related("progress__step")
+        .order_by("progress__step__chapter__position", "progress__step__position", "uploaded_at")
+    ]
+    return EvidenceForm(data, kpis=kpis, waves=waves, files=files)
 
 
 @login_required
@@ -150,7 +159,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": case.steps.order_by("chapter__position", "position"),
         "themes": [label for code, label in Theme.choices if code in case.themes],
         "industries": case.context_industries,
-        "evidence": case.evidence.select_related("kpi", "wave"),
+        "evidence": case.evidence.select_related("kpi", "wave", "file"),
         "comments": case.comments.select_related("author"),
         "helpful": selectors.helpful_count(case),
         "marked": case.helpful_marks.filter(user_id=user.pk or 0).exists(),
@@ -267,9 +276,22 @@ def case_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             kpi_id=d["kpi"],
             wave_id=d["wave"],
             url=d["url"],
+            file_id=d["file"],
             label=d["label"],
         ),
         _("根拠を追加しました。"),
+    )
+
+
+@login_required
+def case_evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file linked as a case's evidence, for whoever may read the case (not the guidebook step's readers)."""
+    evidence = get_object_or_404(
+        CaseEvidence.objects.select_related("file").filter(case__in=visible_cases(request.user), kind="file"), pk=pk
+    )
+    assert evidence.file is not None  # the kind's constraint
+    return uploaded_file_response(
+        evidence_path(evidence.file), content_type=evidence.file.content_type, name=evidence.file.original_name
     )
 
 

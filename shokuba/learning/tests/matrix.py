@@ -24,11 +24,15 @@ def _rows(world: Any) -> dict[str, int]:
         evidence = services.case_evidence_add(
             actor=coord, case=draft, kind="link", url="https://example.jp/report", label="報告書"
         )
+        draft_file = services.case_evidence_add(actor=coord, case=draft, kind="file", file_id=world.evidence_id)
+        approved_file = services.case_evidence_add(actor=coord, case=approved, kind="file", file_id=world.evidence_id)
         found = world._case_rows = {
             "approved": approved.pk,
             "draft": draft.pk,
             "submitted": submitted.pk,
             "evidence": evidence.pk,
+            "draft_file": draft_file.pk,
+            "approved_file": approved_file.pk,
         }
     return found
 
@@ -66,6 +70,21 @@ def learning_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int
             body=lambda w: CASE_FORM,
         ),
         case("learning:case", "GET", _case("approved"), expect(200, org=404), label="approved"),
+        # A step's evidence file linked to a case: whoever reads the case downloads it, nobody else.
+        case(
+            "learning:case_evidence_file",
+            "GET",
+            lambda w: f"/learning/evidence/{_rows(w)['approved_file']}/file/",
+            expect(200, org=404),
+            label="approved",
+        ),
+        case(
+            "learning:case_evidence_file",
+            "GET",
+            lambda w: f"/learning/evidence/{_rows(w)['draft_file']}/file/",
+            expect(404, coord=200),
+            label="draft",
+        ),
         case("learning:case", "GET", _case("draft"), expect(404, coord=200), label="draft"),
         case("learning:case", "GET", _case("submitted"), expect(404, sec=200, sup=200, coord=200), label="submitted"),
         case("learning:case_edit", "GET", _case("draft", "edit/"), expect(404, coord=200)),

@@ -198,3 +198,39 @@ def test_related_cases_share_steps_and_themes(
     theme_only = approved_case(kesennuma, other_coordinator, title="同じテーマ", steps=["2-2-a"], themes=["childcare"])
     approved_case(kesennuma, other_coordinator, title="無関係", steps=["1-a"], themes=["outreach"])
     assert related_cases(other_coordinator, case) == [same, theme_only]
+
+
+def test_a_step_evidence_file_becomes_case_evidence_only_from_the_own_member(
+    toyooka: Member, coordinator: User, other_coordinator: User
+) -> None:
+    """A file kept on one of the member's guidebook steps can be linked; another member's file, none, or an unknown
+    one is refused naming the field, and nothing changes."""
+    from shokuba.guidebook.models import EvidenceFile, Step, StepProgress
+
+    own_progress = StepProgress.objects.create(member=toyooka, step=Step.objects.get(code="4-3"))
+    own = EvidenceFile.objects.create(
+        progress=own_progress,
+        original_name="説明会の資料.pdf",
+        stored_name="a" * 32,
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+    )
+    foreign_progress = StepProgress.objects.create(member=other_coordinator.member, step=Step.objects.get(code="4-3"))
+    foreign = EvidenceFile.objects.create(
+        progress=foreign_progress,
+        original_name="よその資料.pdf",
+        stored_name="b" * 32,
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+    )
+    case = approved_case(toyooka, coordinator)
+    before = _state()
+    for file_id in (foreign.pk, None, 999999):
+        with pytest.raises(ValidationError) as error:
+            services.case_evidence_add(actor=coordinator, case=case, kind="file", file_id=file_id)
+        assert "file" in error.value.message_dict
+    assert _state() == before
+    evidence = services.case_evidence_add(actor=coordinator, case=case, kind="file", file_id=own.pk)
+    assert evidence.file == own and evidence.kind == "file"
