@@ -59,7 +59,7 @@ def field_label(name: str) -> str:
         "id": _("ID"),
         "file": _("ファイル"),
         "channel": _("回答の集め方"),
-        "title": _("調査票の名称"),
+        "title": _("題名・名称"),  # one name for every schema's `title` (questionnaires, consultations, threads, cases)
         "template_code": _("ひな型"),
         "questionnaire": _("調査票"),
         "version": _("調査票の版"),

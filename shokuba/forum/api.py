@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from shokuba.api.errors import not_found
 from shokuba.api.lookups import caller
-from shokuba.api.schemas import ErrorOut, Line, RequestBody, Text
+from shokuba.api.schemas import ErrorOut, Name, RequestBody, RequiredText, Text
 from shokuba.core.permissions import require
 from shokuba.forum import selectors, services
 from shokuba.forum.models import Post, Thread
@@ -24,8 +24,10 @@ router = Router(tags=["forum"])
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 PAGE = 30
-Body = Annotated[Text, Field(max_length=4000)]
+Body = Annotated[RequiredText, Field(max_length=4000)]
 Reason = Annotated[Text, Field(max_length=2000)]
+# A guidebook chapter's code (1, 2-1, …) or 「悩み相談」; which chapters exist is the guidebook's (422 `reference`).
+Category = Annotated[str, Field(max_length=16, pattern=r"^([0-9](-[0-9])?|worries)$")]
 
 
 class CategoryOut(Schema):
@@ -35,8 +37,8 @@ class CategoryOut(Schema):
 
 
 class ThreadIn(RequestBody):
-    category: Annotated[str, Field(max_length=16)]
-    title: Annotated[Line, Field(max_length=120)]
+    category: Category
+    title: Annotated[Name, Field(max_length=120)]
     body: Body
     private: bool = Field(False, description="他の参加自治体には見せない（事務局・サポートチームだけ）")
 
@@ -90,7 +92,7 @@ class SubscriptionIn(RequestBody):
 
 
 class ReportIn(RequestBody):
-    reason: Reason
+    reason: Annotated[RequiredText, Field(max_length=2000)]
 
 
 class PostReportOut(Schema):

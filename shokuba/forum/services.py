@@ -154,7 +154,7 @@ def thread_start(
         raise ValueError("a thread belongs to a member")
     errors: dict[str, list[Any]] = {}
     if category not in category_codes():
-        _add(errors, "category", _("カテゴリは選択肢から選んでください。"))
+        _add(errors, "category", _("カテゴリは選択肢から選んでください。"), "reference")
     _text(errors, "title", title, TITLE_MAX, multiline=False)
     _text(errors, "body", body, BODY_MAX)
     _raise(errors)

@@ -131,7 +131,7 @@ def test_bad_input_is_4xx_in_japanese_and_changes_nothing(request: pytest.Fixtur
     response = api.call("POST", "forum/threads", {**THREAD, "category": "9"})
     assert response.status_code == 422 and "カテゴリ" in response.content.decode()
     response = api.call("POST", "forum/threads", {**THREAD, "title": " "})
-    assert response.status_code == 422 and "題名" in response.content.decode()
+    assert response.status_code == 422 and "題名" in response.content.decode()  # 「題名・名称」, not a survey's name
     response = api.call("POST", f"forum/threads/{ids['public']}/posts", {"body": "x" * 4001})
     assert response.status_code == 422
     response = api.call("POST", f"forum/threads/{ids['public']}/moderate", {"action": "nuke"})
