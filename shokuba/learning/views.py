@@ -116,7 +116,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     consultation = request.GET.get("consultation", "")
     if consultation:
         # Starting from one of the member's own closed consultations (the consultation page links here).
-        found = selectors.consultation_as_case(request.user, int(consultation)) if consultation.isdigit() else None
+        valid = consultation.isdigit() and len(consultation) <= 9  # an id, not a number past the database's integer
+        found = selectors.consultation_as_case(request.user, int(consultation)) if valid else None
         if found is None:
             raise Http404
         return _case_form_page(request, None, initial=found[1], source=found[0])
@@ -289,7 +290,8 @@ def case_evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(
         CaseEvidence.objects.select_related("file").filter(case__in=visible_cases(request.user), kind="file"), pk=pk
     )
-    assert evidence.file is not None  # the kind's constraint
+    if evidence.file is None:  # excluded by the kind's constraint
+        raise Http404
     return uploaded_file_response(
         evidence_path(evidence.file), content_type=evidence.file.content_type, name=evidence.file.original_name
     )

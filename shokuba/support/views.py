@@ -113,7 +113,7 @@ def _page(request: HttpRequest, consultation: Any, **forms: Any) -> dict[str, An
         if saved:
             initial["body"] = saved.body + (f"\n\n{saved.links}" if saved.links else "")
     kind, _sep, object_id = request.GET.get("cite", "").partition(":")
-    if support_side and object_id.isdigit():
+    if support_side and object_id.isdigit() and len(object_id) <= 9:
         cited = selectors.citation(request.user, kind, int(object_id))
         if cited:
             initial["body"] = _("参考：「%(title)s」 %(url)s") % {

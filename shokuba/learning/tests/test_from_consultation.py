@@ -70,6 +70,7 @@ def test_nobody_else_starts_a_case_from_it(
     assert _client(other_coordinator).get(url).status_code == 404
     assert _client(coordinator).get("/learning/cases/new/?consultation=99999").status_code == 404
     assert _client(coordinator).get("/learning/cases/new/?consultation=abc").status_code == 404
+    assert _client(coordinator).get("/learning/cases/new/?consultation=99999999999999999999").status_code == 404
     # The support team and the secretariat have no member: a case is a member's own story.
     assert _client(support).get(url).status_code in (403, 404)
     assert _client(secretariat).get(url).status_code in (403, 404)

@@ -47,5 +47,7 @@ def test_the_support_team_sees_matching_cases_and_quotes_one(
     assert f"参考：「{case.title}」 http://testserver/learning/cases/{case.pk}/" in quoted
     not_quoted = _client(support).get(f"/support/consultations/{consultation.pk}/?cite=case:{draft.pk}")
     assert "育休の下書き" not in not_quoted.content.decode()
+    too_big = _client(support).get(f"/support/consultations/{consultation.pk}/?cite=case:99999999999999999999")
+    assert too_big.status_code == 200  # ignored, not a database error
     member_page = _client(coordinator).get(f"/support/consultations/{consultation.pk}/").content.decode()
     assert "関連する事例など" not in member_page and "?cite=" not in member_page
