@@ -13,12 +13,10 @@ import datetime as dt
 import functools
 import secrets
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.private_files import private_dir, staging_dir
 from shokuba.core.uploads import ALLOWED_EXTENSIONS, CheckedUpload, UploadError, check_upload
 from shokuba.core.validation import texts_check
 from shokuba.guidebook.guidance import guidance_for
@@ -54,7 +53,6 @@ from shokuba.surveys.models import Wave
 FILES_DIR = "materials"
 MATERIAL_MAX_BYTES = 50 * 1024 * 1024
 MATERIAL_EXTENSIONS = {ext: ALLOWED_EXTENSIONS[ext] for ext in (".pdf", ".pptx", ".docx")}
-STAGED_FILE_MAX_AGE_SECONDS = 3600
 WORKSHOP_STEP = "4-5"  # 「ワークショップを実施する」: its cautions are the facilitator's checklist
 MAX_PARTICIPANTS = 100_000
 
@@ -102,9 +100,7 @@ def _url(errors: Errors, name: str, label: str, value: str) -> None:
 
 
 def files_dir() -> Path:
-    path = Path(settings.PRIVATE_FILES_DIR) / FILES_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(FILES_DIR)
 
 
 def version_path(version: MaterialVersion) -> Path:
@@ -112,16 +108,7 @@ def version_path(version: MaterialVersion) -> Path:
 
 
 def _incoming() -> Path:
-    path = files_dir() / ".incoming"
-    path.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - STAGED_FILE_MAX_AGE_SECONDS
-    for staged in path.iterdir():  # files staged by transactions that rolled back
-        try:
-            if staged.is_file() and staged.stat().st_mtime < limit:
-                staged.unlink(missing_ok=True)
-        except OSError:
-            continue
-    return path
+    return staging_dir(files_dir())
 
 
 def _check_file(errors: Errors, file: FileIn | None) -> CheckedUpload | None:

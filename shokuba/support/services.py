@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import secrets
 import shutil
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +28,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.models import AuditAction
 from shokuba.core.notifications import notify
 from shokuba.core.permissions import has_perm, require
+from shokuba.core.private_files import private_dir, staging_dir
 from shokuba.core.uploads import UploadError, check_upload
 from shokuba.core.validation import texts_check
 from shokuba.guidebook.models import Step
@@ -56,7 +56,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset(),
 }
 FILES_DIR = "consultations"
-STAGED_FILE_MAX_AGE_SECONDS = 3600
 MAX_FILES_PER_MESSAGE = 5
 
 
@@ -94,9 +93,7 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
 
 
 def files_dir() -> Path:
-    path = Path(settings.PRIVATE_FILES_DIR) / FILES_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(FILES_DIR)
 
 
 def attachment_path(attachment: Attachment) -> Path:
@@ -104,16 +101,7 @@ def attachment_path(attachment: Attachment) -> Path:
 
 
 def _incoming() -> Path:
-    path = files_dir() / ".incoming"
-    path.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - STAGED_FILE_MAX_AGE_SECONDS
-    for staged in path.iterdir():  # files staged by transactions that rolled back
-        try:
-            if staged.is_file() and staged.stat().st_mtime < limit:
-                staged.unlink(missing_ok=True)
-        except OSError:
-            continue
-    return path
+    return staging_dir(files_dir())
 
 
 FileIn = tuple[IO[bytes], str, int]  # stream, name, size
