@@ -14,8 +14,9 @@ The texts are drawn (seeded) from sentences made of the programme's vocabulary (
 case 6–10 sentences (~300 characters), a post 2–4. Each sentence is tokenised once with the index's own
 `index_terms` and a document's terms are the sum of its sentences' (a run of characters and a morpheme never cross
 the 。 that ends a sentence, so this is what indexing the joined text gives), then the rows are written in bulk
-(COPY on PostgreSQL, executemany on SQLite) and the tables analysed (and vacuumed on PostgreSQL, as autovacuum would
-after the bulk insert: without the visibility map every posting is a heap fetch).
+(COPY on PostgreSQL, executemany on SQLite), the document frequencies counted from them, and the tables analysed
+(and vacuumed on PostgreSQL, as autovacuum would after the bulk insert: without the visibility map every posting is
+a heap fetch).
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ def setup(cases: int, posts: int) -> dict[str, Any]:
     from shokuba.learning.permissions import case_audience
     from shokuba.network.models import Member, Role, User
     from shokuba.search.models import SearchDocument
+    from shokuba.search.services import search_terms_recount
 
     rng = random.Random(SEED)
     User.objects.create(username="bench-kesennuma", role=Role.COORDINATOR, member_id="042056")
@@ -234,6 +236,7 @@ def setup(cases: int, posts: int) -> dict[str, Any]:
             document.normalised = " ".join(t[len(WORD_PREFIX) :] for t in terms if t.startswith(WORD_PREFIX))
         saved = SearchDocument.objects.bulk_create(documents, batch_size=2000)
         postings = _write_postings(connection, [(d.pk, c) for d, c in zip(saved, counts, strict=True)])
+        search_terms_recount()  # the document frequencies of the postings written directly
     with connection.cursor() as cursor:
         # What autovacuum does to an insert-only table (PostgreSQL 13+: after autovacuum_vacuum_insert_threshold
         # rows): the visibility map set, so the postings are read from the covering index alone (index-only scans),

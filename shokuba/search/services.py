@@ -4,15 +4,16 @@ and what a user sees is decided at query time by the kind's `visible_*`."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shokuba.analysis.japanese import WORD_PREFIX, index_terms
 from shokuba.network.models import Member
-from shokuba.search.models import SearchDocument, SearchPosting
+from shokuba.search.models import ALL_DOCUMENTS, SearchDocument, SearchPosting, SearchTerm
 from shokuba.search.registry import AUDIENCES, search_kind
 
 K1, B = 1.2, 0.75
@@ -68,12 +69,64 @@ def document_row(item: Indexable) -> tuple[SearchDocument, dict[str, int]]:
     return document, dict(terms)
 
 
+def _frequencies_removed(kind: str, object_id: int) -> Counter[str]:
+    """Delete an object's document (its postings go with it) and return what that takes from the document
+    frequencies: −1 for each of its terms and for ALL_DOCUMENTS (nothing when it was not indexed)."""
+    # Locked first, so a concurrent save of the same object waits and then counts only what it really deletes.
+    ids = list(
+        SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).values_list("pk", flat=True)
+    )
+    if not ids:
+        return Counter()
+    held = SearchPosting.objects.filter(document_id__in=ids).values_list("term", flat=True)
+    removed: Counter[str] = Counter()
+    removed.subtract([*held, *[ALL_DOCUMENTS] * len(ids)])
+    SearchDocument.objects.filter(pk__in=ids).delete()
+    return removed
+
+
+FREQUENCY_BATCH = 400  # terms per upsert: two parameters each, well under SQLite's and PostgreSQL's limits
+
+
+def _frequencies_add(changes: Counter[str]) -> None:
+    """Add to the stored document frequencies in one upsert per batch (the same SQL on SQLite and PostgreSQL), in
+    term order, so two saves that share terms lock their rows in the same order and never deadlock."""
+    rows = sorted((term, change) for term, change in changes.items() if change)
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), FREQUENCY_BATCH):
+            batch = rows[start : start + FREQUENCY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} (term, documents) VALUES {', '.join(['(%s, %s)'] * len(batch))}"  # noqa: S608
+                f" ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + excluded.documents",
+                [value for row in batch for value in row],
+            )
+
+
+def search_terms_recount() -> None:
+    """Count every term's documents again from the postings (after a bulk load that wrote postings directly, or to
+    repair counts after documents were deleted behind the services' back, as by a member's cascade)."""
+    table, postings = SearchTerm._meta.db_table, SearchPosting._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the models
+        cursor.execute(
+            f"INSERT INTO {table} (term, documents) SELECT term, COUNT(document_id) FROM {postings} GROUP BY term"  # noqa: S608
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (term, documents) SELECT %s, COUNT(*) FROM {SearchDocument._meta.db_table}",  # noqa: S608
+            [ALL_DOCUMENTS],
+        )
+
+
 @transaction.atomic
 def search_document_save(item: Indexable) -> SearchDocument:
-    """Index an object (again): its document row replaced, its postings rewritten."""
-    SearchDocument.objects.filter(kind=item.kind, object_id=item.object_id).delete()
+    """Index an object (again): its document row replaced, its postings rewritten, the document frequencies moved
+    by the difference."""
+    changes = _frequencies_removed(item.kind, item.object_id)
     document, terms = document_row(item)
     document.save()
+    changes.update(dict.fromkeys([*terms, ALL_DOCUMENTS], 1))
+    _frequencies_add(changes)
     SearchPosting.objects.bulk_create(
         [
             SearchPosting(document=document, term=term, tf=count, weight=term_weight(count, document.length))
@@ -91,5 +144,6 @@ def search_document_audience_set(*, kind: str, object_id: int, audience: str) ->
     SearchDocument.objects.filter(kind=kind, object_id=object_id).update(audience=audience)
 
 
+@transaction.atomic
 def search_document_delete(*, kind: str, object_id: int) -> None:
-    SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+    _frequencies_add(_frequencies_removed(kind, object_id))

@@ -1,0 +1,118 @@
+"""The stored document frequencies (SearchTerm) that the ranking's idf reads: after every save, re-save with other
+text, audience change and delete, they equal what the postings say (each term's documents and all documents), as
+the full recount and the migration's backfill compute it. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from shokuba.network.models import Member
+from shokuba.search.models import ALL_DOCUMENTS, SearchDocument, SearchPosting, SearchTerm
+from shokuba.search.registry import MEMBER, NETWORK, Narrowing, search_kind_register, search_kind_unregister
+from shokuba.search.services import (
+    FREQUENCY_BATCH,
+    Indexable,
+    search_document_audience_set,
+    search_document_delete,
+    search_document_save,
+    search_terms_recount,
+)
+
+pytestmark = pytest.mark.django_db
+
+KIND, OTHER = "test_df_note", "test_df_post"
+
+
+@pytest.fixture(autouse=True)
+def kinds() -> Iterator[None]:
+    for kind in (KIND, OTHER):
+        search_kind_register(
+            kind, label=kind, narrowing=lambda user: Narrowing(everywhere=frozenset({NETWORK})), url=str
+        )
+    yield
+    for kind in (KIND, OTHER):
+        search_kind_unregister(kind)
+
+
+def _stored() -> dict[str, int]:
+    return {term: n for term, n in SearchTerm.objects.values_list("term", "documents") if n}
+
+
+def _from_postings() -> dict[str, int]:
+    counted = Counter(term for (term,) in SearchPosting.objects.values_list("term"))
+    counted[ALL_DOCUMENTS] = SearchDocument.objects.count()
+    return {term: n for term, n in counted.items() if n}
+
+
+def test_counts_follow_every_change(toyooka: Member, kesennuma: Member) -> None:
+    assert _stored() == {}
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "男性の育休", "育休の説明会を開いた。"))
+    search_document_save(Indexable(KIND, 2, kesennuma, MEMBER, "女性の採用", "採用説明会で育休を説明した。"))
+    search_document_save(Indexable(OTHER, 1, toyooka, NETWORK, "育休の相談", "管理職が反対した。"))
+    assert _stored() == _from_postings()
+    assert _stored()[ALL_DOCUMENTS] == 3
+    assert _stored()["育休"] == 3
+
+    # The same object saved again with other text: its old terms leave, its new ones come, N does not move.
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "テレワーク", "在宅勤務を始めた。"))
+    assert _stored() == _from_postings()
+    assert _stored()[ALL_DOCUMENTS] == 3
+    assert _stored()["育休"] == 2
+    # Saved again unchanged: nothing moves.
+    before = _stored()
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "テレワーク", "在宅勤務を始めた。"))
+    assert _stored() == before
+
+    search_document_audience_set(kind=KIND, object_id=2, audience=NETWORK)
+    assert _stored() == _from_postings()
+
+    search_document_delete(kind=KIND, object_id=2)
+    search_document_delete(kind=KIND, object_id=99)  # never indexed: nothing to take away
+    assert _stored() == _from_postings()
+    assert _stored()[ALL_DOCUMENTS] == 2
+    assert "採用" not in _stored()
+
+    search_terms_recount()
+    assert _stored() == _from_postings()
+
+
+def test_a_document_with_more_terms_than_one_batch(toyooka: Member) -> None:
+    # Distinct bigrams well past one upsert's batch: every batch is written.
+    body = "".join(chr(0x4E00 + i) for i in range(FREQUENCY_BATCH * 2 + 50))
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "長い資料", body))
+    stored = _stored()
+    assert len(stored) > FREQUENCY_BATCH * 2
+    assert stored == _from_postings()
+    search_document_delete(kind=KIND, object_id=1)
+    assert _stored() == {}
+
+
+def test_recount_repairs_counts_after_a_cascade(toyooka: Member, kesennuma: Member) -> None:
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "男性の育休", "育休の説明会を開いた。"))
+    search_document_save(Indexable(KIND, 2, kesennuma, NETWORK, "女性の採用", "採用説明会を開いた。"))
+    SearchDocument.objects.filter(member=kesennuma).delete()  # behind the services' back, as a cascade would
+    assert _stored() != _from_postings()
+    search_terms_recount()
+    assert _stored() == _from_postings()
+    assert _stored()[ALL_DOCUMENTS] == 1
+
+
+def test_the_migration_counts_an_existing_index(toyooka: Member, kesennuma: Member) -> None:
+    from importlib import import_module
+
+    from django.db import connection, migrations
+
+    search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "男性の育休", "育休の説明会を開いた。"))
+    search_document_save(Indexable(OTHER, 1, kesennuma, NETWORK, "女性の採用", "採用説明会を開いた。"))
+    SearchTerm.objects.all().delete()  # an index from before the table existed
+    migration = import_module("shokuba.search.migrations.0002_document_frequencies").Migration
+    backfill = [op for op in migration.operations if isinstance(op, migrations.RunSQL)]
+    assert len(backfill) == 1
+    with connection.cursor() as cursor:
+        for statement in backfill[0].sql:
+            cursor.execute(statement)
+    assert _stored() == _from_postings()
+    assert _stored()[ALL_DOCUMENTS] == 2
