@@ -11,7 +11,10 @@ Figures (each on its own line):
   the reference view's p99 at the same offered rate;
 - survey_submit_errors and survey_submit_stored: anything but a 303, and stored rows against acknowledgements;
 - survey_submit_max: closed-loop throughput of the answering form against the minimal Django view that inserts one
-  row (bench/surveys_app.py), same server, same run.
+  row (bench/surveys_urls.py), same server, same run;
+- survey_submit_cpu: CPU per request (this process's Python + the PostgreSQL backend's) of the form against the
+  minimal view, measured in one process through Django's handler (bench/surveys_cpu_worker.py), with the best ratio
+  the form could reach if its own Python cost nothing (the database's share of storing 40 answer rows is the floor).
 """
 
 from __future__ import annotations
@@ -298,6 +301,10 @@ def bench_survey_submit() -> None:
         reference = asyncio.run(_open_loop(port, reference_paths, {}, rate=rate, seconds=min(seconds, 20)))
         ours_max = asyncio.run(_closed_loop(port, survey_paths, form, seconds=10, concurrency=16))
         reference_max = asyncio.run(_closed_loop(port, reference_paths, {}, seconds=10, concurrency=16))
+        # Where the CPU goes, per request, in one process without the HTTP server (the server idles meanwhile).
+        split = _shared.worker(
+            "bench.surveys_cpu_worker", env, os.environ.get("SURVEY_BENCH_CPU_POSTS", "1000"), *setup["tokens"]
+        )
     finally:
         if server_process is not None:
             server_process.terminate()
@@ -339,4 +346,15 @@ def bench_survey_submit() -> None:
         "submissions/s",
         reference_max,
         f"minimal Django view inserting one row, closed loop, 16 connections ({reference_max:.0f}/s)",
+    )
+    ours_cpu, reference_cpu = split["ours"], split["reference"]
+    report(
+        "survey_submit_cpu",
+        ours_cpu["python_ms"] + ours_cpu["database_ms"],
+        "ms",
+        reference_cpu["python_ms"] + reference_cpu["database_ms"],
+        f"CPU per request of the minimal view (Python {reference_cpu['python_ms']:.2f} + PostgreSQL"
+        f" {reference_cpu['database_ms']:.2f} ms; ours {ours_cpu['python_ms']:.2f} + {ours_cpu['database_ms']:.2f} ms),"
+        f" {split['count']:,} posts each through Django's handler in one process; with no Python of its own the form"
+        f" could reach at most {split['best_possible_ratio']:.2f} of the minimal view",
     )
