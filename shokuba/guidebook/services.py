@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +19,7 @@ from shokuba.core.audit import audit_record, audit_saved, snapshot
 from shokuba.core.disk import disk_full
 from shokuba.core.models import AuditAction
 from shokuba.core.permissions import require
+from shokuba.core.private_files import private_dir, staging_dir
 from shokuba.core.uploads import CheckedUpload, UploadError, check_upload
 from shokuba.core.validation import texts_check
 from shokuba.guidebook.guidance import guidance_for
@@ -27,20 +27,10 @@ from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepPro
 from shokuba.network.models import Member
 
 RESPONSIBLE_MAX_LENGTH = StepProgress._meta.get_field("responsible").max_length or 100
-# A staged file older than this belongs to a transaction that rolled back after staging it.
-STAGED_FILE_MAX_AGE_SECONDS = 60 * 60
 
 
 def evidence_dir() -> Path:
-    path = Path(settings.PRIVATE_FILES_DIR) / "evidence"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _incoming_dir() -> Path:
-    path = evidence_dir() / ".incoming"
-    path.mkdir(exist_ok=True)
-    return path
+    return private_dir("evidence")
 
 
 def evidence_path(evidence: EvidenceFile) -> Path:
@@ -121,17 +111,6 @@ def _write_progress(
     return progress
 
 
-def _sweep_stale_staged_files(incoming: Path) -> None:
-    """Remove files staged by transactions that rolled back (Django has no on-rollback hook)."""
-    limit = time.time() - STAGED_FILE_MAX_AGE_SECONDS
-    for staged in incoming.iterdir():
-        try:
-            if staged.is_file() and staged.stat().st_mtime < limit:
-                staged.unlink(missing_ok=True)
-        except OSError:  # another process removed or moved it meanwhile
-            continue
-
-
 def _store_evidence(
     *, actor: Any, member: Member, step: Step, stream: IO[bytes], checked: CheckedUpload
 ) -> EvidenceFile:
@@ -150,9 +129,7 @@ def _store_evidence(
     stored_name = f"{secrets.token_hex(16)}{checked.extension}"
     # The file is written under .incoming/ and moved into place only when the transaction commits, so a
     # rollback leaves no file that a row points to (and no row pointing to a missing file).
-    incoming = _incoming_dir()
-    _sweep_stale_staged_files(incoming)
-    staged = incoming / stored_name
+    staged = staging_dir(evidence_dir()) / stored_name
     try:
         with staged.open("xb") as out:
             stream.seek(0)

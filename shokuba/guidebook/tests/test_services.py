@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shokuba.core.models import AuditAction, AuditEntry
+from shokuba.core.private_files import STAGED_FILE_MAX_AGE_SECONDS
 from shokuba.guidebook import services
 from shokuba.guidebook.models import EvidenceFile, ProgressStatus, Step, StepProgress
 from shokuba.guidebook.tests.samples import PDF, exe_bytes, png_bytes
@@ -260,7 +261,7 @@ def test_a_file_staged_by_a_rolled_back_transaction_is_swept_later(
         raise Abort
     staged = private_dir / "evidence" / ".incoming" / first.stored_name
     assert staged.exists() and not EvidenceFile.objects.exists()
-    an_hour_and_more_ago = time.time() - services.STAGED_FILE_MAX_AGE_SECONDS - 60
+    an_hour_and_more_ago = time.time() - STAGED_FILE_MAX_AGE_SECONDS - 60
     os.utime(staged, (an_hour_and_more_ago, an_hour_and_more_ago))
     second = add(coordinator, toyooka, step, png_bytes(), "b.png")
     assert not staged.exists()
