@@ -340,6 +340,7 @@ def thread_moderate(*, actor: Any, thread: Thread, action: str, reason: str = ""
     thread.save()
     audit_saved(actor=actor, instance=thread, before=before, member_code=thread.member_id)
     _reindex(thread)
+    notices.moderated_notify(actor=actor, author=thread.created_by, thread=thread, action=action, reason=reason.strip())
     return thread
 
 
@@ -365,6 +366,9 @@ def post_moderate(*, actor: Any, post: Post, action: str, reason: str = "") -> P
     _reports_close(actor, [post])
     audit_saved(actor=actor, instance=post, before=before, member_code=post.thread.member_id)
     _reindex(post.thread)
+    notices.moderated_notify(
+        actor=actor, author=post.author, thread=post.thread, post=post, action=action, reason=reason.strip()
+    )
     return post
 
 

@@ -117,6 +117,32 @@ def test_a_report_reaches_the_secretariat_and_moderation_is_audited(
     assert _found(secretariat, "育休") == set()
 
 
+def test_the_author_is_told_of_moderation_with_the_reason(
+    coordinator: User, other_coordinator: User, secretariat: User, support: User
+) -> None:
+    found = places(coordinator, other_coordinator)
+    services.post_moderate(actor=secretariat, post=found.question, action="hide", reason="個人が特定されるため")
+    told = _notices(coordinator, "forum.moderated")
+    assert len(told) == 1
+    assert "非表示にしました" in told[0].body and "個人が特定されるため" in told[0].body
+    assert told[0].link == f"/forum/threads/{found.public.pk}/#post-{found.question.pk}"
+    # Nobody else: not the answerer, not the reporter, not the staff.
+    for other in (other_coordinator, secretariat, support):
+        assert _notices(other, "forum.moderated") == []
+    services.post_moderate(actor=secretariat, post=found.answer, action="delete", reason="重複した投稿")
+    (deleted,) = _notices(other_coordinator, "forum.moderated")
+    assert "削除しました" in deleted.body and "重複した投稿" in deleted.body
+    services.thread_moderate(actor=secretariat, thread=found.public, action="lock", reason="解決済み")
+    services.thread_moderate(actor=secretariat, thread=found.public, action="delete", reason="古い話題")
+    latest = Notification.objects.filter(recipient=coordinator, kind="forum.moderated").order_by("-pk")
+    assert "締め切りました" in latest[1].body and "削除しました" in latest[0].body
+    assert latest[0].link == "/forum/"  # the deleted thread is gone for its member
+    # The secretariat moderating its own post is not told of it.
+    own = services.post_reply(actor=secretariat, thread=found.private, body="事務局からの補足です。")
+    services.post_moderate(actor=secretariat, post=own, action="hide", reason="重複")
+    assert _notices(secretariat, "forum.moderated") == []
+
+
 def test_refused_input_names_the_field_and_changes_nothing(coordinator: User, secretariat: User) -> None:
     before = (Thread.objects.count(), Post.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ValidationError) as raised:
