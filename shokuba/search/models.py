@@ -66,9 +66,11 @@ ALL_DOCUMENTS = ""  # the SearchTerm row that counts every document (BM25's N); 
 
 
 class SearchTerm(models.Model):
-    """How many documents hold a term (BM25's document frequency), kept beside the postings by `services` in the
-    same transaction; the row with the empty term (`ALL_DOCUMENTS`) counts all documents. A query reads its terms'
-    rows instead of counting their postings (on 60,000 documents, 22 ms for a three-word query's seven terms)."""
+    """How many NETWORK documents hold a term (BM25's document frequency), kept beside the postings by `services`
+    in the same transaction; the row with the empty term (`ALL_DOCUMENTS`) counts the NETWORK documents. Only those:
+    every searcher finds them, so an idf (and the scores and order it makes) reveals nothing of a document the
+    searcher could not open. A query reads its terms' rows instead of counting their postings (on 60,000
+    documents, 22 ms for a three-word query's seven terms)."""
 
     term = models.CharField(max_length=64, primary_key=True)
     documents = models.IntegerField(default=0)

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+# NETWORK: every user who can search at all finds these documents, in every kind (a kind's narrowing gives NETWORK
+# `everywhere` to each user it gives anything; `search/tests/test_document_frequencies.py` checks it for every role).
+# The ranking's document frequencies count only NETWORK documents, so scores and order reveal nothing of the others.
 NETWORK, STAFF, MEMBER = "network", "staff", "member"
 AUDIENCES = (NETWORK, STAFF, MEMBER)
 

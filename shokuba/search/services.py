@@ -14,7 +14,7 @@ from django.utils import timezone
 from shokuba.analysis.japanese import WORD_PREFIX, index_terms
 from shokuba.network.models import Member
 from shokuba.search.models import ALL_DOCUMENTS, SearchDocument, SearchPosting, SearchTerm
-from shokuba.search.registry import AUDIENCES, search_kind
+from shokuba.search.registry import AUDIENCES, NETWORK, search_kind
 
 K1, B = 1.2, 0.75
 REFERENCE_LENGTH = 200  # terms: about a forum post's or a short case's length (title twice, words and bigrams)
@@ -69,18 +69,29 @@ def document_row(item: Indexable) -> tuple[SearchDocument, dict[str, int]]:
     return document, dict(terms)
 
 
+def _counted_terms(ids: list[int]) -> Counter[str]:
+    """What the given documents add to the document frequencies: +1 for each term of each one whose audience is
+    NETWORK, and for ALL_DOCUMENTS. Only those are counted: every user who can search finds every NETWORK document
+    (registry.py), so the idf — and the scores and order it makes — says nothing about a document a searcher could
+    not open (another member's draft, a closed worry)."""
+    counted = list(SearchDocument.objects.filter(pk__in=ids, audience=NETWORK).values_list("pk", flat=True))
+    terms: Counter[str] = Counter(SearchPosting.objects.filter(document_id__in=counted).values_list("term", flat=True))
+    if counted:
+        terms[ALL_DOCUMENTS] = len(counted)
+    return terms
+
+
 def _frequencies_removed(kind: str, object_id: int) -> Counter[str]:
     """Delete an object's document (its postings go with it) and return what that takes from the document
-    frequencies: −1 for each of its terms and for ALL_DOCUMENTS (nothing when it was not indexed)."""
+    frequencies (nothing when it was not indexed, or not counted)."""
     # Locked first, so a concurrent save of the same object waits and then counts only what it really deletes.
     ids = list(
         SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).values_list("pk", flat=True)
     )
     if not ids:
         return Counter()
-    held = SearchPosting.objects.filter(document_id__in=ids).values_list("term", flat=True)
     removed: Counter[str] = Counter()
-    removed.subtract([*held, *[ALL_DOCUMENTS] * len(ids)])
+    removed.subtract(_counted_terms(ids))
     SearchDocument.objects.filter(pk__in=ids).delete()
     return removed
 
@@ -104,17 +115,19 @@ def _frequencies_add(changes: Counter[str]) -> None:
 
 
 def search_terms_recount() -> None:
-    """Count every term's documents again from the postings (after a bulk load that wrote postings directly, or to
-    repair counts after documents were deleted behind the services' back, as by a member's cascade)."""
-    table, postings = SearchTerm._meta.db_table, SearchPosting._meta.db_table
+    """Count every term's NETWORK documents again from the postings (after a bulk load that wrote postings directly,
+    or to repair counts after documents were deleted behind the services' back, as by a member's cascade)."""
+    table, postings, documents = SearchTerm._meta.db_table, SearchPosting._meta.db_table, SearchDocument._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the models
         cursor.execute(
-            f"INSERT INTO {table} (term, documents) SELECT term, COUNT(document_id) FROM {postings} GROUP BY term"  # noqa: S608
+            f"INSERT INTO {table} (term, documents) SELECT p.term, COUNT(p.document_id) FROM {postings} p"  # noqa: S608
+            f" INNER JOIN {documents} d ON d.id = p.document_id WHERE d.audience = %s GROUP BY p.term",
+            [NETWORK],
         )
         cursor.execute(
-            f"INSERT INTO {table} (term, documents) SELECT %s, COUNT(*) FROM {SearchDocument._meta.db_table}",  # noqa: S608
-            [ALL_DOCUMENTS],
+            f"INSERT INTO {table} (term, documents) SELECT %s, COUNT(*) FROM {documents} WHERE audience = %s",  # noqa: S608
+            [ALL_DOCUMENTS, NETWORK],
         )
 
 
@@ -125,7 +138,8 @@ def search_document_save(item: Indexable) -> SearchDocument:
     changes = _frequencies_removed(item.kind, item.object_id)
     document, terms = document_row(item)
     document.save()
-    changes.update(dict.fromkeys([*terms, ALL_DOCUMENTS], 1))
+    if document.audience == NETWORK:
+        changes.update(dict.fromkeys([*terms, ALL_DOCUMENTS], 1))
     _frequencies_add(changes)
     SearchPosting.objects.bulk_create(
         [
@@ -137,11 +151,25 @@ def search_document_save(item: Indexable) -> SearchDocument:
     return document
 
 
+@transaction.atomic
 def search_document_audience_set(*, kind: str, object_id: int, audience: str) -> None:
-    """Who may find an indexed object changed (its text did not): only the document's audience is rewritten."""
+    """Who may find an indexed object changed (its text did not): the document's audience is rewritten, and the
+    document frequencies move when it enters or leaves NETWORK."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
-    SearchDocument.objects.filter(kind=kind, object_id=object_id).update(audience=audience)
+    ids = list(
+        SearchDocument.objects.select_for_update()
+        .filter(kind=kind, object_id=object_id)
+        .exclude(audience=audience)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    changes: Counter[str] = Counter()
+    changes.subtract(_counted_terms(ids))  # what they counted for before
+    SearchDocument.objects.filter(pk__in=ids).update(audience=audience)
+    changes.update(_counted_terms(ids))  # what they count for now
+    _frequencies_add(changes)
 
 
 @transaction.atomic

@@ -17,12 +17,16 @@ class Migration(migrations.Migration):
                 ('documents', models.IntegerField(default=0)),
             ],
         ),
-        # The counts of an index that already exists (a deployment's postings), in the same SQL on both databases.
+        # The counts of an index that already exists (a deployment's postings), in the same SQL on both databases:
+        # NETWORK documents only (search.services._counted_terms says why).
         migrations.RunSQL(
             sql=[
                 "INSERT INTO search_searchterm (term, documents)"
-                " SELECT term, COUNT(document_id) FROM search_searchposting GROUP BY term",
-                "INSERT INTO search_searchterm (term, documents) SELECT '', COUNT(*) FROM search_searchdocument",
+                " SELECT p.term, COUNT(p.document_id) FROM search_searchposting p"
+                " INNER JOIN search_searchdocument d ON d.id = p.document_id WHERE d.audience = 'network'"
+                " GROUP BY p.term",
+                "INSERT INTO search_searchterm (term, documents)"
+                " SELECT '', COUNT(*) FROM search_searchdocument WHERE audience = 'network'",
             ],
             reverse_sql=migrations.RunSQL.noop,
         ),

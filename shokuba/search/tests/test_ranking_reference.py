@@ -63,8 +63,10 @@ def _reference(user: User, query: str) -> list[tuple[int, float]]:
     indexed = [w for w in words if len(w.text) > 1]
     terms = set().union(*(w.terms for w in indexed))
     postings = list(SearchPosting.objects.values_list("document_id", "term", "weight"))
-    total = SearchDocument.objects.count()
-    df = {t: sum(1 for _d, term, _w in postings if term == t) for t in terms}
+    # Document frequencies over the documents every searcher finds (NETWORK), whoever is searching.
+    network = set(SearchDocument.objects.filter(audience=NETWORK).values_list("pk", flat=True))
+    total = len(network)
+    df = {t: sum(1 for d, term, _w in postings if term == t and d in network) for t in terms}
     idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
     found = []
     for document in visible_documents(user):
