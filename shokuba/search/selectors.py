@@ -93,7 +93,8 @@ def visible_documents(user: Any, filters: SearchFilters = SearchFilters()) -> Qu
 
 
 def _idf(terms: set[str]) -> dict[str, float]:
-    """BM25's idf from the stored document frequencies (SearchTerm, kept by the services): one row per term."""
+    """BM25's idf from the stored document frequencies over the NETWORK documents (SearchTerm, kept by the
+    services; why only those: services._counted_terms): one row per term."""
     df = dict(SearchTerm.objects.filter(term__in=[*terms, ALL_DOCUMENTS]).values_list("term", "documents"))
     total = df.pop(ALL_DOCUMENTS, 0)
     return {t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shokuba.network.models import Member
+from shokuba.network.models import Member, User
 from shokuba.search.models import ALL_DOCUMENTS, SearchDocument, SearchPosting, SearchTerm
 from shokuba.search.registry import MEMBER, NETWORK, Narrowing, search_kind_register, search_kind_unregister
 from shokuba.search.services import (
@@ -144,7 +144,7 @@ def test_every_searcher_finds_every_network_document_of_every_kind(request: pyte
 
 
 def test_another_members_draft_moves_no_score(
-    toyooka: Member, kesennuma: Member, coordinator: Any, other_coordinator: Any
+    toyooka: Member, kesennuma: Member, coordinator: User, other_coordinator: User
 ) -> None:
     """The attack: watch the scores of what one may read while another member writes a draft (or a closed worry)
     full of a word. Scores and order must not move, else their difference tells that the hidden text exists."""
