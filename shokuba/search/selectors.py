@@ -10,6 +10,7 @@ documents the other words (and the filters) leave, and rank nothing.
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,8 +208,10 @@ def _ranked(
         f" WHERE {' AND '.join(matches + conditions)}"
         " ORDER BY m.score DESC, m.document_id LIMIT %s OFFSET %s"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    # On SQLite no transaction: Django begins those IMMEDIATE (settings), a write lock a read must not take.
+    with transaction.atomic() if postgresql else nullcontext(), connection.cursor() as cursor:
+        if postgresql:
             # No parallel workers for this statement: on 60,000 documents the gather and the merge of the workers'
             # partial aggregates cost more than they share (69 ms with two workers, 50 ms without, idle machine),
             # and under load the workers only compete with other requests for the cores. SET LOCAL ends with the
