@@ -8,7 +8,7 @@ from django.contrib.auth.views import (
 from django.urls import include, path
 
 from shokuba.api.api import api
-from shokuba.core import account_views, two_factor_views
+from shokuba.core import account_views, passkey_views, two_factor_views
 from shokuba.core import views as core_views
 from shokuba.public import views as public_views
 
@@ -38,6 +38,15 @@ urlpatterns = [
         two_factor_views.two_factor_recovery_codes,
         name="two_factor_recovery_codes",
     ),
+    # Passkeys (core/passkey_views.py): one's own list, and the library's JSON ceremonies under its namespace.
+    path("account/two-factor/passkeys/", passkey_views.two_factor_passkeys, name="two_factor_passkeys"),
+    path("account/two-factor/passkeys/name/", passkey_views.two_factor_passkey_name, name="two_factor_passkey_name"),
+    path(
+        "account/two-factor/passkeys/delete/",
+        passkey_views.two_factor_passkey_delete,
+        name="two_factor_passkey_delete",
+    ),
+    path("account/two-factor/passkeys/webauthn/", include(passkey_views.webauthn_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shokuba.core.urls")),
     path("", include("shokuba.network.urls")),

@@ -296,6 +296,40 @@ ACCOUNT_PAGES: list[Case] = [
     Case("two_factor_setup", "GET", lambda w: "/account/two-factor/", expect(302)),
     Case("two_factor_verify", "GET", lambda w: "/account/two-factor/verify/", expect(302)),
     Case("two_factor_recovery_codes", "GET", lambda w: "/account/two-factor/recovery-codes/", expect(302)),
+    # Passkeys (core/passkey_views.py): off with two-factor login, so the pages send everyone away and the library's
+    # ceremonies refuse (403 JSON) everyone, logged in or not; the script's message catalogue is public.
+    Case("two_factor_passkeys", "GET", lambda w: "/account/two-factor/passkeys/", expect(302)),
+    Case(
+        "two_factor_passkey_name",
+        "POST",
+        lambda w: "/account/two-factor/passkeys/name/",
+        expect(302),
+        body=lambda w: {"passkey": "1", "name": "事務所のパソコン"},
+    ),
+    Case(
+        "two_factor_passkey_delete",
+        "POST",
+        lambda w: "/account/two-factor/passkeys/delete/",
+        expect(302),
+        body=lambda w: {"passkey": "1"},
+    ),
+    *[
+        Case(
+            f"otp_webauthn:credential-{ceremony}-{stage}",
+            "POST",
+            lambda w, ceremony=ceremony, stage=stage: f"/account/two-factor/passkeys/webauthn/{ceremony}/{stage}/",
+            expect(403, anon=403),
+            json_body=True,
+        )
+        for ceremony in ("registration", "authentication")
+        for stage in ("begin", "complete")
+    ],
+    Case(
+        "otp_webauthn:js-i18n-catalog",
+        "GET",
+        lambda w: "/account/two-factor/passkeys/webauthn/jsi18n/",
+        expect(200, anon=200),
+    ),
     # The secretariat's account pages; the target is 気仙沼市's coordinator ("other": not even on themselves).
     Case("network:account_list", "GET", lambda w: "/accounts/", expect(403, sec=200)),
     Case("network:account_create", "GET", lambda w: "/accounts/new/", expect(403, sec=200)),

@@ -21,7 +21,7 @@ from shokuba.core.audit import audit_record
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.core.models import AuditAction
 from shokuba.core.throttle import rate_limit_hit
-from shokuba.core.two_factor import two_factor_confirmed, two_factor_required
+from shokuba.core.two_factor import passkeys_enabled, passkeys_of, two_factor_confirmed, two_factor_required
 
 
 def _audit_password_set(user: Any, how: str) -> None:
@@ -38,9 +38,12 @@ def _audit_password_set(user: Any, how: str) -> None:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    required = two_factor_required(user)
     context = {
-        "two_factor_required": two_factor_required(user),
+        "two_factor_required": required,
         "two_factor_confirmed": two_factor_confirmed(user),
+        "passkeys_enabled": required and passkeys_enabled(),
+        "passkey_count": passkeys_of(user).count() if required and passkeys_enabled() else 0,
     }
     return render(request, "core/account.html", context)
 

@@ -13,6 +13,10 @@
 - A wrong code counts in django-axes (core/lockout.py) under the account's own second-step key
   (`two_factor_lock_key`), so five wrong codes lock the second step for the window whatever the password did, and
   the client address counts every failure toward its own limit. django-otp's back-off is off (settings).
+- Passkeys (django-otp-webauthn, `TWO_FACTOR_PASSKEYS`): once the authenticator app is set up and the session
+  verified, the user may register passkeys (core/passkey_views.py), name and delete them, and pass the second step
+  with one instead of a code. Registering, renaming, deleting and using one are audited; a passkey that fails at the
+  second step counts toward the same lock-out as a wrong code; the secretariat's reset removes passkeys too.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -40,6 +45,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp_webauthn.models import WebAuthnCredential
 
 from shokuba.core.audit import audit_record
 from shokuba.core.models import AuditAction
@@ -185,7 +191,7 @@ def two_factor_verify(request: HttpRequest, token: str) -> Any | None:
             ok = typed.isdigit() and device.verify_token(typed)
         elif isinstance(device, StaticDevice):
             ok = bool(typed) and device.verify_token(recovery_code_hash(user, typed))
-        else:  # pragma: no cover - only these two kinds are installed
+        else:  # a passkey answers its own ceremony (passkey_verified), never a typed code
             ok = False
         if ok:
             otp_login(request, device)
@@ -205,12 +211,17 @@ def two_factor_locked(request: HttpRequest) -> bool:
 def two_factor_devices_remove(*, actor: Any, user: Any) -> int:
     """Remove every two-factor device of `user` (the caller has checked the actor may); audited per device."""
     removed = 0
-    for device in [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]:
+    devices = [
+        *TOTPDevice.objects.filter(user=user),
+        *StaticDevice.objects.filter(user=user),
+        *WebAuthnCredential.objects.filter(user=user),
+    ]
+    for device in devices:
         audit_record(
             actor=actor,
             action=AuditAction.DELETE,
             instance=device,
-            before=_device_view(device),
+            before=_passkey_view(device) if isinstance(device, WebAuthnCredential) else _device_view(device),
             after=None,
             member_code=getattr(user, "member_id", None) or "",
         )
@@ -223,15 +234,145 @@ def audit_labels_register() -> None:
     """django-otp's devices as the audit log names them (their verbose names are English only)."""
     target_type_label_register("otp_totp.totpdevice", gettext_lazy("二段階認証の認証アプリ"))
     target_type_label_register("otp_static.staticdevice", gettext_lazy("二段階認証のリカバリーコード"))
+    target_type_label_register("django_otp_webauthn.webauthncredential", gettext_lazy("二段階認証のパスキー"))
+
+
+# --- passkeys -------------------------------------------------------------------------------------------------
+
+PASSKEY_NAME_MAX = 64  # django-otp's Device.name
+
+
+def passkeys_enabled() -> bool:
+    return bool(settings.TWO_FACTOR_PASSKEYS)
+
+
+def passkeys_of(user: Any) -> QuerySet[WebAuthnCredential]:
+    """The user's passkeys, oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_registration_allowed(request: HttpRequest) -> bool:
+    """Whether this session may register a passkey: passkeys are on, the user's role has two-factor login, the
+    authenticator app is set up and this session passed the second step (a password alone never adds one)."""
+    user: Any = getattr(request, "user", None)
+    return (
+        passkeys_enabled()
+        and two_factor_required(user)
+        and two_factor_confirmed(user)
+        and not two_factor_pending(request)
+    )
+
+
+def passkey_login_allowed(request: HttpRequest) -> bool:
+    """Whether this session may pass its second step with a passkey (it has to pass one and has a passkey)."""
+    user: Any = getattr(request, "user", None)
+    return passkeys_enabled() and two_factor_required(user) and passkeys_of(user).exists()
+
+
+def _passkey_view(device: WebAuthnCredential) -> dict[str, Any]:
+    return {**_device_view(device), "name": device.name, "transports": list(device.transports or [])}
+
+
+def passkey_registered(*, actor: Any, device: WebAuthnCredential) -> WebAuthnCredential:
+    """A passkey the library has just stored for `actor`: a name until the user gives one, and the audit entry. Runs
+    in the registration's transaction."""
+    if not device.name:
+        number = WebAuthnCredential.objects.filter(user=actor).count()
+        device.name = (_("パスキー %(number)d") % {"number": number})[:PASSKEY_NAME_MAX]
+        device.save(update_fields=["name"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=device,
+        before=None,
+        after=_passkey_view(device),
+        member_code=getattr(actor, "member_id", None) or "",
+    )
+    return device
+
+
+@transaction.atomic
+def passkey_rename(*, actor: Any, passkey_id: int, name: str) -> WebAuthnCredential | None:
+    """Name one's own passkey (None: no such passkey of the actor's). A blank name keeps the current one."""
+    device = passkeys_of(actor).select_for_update().filter(pk=passkey_id).first()
+    if device is None:
+        return None
+    name = " ".join(name.split())[:PASSKEY_NAME_MAX]
+    if not name or name == device.name:
+        return device
+    before = _passkey_view(device)
+    device.name = name
+    device.save(update_fields=["name"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=device,
+        before=before,
+        after=_passkey_view(device),
+        member_code=getattr(actor, "member_id", None) or "",
+    )
+    return device
+
+
+@transaction.atomic
+def passkey_delete(*, actor: Any, passkey_id: int) -> WebAuthnCredential | None:
+    """Delete one's own passkey; returns it as it was (None: no such passkey of the actor's)."""
+    device = passkeys_of(actor).select_for_update().filter(pk=passkey_id).first()
+    if device is None:
+        return None
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=device,
+        before=_passkey_view(device),
+        after=None,
+        member_code=getattr(actor, "member_id", None) or "",
+    )
+    device.delete()
+    return device
+
+
+def passkey_verified(request: HttpRequest, device: WebAuthnCredential) -> None:
+    """A passkey passed the second step (the library has marked the session verified): audited as the passkey's
+    use, and the account's wrong attempts are forgotten, as after a right code."""
+    user: Any = request.user
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        instance=device,
+        before=None,
+        after={**_passkey_view(device), "used": "second step of login", "last_used_at": _iso(device.last_used_at)},
+        member_code=getattr(user, "member_id", None) or "",
+    )
+    handler = AxesProxyHandler.get_implementation()
+    handler.reset_user_attempts(request, {"username": two_factor_lock_key(user)})
+
+
+def passkey_failed(request: HttpRequest) -> None:
+    """A passkey answer that did not check out at the second step: one failure, as a wrong code (the caller answers
+    with the lock's message when this locked the step)."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": two_factor_lock_key(request.user)}, request=request
+    )
+    # Axes marks the request when this failure locks; the login page's lock response is not ours to send here.
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 # --- the gate -------------------------------------------------------------------------------------------------
 
-# URL names a session waiting for its second step may still open.
+# URL names a session waiting for its second step may still open (the library's with their namespace).
 _OPEN_URL_NAMES = frozenset(
     {
         "two_factor_setup",
         "two_factor_verify",
+        # The second step with a passkey (core/passkey_views.py) and its script's messages.
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
         "logout",
         "set_language",
         "healthz",
@@ -274,4 +415,8 @@ class TwoFactorRequiredMiddleware:
                 match = resolve(request.path_info)
             except Resolver404:
                 return False
-        return match.url_name in _OPEN_URL_NAMES or request.path.startswith(settings.STATIC_URL)
+        return (
+            match.url_name in _OPEN_URL_NAMES
+            or match.view_name in _OPEN_URL_NAMES
+            or request.path.startswith(settings.STATIC_URL)
+        )

@@ -20,6 +20,7 @@ from shokuba.core.forms import AccessibleFormMixin
 from shokuba.core.lockout import lock_now, retry_after
 from shokuba.core.two_factor import (
     SESSION_PENDING_KEY,
+    passkey_login_allowed,
     recovery_codes_issue,
     totp_config_url,
     totp_secret_base32,
@@ -105,7 +106,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "core/two_factor_setup.html", context, status=status)
 
 
-def _locked_page(request: HttpRequest, form: forms.Form) -> HttpResponse | None:
+def two_factor_lock_message(request: HttpRequest) -> tuple[str, str] | None:
+    """When the second step of this account (or this address) is locked: the message and the Retry-After seconds."""
     found = lock_now(request, {"username": two_factor_lock_key(request.user)})
     if found is None:
         return None
@@ -118,9 +120,17 @@ def _locked_page(request: HttpRequest, form: forms.Form) -> HttpResponse | None:
         message = _(
             "この接続元からの失敗が続いたため、しばらくの間ログインできません。%(time)s以降にもう一度お試しください。"
         )
-    context = {"form": form, "locked_message": message % {"time": time_text}, "next": _next_url(request)}
+    return message % {"time": time_text}, retry_after(lock)
+
+
+def _locked_page(request: HttpRequest, form: forms.Form) -> HttpResponse | None:
+    found = two_factor_lock_message(request)
+    if found is None:
+        return None
+    message, seconds = found
+    context = {"form": form, "locked_message": message, "next": _next_url(request)}
     response = render(request, "core/two_factor_verify.html", context, status=429)
-    response["Retry-After"] = retry_after(lock)
+    response["Retry-After"] = seconds
     return response
 
 
@@ -152,8 +162,10 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
                 if locked is not None:
                     return locked
             form.add_error("code", _("確認コードが正しくありません。"))
-        return render(request, "core/two_factor_verify.html", {"form": form, "next": _next_url(request)}, status=400)
-    return render(request, "core/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+        context = {"form": form, "next": _next_url(request), "passkey_login": passkey_login_allowed(request)}
+        return render(request, "core/two_factor_verify.html", context, status=400)
+    context = {"form": form, "next": _next_url(request), "passkey_login": passkey_login_allowed(request)}
+    return render(request, "core/two_factor_verify.html", context)
 
 
 @login_required

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (security keys, fingerprint or face on a computer or phone) as another second step, beside the code.
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +213,29 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Shokuba")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 TWO_FACTOR_RECOVERY_CODES = 10
+# Passkeys (django-otp-webauthn, core/passkey_views.py): someone with two-factor login may also register passkeys and
+# use one instead of a code. The relying party id is the site's host name (a passkey is bound to it: changing it later
+# voids every passkey); the origins are the exact https:// addresses people open (scheme, host and port). Development
+# and tests: http://localhost:8000 (browsers allow WebAuthn on localhost over plain HTTP, never on 127.0.0.1).
+# Production (prod.py) has them off until TWO_FACTOR_PASSKEYS=true, and `make prod-check` checks these settings.
+TWO_FACTOR_PASSKEYS = os.environ.get("TWO_FACTOR_PASSKEYS", "true").lower() == "true"
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("OTP_WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000").split(",")
+    if origin.strip()
+]
+# A second step only: never a login without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The ceremonies are JSON views of Django REST framework (the library's dependency): session authentication only
+# (never HTTP Basic, which would check passwords outside the login form and its lock-out), JSON in and out.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
 
 # E-mail (password reset, account set-up links): printed on the console unless a server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -27,6 +27,9 @@ STORAGES = {
 }
 # Two-factor login for the network's staff unless the operator says otherwise (core/two_factor.py).
 OTP_REQUIRED_ROLES = _roles_env("OTP_REQUIRED_ROLES", "secretariat,support,coordinator")
+# Passkeys only once the operator names the site's host (OTP_WEBAUTHN_RP_ID) and addresses
+# (OTP_WEBAUTHN_ALLOWED_ORIGINS) and sets TWO_FACTOR_PASSKEYS=true; `make prod-check` checks them (docs/operations.md).
+TWO_FACTOR_PASSKEYS = os.environ.get("TWO_FACTOR_PASSKEYS", "false").lower() == "true"
 # Mail through the operator's SMTP server (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 # EMAIL_USE_TLS / EMAIL_USE_SSL, DEFAULT_FROM_EMAIL from the environment; see base.py; set DEFAULT_FROM_EMAIL).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -2,11 +2,12 @@
 
 Django's `check --deploy` covers HTTPS, cookies and headers; this covers what is ours: the settings module, the
 secret key, the database, hosts and proxies, the private files, the collected static files, pending migrations,
-logs, metrics across workers, mail and the backup tools. Each line says OK, WARN or FAIL with what to do; any FAIL
+logs, metrics across workers, mail, passkeys' relying party and the backup tools. Each line says OK, WARN or FAIL with what to do; any FAIL
 exits 1."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 from collections.abc import Callable
@@ -115,6 +116,41 @@ def _site_url() -> Result:
     return "OK", f"links in mails point to {settings.SITE_URL}"
 
 
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _passkeys() -> Result:
+    """Passkeys (TWO_FACTOR_PASSKEYS): each is bound to OTP_WEBAUTHN_RP_ID, the site's host name (or a parent domain
+    of it), and accepted only from the exact addresses in OTP_WEBAUTHN_ALLOWED_ORIGINS."""
+    if not getattr(settings, "TWO_FACTOR_PASSKEYS", False):
+        return "OK", "passkeys off (TWO_FACTOR_PASSKEYS): the second step is the authenticator app's code"
+    rp_id = str(getattr(settings, "OTP_WEBAUTHN_RP_ID", "") or "").strip().lower()
+    if not rp_id or rp_id == "localhost" or _is_ip_address(rp_id) or any(ch in rp_id for ch in ":/ "):
+        return (
+            "FAIL",
+            f"OTP_WEBAUTHN_RP_ID is {rp_id!r}: set the site's host name (e.g. shokuba.example.jp); every passkey is "
+            "bound to it, so changing it later voids them",
+        )
+    hosts = [h.lstrip(".").lower() for h in settings.ALLOWED_HOSTS]
+    if not any(host == rp_id or host.endswith("." + rp_id) for host in hosts):
+        return "FAIL", f"OTP_WEBAUTHN_RP_ID {rp_id} is neither a host in ALLOWED_HOSTS nor a parent domain of one"
+    origins = list(getattr(settings, "OTP_WEBAUTHN_ALLOWED_ORIGINS", []) or [])
+    if not origins:
+        return "FAIL", "OTP_WEBAUTHN_ALLOWED_ORIGINS is empty: set the site's https:// address"
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query:
+            return "FAIL", f"OTP_WEBAUTHN_ALLOWED_ORIGINS: {origin!r} must be an https:// address without a path"
+        if not (parts.hostname == rp_id or parts.hostname.endswith("." + rp_id)):
+            return "FAIL", f"OTP_WEBAUTHN_ALLOWED_ORIGINS: {origin} is not on {rp_id} (OTP_WEBAUTHN_RP_ID)"
+    return "OK", f"passkeys for {rp_id} from {', '.join(origins)}"
+
+
 def _backup_tools() -> Result:
     missing = [p for p in ("pg_dump", "pg_restore", "gpg") if shutil.which(p) is None]
     if missing:
@@ -138,6 +174,7 @@ CHECKS: list[tuple[str, Callable[[], Result]]] = [
     ("metrics", _metrics),
     ("mail", _mail),
     ("site url", _site_url),
+    ("passkeys", _passkeys),
     ("backups", _backup_tools),
 ]
 
