@@ -1,16 +1,18 @@
 """Passkeys at the second step of logging in (django-otp-webauthn): the page where one registers, names and deletes
 them, and the library's four JSON ceremonies wrapped in our rules (core/two_factor.py says who may and what counts).
 
-The ceremonies are the library's views (Django REST framework) under its URL namespace `otp_webauthn`, which its
-template tags and browser scripts expect. Ours add, before the library runs: who may (`passkey_registration_allowed`,
-`passkey_login_allowed`) and the second step's lock-out (refused while locked, 429 with Retry-After); and around it:
-a passkey of another account refused, a failed answer counted as a wrong code, the audit log, Japanese messages.
-The library's scripts are static files (json_script for their settings): nothing the Content-Security-Policy refuses;
+The ceremonies are the library's JSON views under its URL namespace `otp_webauthn`, which its template tags and
+browser scripts expect (CSRF applies: the scripts send the token). Ours add, before the library runs: who may
+(`passkey_registration_allowed`, `passkey_login_allowed`) and the second step's lock-out (refused while locked, 429
+with Retry-After); and around it: a failed answer (a wrong signature, a replay, an unknown passkey or another
+account's: the library refuses those) counted as a wrong code, the audit log, Japanese messages. The library's
+scripts are static files (json_script for their settings): nothing the Content-Security-Policy refuses;
 core/static/core/passkeys.js sends the name of a passkey just registered.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -20,8 +22,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions as webauthn_exceptions
@@ -32,7 +36,6 @@ from django_otp_webauthn.views import (
     CompleteCredentialAuthenticationView,
     CompleteCredentialRegistrationView,
 )
-from rest_framework.exceptions import APIException
 
 from shokuba.core.forms import AccessibleFormMixin
 from shokuba.core.two_factor import (
@@ -45,6 +48,7 @@ from shokuba.core.two_factor import (
     passkey_rename,
     passkey_verified,
     passkeys_of,
+    two_factor_locked,
 )
 from shokuba.core.two_factor_views import two_factor_lock_message
 
@@ -120,6 +124,8 @@ def _refused(message: str, status: int = 403) -> JsonResponse:
 
 
 def _locked(request: HttpRequest) -> JsonResponse | None:
+    if not two_factor_locked(request):  # also gives the request what axes's lock reading needs
+        return None
     found = two_factor_lock_message(request)
     if found is None:
         return None
@@ -129,6 +135,7 @@ def _locked(request: HttpRequest) -> JsonResponse | None:
     return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore[misc]
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not passkey_registration_allowed(request):
@@ -136,17 +143,19 @@ class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):  # type: ignore[misc]
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not passkey_registration_allowed(request):
             return _refused(_("パスキーを登録できるのは、二段階認証を済ませた後だけです。"))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
-    def post(self, *args: Any, **kwargs: Any) -> Any:
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         with transaction.atomic():
-            response = super().post(*args, **kwargs)
-            device = WebAuthnCredential.objects.get(pk=response.data["id"], user=self.user)
-            passkey_registered(actor=self.user, device=device)
+            response: HttpResponse = super().post(*args, **kwargs)
+            user = self.request.user
+            device = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"], user=user)
+            passkey_registered(actor=user, device=device)
         return response
 
 
@@ -163,31 +172,27 @@ class _SecondStep:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasskeyAuthenticationBegin(_SecondStep, BeginCredentialAuthenticationView):  # type: ignore[misc]
     pass
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasskeyAuthenticationComplete(_SecondStep, CompleteCredentialAuthenticationView):  # type: ignore[misc]
-    def check_login_allowed(self, device: WebAuthnCredential) -> None:
-        super().check_login_allowed(device)
-        if device.user_id != self.request.user.pk:
-            raise webauthn_exceptions.CredentialUserMismatch()
-
     def complete_auth(self, device: WebAuthnCredential) -> Any:
         result = super().complete_auth(device)
-        passkey_verified(self.request._request, device)
+        passkey_verified(self.request, device)
         return result
 
-    def post(self, *args: Any, **kwargs: Any) -> Any:
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return super().post(*args, **kwargs)
-        except (webauthn_exceptions.OTPWebAuthnApiError, APIException) as exc:
-            request = self.request._request
-            passkey_failed(request)
-            locked = _locked(request)
+            return super().post(*args, **kwargs)  # type: ignore[no-any-return]
+        except webauthn_exceptions.OTPWebAuthnApiError as exc:
+            passkey_failed(self.request)
+            locked = _locked(self.request)
             if locked is not None:
                 return locked
-            status = int(getattr(exc, "status_code", 400))
+            status = int(exc.status_code)
             return _refused(
                 _("パスキーで確認できませんでした。もう一度お試しいただくか、確認コードを入力してください。"),
                 status=status if 400 <= status < 500 else 400,
@@ -198,9 +203,7 @@ class PasskeyAuthenticationComplete(_SecondStep, CompleteCredentialAuthenticatio
 webauthn_urls = (
     [
         path("registration/begin/", PasskeyRegistrationBegin.as_view(), name="credential-registration-begin"),
-        path(
-            "registration/complete/", PasskeyRegistrationComplete.as_view(), name="credential-registration-complete"
-        ),
+        path("registration/complete/", PasskeyRegistrationComplete.as_view(), name="credential-registration-complete"),
         path("authentication/begin/", PasskeyAuthenticationBegin.as_view(), name="credential-authentication-begin"),
         path(
             "authentication/complete/",

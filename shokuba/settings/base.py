@@ -228,14 +228,6 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [
 ]
 # A second step only: never a login without the password.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-# The ceremonies are JSON views of Django REST framework (the library's dependency): session authentication only
-# (never HTTP Basic, which would check passwords outside the login form and its lock-out), JSON in and out.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-}
 
 # E-mail (password reset, account set-up links): printed on the console unless a server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -58,9 +58,7 @@ class SoftwareKey:
 
     def _cose_public_key(self) -> bytes:
         numbers = self.key.public_key().public_numbers()
-        return cbor2.dumps(
-            {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")}
-        )
+        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
 
     def _client_data(self, kind: str, challenge: str) -> bytes:
         return json.dumps({"type": kind, "challenge": challenge, "origin": self.origin, "crossOrigin": False}).encode()
@@ -191,7 +189,8 @@ def test_register_name_and_pass_the_second_step_with_a_passkey(coordinator: User
 def test_only_a_verified_session_with_an_authenticator_registers(
     coordinator: User, org_admin: User, settings: Any
 ) -> None:
-    set_up(Client(), coordinator)
+    client = Client()
+    set_up(client, coordinator)
     # The password alone: the gate answers for the second step, nothing is registered.
     pending = Client()
     password_login(pending, coordinator)
@@ -205,8 +204,6 @@ def test_only_a_verified_session_with_an_authenticator_registers(
     assert other.get("/account/two-factor/passkeys/")["Location"] == "/account/"
     assert other.post(f"{BASE}/authentication/begin/", **JSON).status_code == 403
     # Switched off: no page, no ceremony, no button at the second step.
-    client = Client()
-    set_up(client, coordinator)
     register(client, SoftwareKey())
     settings.TWO_FACTOR_PASSKEYS = False
     assert client.get("/account/two-factor/passkeys/").status_code == 302

@@ -2,8 +2,8 @@
 
 Django's `check --deploy` covers HTTPS, cookies and headers; this covers what is ours: the settings module, the
 secret key, the database, hosts and proxies, the private files, the collected static files, pending migrations,
-logs, metrics across workers, mail, passkeys' relying party and the backup tools. Each line says OK, WARN or FAIL with what to do; any FAIL
-exits 1."""
+logs, metrics across workers, mail, the passkeys' relying party and the backup tools. Each line says OK, WARN or
+FAIL with what to do; any FAIL exits 1."""
 
 from __future__ import annotations
 
