@@ -133,6 +133,9 @@ def test_register_name_and_pass_the_second_step_with_a_passkey(coordinator: User
     page = client.get("/account/two-factor/passkeys/")
     assert page.status_code == 200
     assert "まだパスキーは登録されていません" in page.content.decode()
+    # The library's script speaks Japanese (shokuba/locale/ja/LC_MESSAGES/djangojs.po).
+    catalogue = client.get(f"{BASE}/jsi18n/").content.decode()
+    assert json.dumps("登録しました。") in catalogue and json.dumps("パスキーを使う") in catalogue
 
     options = client.post(f"{BASE}/registration/begin/", **JSON).json()
     assert options["rp"] == {"name": "Shokuba", "id": "localhost"}
