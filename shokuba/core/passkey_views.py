@@ -136,19 +136,19 @@ def _locked(request: HttpRequest) -> JsonResponse | None:
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore[misc]
+class PasskeyRegistrationBegin(BeginCredentialRegistrationView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not passkey_registration_allowed(request):
             return _refused(_("パスキーを登録できるのは、二段階認証を済ませた後だけです。"))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):  # type: ignore[misc]
+class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not passkey_registration_allowed(request):
             return _refused(_("パスキーを登録できるのは、二段階認証を済ませた後だけです。"))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         with transaction.atomic():
@@ -169,16 +169,16 @@ class _SecondStep:
         locked = _locked(request)
         if locked is not None:
             return locked
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasskeyAuthenticationBegin(_SecondStep, BeginCredentialAuthenticationView):  # type: ignore[misc]
+class PasskeyAuthenticationBegin(_SecondStep, BeginCredentialAuthenticationView):
     pass
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasskeyAuthenticationComplete(_SecondStep, CompleteCredentialAuthenticationView):  # type: ignore[misc]
+class PasskeyAuthenticationComplete(_SecondStep, CompleteCredentialAuthenticationView):
     def complete_auth(self, device: WebAuthnCredential) -> Any:
         result = super().complete_auth(device)
         passkey_verified(self.request, device)
@@ -186,7 +186,7 @@ class PasskeyAuthenticationComplete(_SecondStep, CompleteCredentialAuthenticatio
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return super().post(*args, **kwargs)  # type: ignore[no-any-return]
+            return super().post(*args, **kwargs)
         except webauthn_exceptions.OTPWebAuthnApiError as exc:
             passkey_failed(self.request)
             locked = _locked(self.request)
