@@ -199,6 +199,8 @@ def test_only_a_verified_session_with_an_authenticator_registers(
     password_login(pending, coordinator)
     assert pending.post(f"{BASE}/registration/begin/", **JSON).status_code == 401
     assert pending.get("/account/two-factor/passkeys/").status_code == 302
+    # The second step's script and its messages are open to such a session.
+    assert pending.get(f"{BASE}/jsi18n/").status_code == 200
     # Someone whose role has no two-factor login has no passkeys either.
     other = Client()
     password_login(other, org_admin)
