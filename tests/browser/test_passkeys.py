@@ -101,10 +101,11 @@ def test_a_coordinator_registers_a_passkey_and_passes_the_second_step_with_it(
     login(page, coordinator)
     _second_step_with_code(page, key)
     page.goto("/account/")
+    found = _check(page, axe_source, "account")
     page.get_by_role("link", name="パスキーを管理する").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("パスキー（セキュリティキー・生体認証）")
     expect(page.get_by_role("button", name="パスキーを登録する")).to_be_visible()  # the library's script ran
-    found = _check(page, axe_source, "page-empty")
+    found += _check(page, axe_source, "page-empty")
 
     page.get_by_label("パスキーの名前").fill("事務所のパソコン")
     with page.expect_navigation():
@@ -143,5 +144,6 @@ def test_a_coordinator_registers_a_passkey_and_passes_the_second_step_with_it(
         expect(rows.filter(has_text="second step of login")).to_have_count(1)
         expect(rows.first).to_contain_text("二段階認証のパスキー")
         expect(rows.first).to_contain_text(coordinator.username)
+        other.screenshot(path=str(SHOTS / "passkeys-audit-log-1280.png"), full_page=True)
     finally:
         context.close()
