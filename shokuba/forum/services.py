@@ -185,6 +185,16 @@ def _locked_thread(thread: Thread) -> Thread:
     return Thread.objects.select_for_update().select_related("member__local_government").get(pk=thread.pk)
 
 
+def _locked_post(post: Post) -> Post:
+    """The post and its thread, the thread locked first (as replies and the thread's moderation lock it): the
+    thread's search document is then rebuilt from what is committed, never from a copy read before another change
+    (a thread deleted meanwhile stays out of the index)."""
+    thread = Thread.objects.select_for_update().select_related("member__local_government").get(pk=post.thread_id)
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    locked.thread = thread
+    return locked
+
+
 @transaction.atomic
 def post_reply(*, actor: Any, thread: Thread, body: str) -> Post:
     """Answer in a thread: its subscribers and the people @named are told."""
@@ -216,7 +226,7 @@ def post_reply(*, actor: Any, thread: Thread, body: str) -> Post:
 def post_edit(*, actor: Any, post: Post, body: str) -> Post:
     """The author changes a post; the text it had is kept as a version, readers see 「編集済み」."""
     require(actor, "post.edit", post)
-    post = Post.objects.select_for_update().select_related("thread__member").get(pk=post.pk)
+    post = _locked_post(post)
     errors: dict[str, list[Any]] = {}
     _text(errors, "body", body, BODY_MAX)
     _raise(errors)
@@ -328,6 +338,9 @@ def thread_moderate(*, actor: Any, thread: Thread, action: str, reason: str = ""
     _moderation_check(action, THREAD_ACTIONS, reason)
     thread = _locked_thread(thread)
     before = snapshot(thread)
+    state = (thread.hidden, thread.locked, thread.deleted)
+    author = thread.created_by
+    author_sees = author is not None and _sees(author, thread)  # judged before a deletion takes it from them
     if action in ("hide", "unhide"):
         thread.hidden = action == "hide"
     elif action in ("lock", "unlock"):
@@ -340,7 +353,8 @@ def thread_moderate(*, actor: Any, thread: Thread, action: str, reason: str = ""
     thread.save()
     audit_saved(actor=actor, instance=thread, before=before, member_code=thread.member_id)
     _reindex(thread)
-    notices.moderated_notify(actor=actor, author=thread.created_by, thread=thread, action=action, reason=reason.strip())
+    if author_sees and (thread.hidden, thread.locked, thread.deleted) != state:
+        notices.moderated_notify(actor=actor, author=author, thread=thread, action=action, reason=reason.strip())
     return thread
 
 
@@ -350,10 +364,11 @@ def post_moderate(*, actor: Any, post: Post, action: str, reason: str = "") -> P
     The reports on the post are closed."""
     require(actor, "post.moderate", post)
     _moderation_check(action, POST_ACTIONS, reason)
-    post = Post.objects.select_for_update().select_related("thread__member").get(pk=post.pk)
+    post = _locked_post(post)
     if post.deleted:
         raise _state_error(_("削除された投稿は元に戻せません。"))
     before = snapshot(post)
+    state = (post.hidden, post.deleted)
     if action == "delete":
         post.deleted = True
     else:
@@ -366,9 +381,11 @@ def post_moderate(*, actor: Any, post: Post, action: str, reason: str = "") -> P
     _reports_close(actor, [post])
     audit_saved(actor=actor, instance=post, before=before, member_code=post.thread.member_id)
     _reindex(post.thread)
-    notices.moderated_notify(
-        actor=actor, author=post.author, thread=post.thread, post=post, action=action, reason=reason.strip()
-    )
+    author = post.author
+    if author is not None and (post.hidden, post.deleted) != state and _sees(author, post.thread):
+        notices.moderated_notify(
+            actor=actor, author=author, thread=post.thread, post=post, action=action, reason=reason.strip()
+        )
     return post
 
 

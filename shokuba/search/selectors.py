@@ -97,8 +97,11 @@ def _idf(terms: set[str]) -> dict[str, float]:
     """BM25's idf from the stored document frequencies over the NETWORK documents (SearchTerm, kept by the
     services; why only those: services._counted_terms): one row per term."""
     df = dict(SearchTerm.objects.filter(term__in=[*terms, ALL_DOCUMENTS]).values_list("term", "documents"))
-    total = df.pop(ALL_DOCUMENTS, 0)
-    return {t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+    total = max(df.pop(ALL_DOCUMENTS, 0), 0)
+    # Counts that drifted (documents deleted behind the services' back; `manage.py search_recount` repairs them)
+    # must not stop the search: each count is held between 0 and the total.
+    held = {t: min(max(df.get(t, 0), 0), total) for t in terms}
+    return {t: math.log(1 + (total - held[t] + 0.5) / (held[t] + 0.5)) for t in terms}
 
 
 def search(

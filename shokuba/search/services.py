@@ -84,7 +84,7 @@ def _counted_terms(ids: list[int]) -> Counter[str]:
 def _frequencies_removed(kind: str, object_id: int) -> Counter[str]:
     """Delete an object's document (its postings go with it) and return what that takes from the document
     frequencies (nothing when it was not indexed, or not counted)."""
-    # Locked first, so a concurrent save of the same object waits and then counts only what it really deletes.
+    # Locked first: a concurrent save or delete of the same object waits, then finds what this one left.
     ids = list(
         SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).values_list("pk", flat=True)
     )
@@ -119,6 +119,10 @@ def search_terms_recount() -> None:
     or to repair counts after documents were deleted behind the services' back, as by a member's cascade)."""
     table, postings, documents = SearchTerm._meta.db_table, SearchPosting._meta.db_table, SearchDocument._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Saves wait for the recount (and it for them) instead of deadlocking on its rows or inserting a term it
+            # is about to insert; SQLite's IMMEDIATE transactions already serialise writers.
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the models
         cursor.execute(
             f"INSERT INTO {table} (term, documents) SELECT p.term, COUNT(p.document_id) FROM {postings} p"  # noqa: S608
@@ -133,11 +137,21 @@ def search_terms_recount() -> None:
 
 @transaction.atomic
 def search_document_save(item: Indexable) -> SearchDocument:
-    """Index an object (again): its document row replaced, its postings rewritten, the document frequencies moved
-    by the difference."""
-    changes = _frequencies_removed(item.kind, item.object_id)
+    """Index an object (again): its document row rewritten in place, its postings replaced, the document
+    frequencies moved by the difference."""
     document, terms = document_row(item)
-    document.save()
+    # The row is locked and kept (same id): a concurrent save of the same object waits, then finds the row again
+    # with this save's postings to take away (a row deleted and inserted anew would leave it nothing to find, and
+    # its insert would collide with this one's on the unique key).
+    existing = SearchDocument.objects.select_for_update().filter(kind=item.kind, object_id=item.object_id).first()
+    changes: Counter[str] = Counter()
+    if existing is None:
+        document.save()
+    else:
+        changes.subtract(_counted_terms([existing.pk]))
+        SearchPosting.objects.filter(document_id=existing.pk).delete()
+        document.pk = existing.pk
+        document.save(force_update=True)
     if document.audience == NETWORK:
         changes.update(dict.fromkeys([*terms, ALL_DOCUMENTS], 1))
     _frequencies_add(changes)

@@ -137,10 +137,31 @@ def test_the_author_is_told_of_moderation_with_the_reason(
     latest = Notification.objects.filter(recipient=coordinator, kind="forum.moderated").order_by("-pk")
     assert "締め切りました" in latest[1].body and "削除しました" in latest[0].body
     assert latest[0].link == "/forum/"  # the deleted thread is gone for its member
+    # Nothing changed, nothing told: the thread is already locked.
+    count = Notification.objects.filter(kind="forum.moderated").count()
+    services.thread_moderate(actor=secretariat, thread=found.public, action="lock", reason="再確認")
+    assert Notification.objects.filter(kind="forum.moderated").count() == count
     # The secretariat moderating its own post is not told of it.
     own = services.post_reply(actor=secretariat, thread=found.private, body="事務局からの補足です。")
     services.post_moderate(actor=secretariat, post=own, action="hide", reason="重複")
     assert _notices(secretariat, "forum.moderated") == []
+
+
+def test_moderation_never_tells_someone_who_may_not_see_the_thread(
+    coordinator: User, other_coordinator: User, secretariat: User
+) -> None:
+    found = places(coordinator, other_coordinator)
+    # The thread is hidden from other members: 気仙沼市's coordinator, who answered in it, no longer sees it.
+    services.thread_moderate(actor=secretariat, thread=found.public, action="hide", reason="確認中")
+    assert not visible_threads(other_coordinator).filter(pk=found.public.pk).exists()
+    services.post_moderate(actor=secretariat, post=found.answer, action="hide", reason="確認中")
+    assert _notices(other_coordinator, "forum.moderated") == []
+    # The asker's member still sees it, and was told of the thread's hiding once.
+    assert len(_notices(coordinator, "forum.moderated")) == 1
+    services.thread_moderate(actor=secretariat, thread=found.public, action="unhide", reason="")
+    services.post_moderate(actor=secretariat, post=found.answer, action="unhide", reason="")
+    (restored,) = _notices(other_coordinator, "forum.moderated")
+    assert "解除しました" in restored.body and "理由" not in restored.body
 
 
 def test_refused_input_names_the_field_and_changes_nothing(coordinator: User, secretariat: User) -> None:

@@ -4,6 +4,7 @@ the full recount and the migration's backfill compute it. Runs on SQLite and Pos
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterator
 
@@ -99,14 +100,31 @@ def test_a_document_with_more_terms_than_one_batch(toyooka: Member) -> None:
     assert _stored() == {}
 
 
-def test_recount_repairs_counts_after_a_cascade(toyooka: Member, kesennuma: Member) -> None:
+def test_recount_repairs_counts_after_a_cascade(toyooka: Member, kesennuma: Member, coordinator: User) -> None:
+    from django.core.management import call_command
+
+    from shokuba.search.selectors import search
+
     search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "男性の育休", "育休の説明会を開いた。"))
     search_document_save(Indexable(KIND, 2, kesennuma, NETWORK, "女性の採用", "採用説明会を開いた。"))
     SearchDocument.objects.filter(member=kesennuma).delete()  # behind the services' back, as a cascade would
     assert _stored() != _from_postings()
-    search_terms_recount()
+    # Counts past the total, or below zero, do not stop the search before the repair.
+    SearchTerm.objects.filter(term="育休").update(documents=-3)
+    SearchTerm.objects.filter(term="説明").update(documents=99)
+    assert [h.object_id for h in search(coordinator, "育休 説明会").hits] == [1]
+    call_command("search_recount", stdout=io.StringIO())
     assert _stored() == _from_postings()
     assert _stored()[ALL_DOCUMENTS] == 1
+
+
+def test_a_save_keeps_the_documents_row(toyooka: Member) -> None:
+    """Re-indexing rewrites the row in place (same id), so a concurrent save of the same object finds it again."""
+    first = search_document_save(Indexable(KIND, 1, toyooka, NETWORK, "男性の育休", "育休の説明会を開いた。"))
+    again = search_document_save(Indexable(KIND, 1, toyooka, MEMBER, "テレワーク", "在宅勤務を始めた。"))
+    assert again.pk == first.pk
+    assert SearchDocument.objects.filter(kind=KIND, object_id=1).count() == 1
+    assert _stored() == _from_postings() == {}  # it left NETWORK: nothing is counted
 
 
 def test_the_migration_counts_an_existing_index(toyooka: Member, kesennuma: Member) -> None:
