@@ -243,3 +243,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     else:
         write("Under CI (CI=true) this fails the run instead.", red=True)
     terminalreporter.write_sep("#", red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script for the tests that run it; missing, a failure under CI and a skip elsewhere."""
+    from tests.browser.axe import axe_missing_message, axe_script_path
+
+    path = axe_script_path()
+    if path is None:
+        if running_under_ci(os.environ):
+            pytest.fail(axe_missing_message(), pytrace=False)
+        pytest.skip(axe_missing_message())
+    return path.read_text(encoding="utf-8")

@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import test_permission_matrix
-from tests.browser.axe import axe_missing_message, axe_run, axe_script_path, violations_describe
-from tests.browser.chromium import running_under_ci
+from tests.browser.axe import axe_run, violations_describe
 from tests.browser.helpers import login
 from tests.browser.test_content_security_policy import PUBLIC_PAGES, Visit, _open, _pages_for
 from tests.test_permission_matrix import ROLES, World
@@ -32,18 +31,6 @@ pytestmark = [
 
 WIDTHS = (1280, 360)
 HEIGHT = 900
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    import os
-
-    path = axe_script_path()
-    if path is None:
-        if running_under_ci(os.environ):
-            pytest.fail(axe_missing_message(), pytrace=False)
-        pytest.skip(axe_missing_message())
-    return path.read_text(encoding="utf-8")
 
 
 def _check(page: Any, axe_source: str, label: str) -> list[str]:

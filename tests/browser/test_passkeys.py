@@ -16,8 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.axe import axe_missing_message, axe_run, axe_script_path, violations_describe
-from tests.browser.chromium import running_under_ci
+from tests.browser.axe import axe_run, violations_describe
 from tests.browser.helpers import login
 
 pytestmark = [
@@ -28,16 +27,6 @@ pytestmark = [
 
 SHOTS = Path("test-artifacts") / "screenshots"
 WIDTHS = (1280, 360)
-
-
-@pytest.fixture
-def axe_source() -> str:
-    path = axe_script_path()
-    if path is None:
-        if running_under_ci(os.environ):
-            pytest.fail(axe_missing_message(), pytrace=False)
-        pytest.skip(axe_missing_message())
-    return path.read_text(encoding="utf-8")
 
 
 def _authenticator_app(user: Any) -> str:
